@@ -1,0 +1,110 @@
+"""Shared chart helpers: the kit's theme, the synthetic-data caption, static export.
+
+Chart functions in :mod:`hcckit.charts` return *unconfigured* altair charts (so the
+caller can still layer, concatenate or retitle them); the theme is registered here
+and enabled by :func:`hcckit.widgets.setup` or by a notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+
+__all__ = [
+    "SYNTHETIC_LABEL",
+    "MODEL_LABEL",
+    "THEME_NAME",
+    "register_theme",
+    "label_synthetic",
+    "label_model",
+    "save_chart",
+    "empty_chart",
+]
+
+SYNTHETIC_LABEL = "SYNTHETIC pseudo-patients simulated from published summaries - not trial data"
+MODEL_LABEL = "QUALITATIVE teaching model - not predictive, not fitted to patient data"
+THEME_NAME = "hcckit"
+
+# Colour-blind-safe palette (Okabe-Ito).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#56B4E9", "SD": "#E69F00", "PD": "#D55E00", "NE": "#999999"}
+
+
+def _theme() -> dict:
+    return {
+        "config": {
+            "font": "DejaVu Sans, Arial, sans-serif",
+            "view": {"continuousWidth": 520, "continuousHeight": 320, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "grid": True, "gridOpacity": 0.4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            "title": {"fontSize": 15, "anchor": "start"},
+        }
+    }
+
+
+def register_theme() -> None:
+    """Register and enable the kit's altair theme (larger fonts for projectors, colour-blind palette)."""
+    try:  # altair >= 5.5
+        alt.theme.register(THEME_NAME, enable=True)(_theme)
+    except AttributeError:  # pragma: no cover - altair < 5.5
+        alt.themes.register(THEME_NAME, _theme)
+        alt.themes.enable(THEME_NAME)
+
+
+def _with_caption(chart, text: str, colour: str):
+    """Return ``chart`` with ``text`` as a visible subtitle line (kept in the spec for tests)."""
+    title = chart.title if isinstance(chart.title, (str, alt.TitleParams)) else alt.Undefined
+    if isinstance(title, alt.TitleParams):
+        main = title.text
+        sub = title.subtitle if title.subtitle is not alt.Undefined else []
+    else:
+        main = "" if title is alt.Undefined else title
+        sub = []
+    if isinstance(sub, str):
+        sub = [sub]
+    if text not in sub:
+        sub = [*sub, text]
+    return chart.properties(title=alt.TitleParams(text=main, subtitle=sub, subtitleColor=colour, anchor="start"))
+
+
+def label_synthetic(chart):
+    """Mark ``chart`` as drawn from SYNTHETIC data (a red subtitle and the ``usermeta`` flag)."""
+    chart = _with_caption(chart, SYNTHETIC_LABEL, "#B00020")
+    return chart.properties(usermeta={"hcckit_synthetic": True})
+
+
+def label_model(chart):
+    """Mark ``chart`` as output of a QUALITATIVE teaching model (subtitle and ``usermeta`` flag)."""
+    chart = _with_caption(chart, MODEL_LABEL, "#7A4B00")
+    return chart.properties(usermeta={"hcckit_model": True})
+
+
+def empty_chart(message: str, *, width: int = 520, height: int = 80):
+    """A chart that shows ``message`` as text: the friendly empty state for filters that match nothing."""
+    import pandas as pd
+
+    return (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(fontSize=14, color="#555555", align="left", dx=-width / 2 + 10)
+        .encode(text="message:N")
+        .properties(width=width, height=height)
+    )
+
+
+def save_chart(chart, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Save ``chart`` offline as PNG or SVG (by the file suffix) with vl-convert; returns the path.
+
+    ``scale`` multiplies the PNG resolution (2 = sharp on slides); ignored for SVG.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".png", ".svg"}:
+        raise ValueError(f"path: suffix must be .png or .svg, got {suffix!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".png":
+        chart.save(str(path), format="png", scale_factor=scale)
+    else:
+        chart.save(str(path), format="svg")
+    return path

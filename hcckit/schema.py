@@ -1,0 +1,438 @@
+"""pandera schemas for the curated tables in ``data/`` (types, vocabularies, ranges, keys).
+
+Why pandera: it is a maintained, declarative schema library for pandas whose lazy
+validation reports *every* failing cell with its row index, column and check, which is
+exactly what a curator needs to fix a hand-edited CSV. Cross-table rules (every
+``trial_id`` in ``trials``, every ``(trial_id, arm_id)`` in ``arms``) are expressed as
+pandera checks built from the parent table, so one mechanism validates everything.
+
+Each ``*_schema`` function returns a :class:`pandera.pandas.DataFrameSchema`; the
+parents argument carries the keys of the tables it refers to.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+__all__ = [
+    "DESIGNS",
+    "MODALITIES",
+    "SYSTEMIC_CLASSES",
+    "ROLES",
+    "RESPONSE_ENDPOINTS",
+    "OUTCOME_ENDPOINTS",
+    "CRITERIA",
+    "EFFECT_ENDPOINTS",
+    "MEASURES",
+    "GRADES",
+    "EVENT_CLASSES",
+    "TABLES",
+    "schema_for",
+]
+
+DESIGNS = ["rct", "single_arm", "cohort", "indirect_comparison"]
+MODALITIES = ["cTACE", "DEB-TACE", "TACE", "TAE", "TARE", "HAIC", "TACE+HAIC", "none"]
+SYSTEMIC_CLASSES = ["TKI", "anti-VEGF", "PD-(L)1", "CTLA-4", "cell_therapy", "chemotherapy"]
+ROLES = ["experimental", "control", "single"]
+RESPONSE_ENDPOINTS = ["CR", "PR", "SD", "PD", "ORR", "DCR"]
+TIME_TO_EVENT = ["OS", "PFS", "TTUP", "RFS", "PPS"]
+OUTCOME_ENDPOINTS = [
+    *RESPONSE_ENDPOINTS,
+    *[f"median_{e}" for e in TIME_TO_EVENT],
+    "median_follow_up",
+    "OS_rate",
+    "PFS_rate",
+    "TTR",
+    "DOR",
+    "response_maintained",
+    "recurrence_12m",
+    "conversion_resection",
+    "tumour_shrinkage",
+    "tace_sessions",
+    "perfusion",
+    "lab",
+    "biomarker_change",
+]
+CRITERIA = ["RECIST 1.1", "mRECIST", "RECICL", "unspecified"]
+UNITS = ["%", "months", "weeks", "count", "min^-1", "mL/100 g/min", "U/L", "g/dL", "mg/dL", "years", "mm", "cm", "kg/m2"]
+STATISTICS = ["proportion", "rate", "median", "mean", "count", "percent", "relative_difference", "unspecified"]
+SPREADS = ["SD", "SE", "IQR", "range"]
+QUALIFIERS = ["not_reached", "ci_high_not_reached"]
+EFFECT_ENDPOINTS = [
+    *TIME_TO_EVENT,
+    *RESPONSE_ENDPOINTS,
+    "recurrence_12m",
+    "adverse_event",
+    "lab",
+    "perfusion",
+    "tace_sessions",
+    "baseline",
+]
+MEASURES = ["HR", "aHR", "t", "chi2", "p_only", "median_difference"]
+GRADES = ["any", "1", "2", "3", "4", "5", "1-2", "3-4", ">=3"]
+EVENT_CLASSES = ["anti-VEGF", "TKI", "immune", "embolization", "hepatic", "haematologic", "general", "other"]
+
+SLUG = r"^[a-z0-9][a-z0-9_]*$"
+PERCENT_STATISTICS = ["proportion", "rate", "percent"]
+
+
+def _text(*, nullable: bool = True, **kw) -> pa.Column:
+    return pa.Column(pd.StringDtype(), nullable=nullable, coerce=True, **kw)
+
+
+def _required_text(**kw) -> pa.Column:
+    return pa.Column(pd.StringDtype(), nullable=False, coerce=True, checks=[pa.Check.str_length(min_value=1)], **kw)
+
+
+def _slug() -> pa.Column:
+    return pa.Column(
+        pd.StringDtype(), nullable=False, coerce=True, checks=[pa.Check.str_matches(SLUG, error="must be a lowercase slug")]
+    )
+
+
+def _vocab(values, *, nullable: bool = False) -> pa.Column:
+    return pa.Column(
+        pd.StringDtype(),
+        nullable=nullable,
+        coerce=True,
+        checks=[pa.Check.isin(values, error=f"must be one of {', '.join(values)}")],
+    )
+
+
+def _list_vocab(values) -> pa.Column:
+    """A ';'-separated list whose every item is in ``values`` (empty allowed)."""
+    allowed = set(values)
+    return pa.Column(
+        pd.StringDtype(),
+        nullable=True,
+        coerce=True,
+        checks=[
+            pa.Check(
+                lambda s: s.map(lambda v: all(item in allowed for item in str(v).split(";"))),
+                element_wise=False,
+                error=f"';'-separated items must be in {', '.join(values)}",
+            )
+        ],
+    )
+
+
+def _number(*, nullable: bool = True, checks=None) -> pa.Column:
+    return pa.Column("float64", nullable=nullable, coerce=True, checks=checks or [])
+
+
+def _count(*, nullable: bool = True) -> pa.Column:
+    return pa.Column(
+        "Int64",
+        nullable=nullable,
+        coerce=True,
+        checks=[pa.Check.ge(0, error="must be a count >= 0")],
+    )
+
+
+def _ci_level() -> pa.Column:
+    return _number(checks=[pa.Check.isin([0.80, 0.90, 0.95, 0.99], error="must be 0.80, 0.90, 0.95 or 0.99")])
+
+
+def _row_check(fn, error: str) -> pa.Check:
+    """A row-wise rule over several columns; the failing rows are reported by index."""
+    return pa.Check(fn, error=error)
+
+
+def _keys_check(keys: set, columns: tuple[str, ...], *, allow_empty_arm: bool = False) -> pa.Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        values = df[list(columns)].astype("string").fillna("")
+        tuples = values.apply(tuple, axis=1)
+        ok = tuples.isin(keys)
+        if allow_empty_arm and len(columns) == 2:
+            ok = ok | ((values[columns[1]] == "") & values[columns[0]].isin({k[0] for k in keys}))
+        return ok
+
+    return pa.Check(check, error=f"({', '.join(columns)}) must exist in the parent table")
+
+
+def _count_le_n() -> pa.Check:
+    return _row_check(
+        lambda df: df["count"].isna() | df["n"].isna() | (df["count"] <= df["n"]),
+        "count must be <= n",
+    )
+
+
+def _ci_ordered(low: str = "ci_low", high: str = "ci_high") -> pa.Check:
+    return _row_check(lambda df: df[low].isna() | df[high].isna() | (df[low] <= df[high]), f"{low} must be <= {high}")
+
+
+def _has_location() -> dict:
+    return {"source_location": _required_text()}
+
+
+def trials_schema(parents: dict | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "name": _required_text(),
+            "citation": _required_text(),
+            "doi": _text(checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]),
+            "registry": _text(),
+            "design": _vocab(DESIGNS),
+            "phase": _vocab(["1", "2", "3", "2/3"], nullable=True),
+            "country": _required_text(),
+            "population": _required_text(),
+            "stage_system": _vocab(["BCLC", "CNLC"], nullable=True),
+            "modality": _list_vocab(MODALITIES),
+            "year": pa.Column("Int64", nullable=True, coerce=True, checks=[pa.Check.in_range(1980, 2030)]),
+            "source": _required_text(),
+            "source_doi": _text(checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]),
+            **_has_location(),
+            "note": _text(),
+        },
+        unique=["trial_id"],
+        strict=True,
+        ordered=False,
+        name="trials",
+    )
+
+
+def arms_schema(parents: dict) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "arm_id": _slug(),
+            "label": _required_text(),
+            "regimen": _required_text(),
+            "arterial": _vocab(MODALITIES),
+            "systemic": _text(),
+            "systemic_class": _list_vocab(SYSTEMIC_CLASSES),
+            "role": _vocab(ROLES),
+            "n": _count(),
+            "n_evaluable": _count(),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[
+            _keys_check(parents["trial_ids"], ("trial_id",)),
+            _row_check(
+                lambda df: df["n_evaluable"].isna() | df["n"].isna() | (df["n_evaluable"] <= df["n"]),
+                "n_evaluable must be <= n",
+            ),
+        ],
+        unique=["trial_id", "arm_id"],
+        strict=True,
+        name="arms",
+    )
+
+
+def _percent_in_range(columns: tuple[str, ...]) -> pa.Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        is_pct = (df["unit"] == "%") & df["statistic"].isin(PERCENT_STATISTICS)
+        ok = pd.Series(True, index=df.index)
+        for col in columns:
+            ok &= ~is_pct | df[col].isna() | df[col].between(0, 100)
+        return ok.fillna(True)
+
+    return _row_check(check, f"percentages ({', '.join(columns)}) must lie in 0-100")
+
+
+def outcomes_schema(parents: dict) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "arm_id": _slug(),
+            "endpoint": _vocab(OUTCOME_ENDPOINTS),
+            "item": _text(),
+            "criterion": _vocab(CRITERIA, nullable=True),
+            "time_months": _number(checks=[pa.Check.ge(0)]),
+            "count": _count(),
+            "n": _count(),
+            "value": _number(),
+            "value_max": _number(),
+            "qualifier": _vocab(QUALIFIERS, nullable=True),
+            "unit": _vocab(UNITS),
+            "statistic": _vocab(STATISTICS),
+            "spread_kind": _vocab(SPREADS, nullable=True),
+            "spread_low": _number(),
+            "spread_high": _number(),
+            "ci_low": _number(),
+            "ci_high": _number(),
+            "ci_level": _ci_level(),
+            "ci_sided": _vocab(["two", "one_lower"], nullable=True),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[
+            _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
+            _count_le_n(),
+            _ci_ordered(),
+            _ci_ordered("value", "value_max"),
+            _percent_in_range(("value", "value_max", "ci_low", "ci_high")),
+            _row_check(
+                lambda df: df["value"].notna() | (df["qualifier"] == "not_reached").fillna(False),
+                "value is required unless qualifier is not_reached",
+            ),
+            _row_check(
+                lambda df: ~df["endpoint"].isin(RESPONSE_ENDPOINTS) | df["criterion"].notna(),
+                "response endpoints need a criterion (use 'unspecified' if the source gives none)",
+            ),
+            _row_check(
+                lambda df: ~df["endpoint"].isin(["OS_rate", "PFS_rate", "response_maintained"]) | df["time_months"].notna(),
+                "landmark rates need time_months",
+            ),
+            _row_check(
+                lambda df: (df["ci_low"].isna() & df["ci_high"].isna()) | df["ci_level"].notna(),
+                "a confidence interval needs ci_level",
+            ),
+            _row_check(
+                lambda df: ~df["endpoint"].isin(["perfusion", "lab", "biomarker_change"]) | df["item"].notna(),
+                "perfusion, lab and biomarker_change rows need an item",
+            ),
+        ],
+        strict=True,
+        name="outcomes",
+    )
+
+
+def effects_schema(parents: dict) -> pa.DataFrameSchema:
+    ratio = ["HR", "aHR"]
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "arm_id": _slug(),
+            "comparator_arm_id": _slug(),
+            "endpoint": _vocab(EFFECT_ENDPOINTS),
+            "item": _text(),
+            "criterion": _vocab(CRITERIA, nullable=True),
+            "measure": _vocab(MEASURES),
+            "value": _number(),
+            "ci_low": _number(),
+            "ci_high": _number(),
+            "ci_level": _ci_level(),
+            "p_value": _number(checks=[pa.Check.in_range(0, 1, error="p_value must lie in 0-1")]),
+            "p_operator": _vocab(["=", "<", ">"], nullable=True),
+            "preferred": _vocab(["True", "False"]),
+            "direction_note": _text(),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[
+            _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
+            _keys_check(parents["arm_keys"], ("trial_id", "comparator_arm_id")),
+            _row_check(lambda df: df["arm_id"] != df["comparator_arm_id"], "arm_id and comparator_arm_id must differ"),
+            _ci_ordered(),
+            _row_check(
+                lambda df: ~df["measure"].isin(ratio) | ((df["value"] > 0) & (df["ci_low"].isna() | (df["ci_low"] > 0))),
+                "hazard ratios and their limits must be > 0",
+            ),
+            _row_check(
+                lambda df: (df["measure"] == "p_only") | df["value"].notna(),
+                "value is required unless measure is p_only",
+            ),
+            _row_check(
+                lambda df: (df["measure"] != "p_only") | df["p_value"].notna(),
+                "p_only rows need a p_value",
+            ),
+            _row_check(
+                lambda df: (df["ci_low"].isna() & df["ci_high"].isna()) | df["ci_level"].notna(),
+                "a confidence interval needs ci_level",
+            ),
+        ],
+        strict=True,
+        name="effects",
+    )
+
+
+def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "arm_id": _slug(),
+            "event": _required_text(),
+            "event_class": _vocab(EVENT_CLASSES),
+            "grade": _vocab(GRADES),
+            "count": _count(),
+            "n": _count(nullable=False),
+            "percent_reported": _number(checks=[pa.Check.in_range(0, 100, error="must lie in 0-100")]),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[
+            _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
+            _count_le_n(),
+            _row_check(
+                lambda df: df["count"].notna() | df["percent_reported"].notna(), "needs a count or percent_reported"
+            ),
+        ],
+        strict=True,
+        name="adverse_events",
+    )
+
+
+def at_risk_schema(parents: dict) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            "arm_id": _slug(),
+            "endpoint": _vocab(TIME_TO_EVENT),
+            "time_months": _number(nullable=False, checks=[pa.Check.ge(0)]),
+            "n_at_risk": _count(nullable=False),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[_keys_check(parents["arm_keys"], ("trial_id", "arm_id"))],
+        unique=["trial_id", "arm_id", "endpoint", "time_months"],
+        strict=True,
+        name="at_risk",
+    )
+
+
+def baseline_schema(parents: dict) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "trial_id": _slug(),
+            # empty arm_id = all arms of the trial pooled
+            "arm_id": pa.Column(
+                pd.StringDtype(), nullable=True, coerce=True, checks=[pa.Check.str_matches(SLUG)]
+            ),
+            "characteristic": _slug(),
+            "category": _text(),
+            "count": _count(),
+            "n": _count(),
+            "value": _number(),
+            "unit": _vocab(UNITS, nullable=True),
+            "statistic": _vocab(STATISTICS),
+            "spread_kind": _vocab(SPREADS, nullable=True),
+            "spread_low": _number(),
+            "spread_high": _number(),
+            **_has_location(),
+            "note": _text(),
+        },
+        checks=[
+            _keys_check(parents["arm_keys"], ("trial_id", "arm_id"), allow_empty_arm=True),
+            _count_le_n(),
+            _row_check(lambda df: df["count"].notna() | df["value"].notna(), "needs a count or a value"),
+            _row_check(
+                lambda df: (df["unit"] != "%") | df["value"].isna() | df["value"].between(0, 100),
+                "percentages must lie in 0-100",
+            ),
+        ],
+        strict=True,
+        name="baseline",
+    )
+
+
+# table name -> schema factory; order matters: parents first
+TABLES = {
+    "trials": trials_schema,
+    "arms": arms_schema,
+    "outcomes": outcomes_schema,
+    "effects": effects_schema,
+    "adverse_events": adverse_events_schema,
+    "at_risk": at_risk_schema,
+    "baseline": baseline_schema,
+}
+
+
+def schema_for(name: str, parents: dict | None = None) -> pa.DataFrameSchema:
+    """Return the pandera schema of table ``name`` (``parents`` holds the keys it refers to)."""
+    if name not in TABLES:
+        raise ValueError(f"name: unknown table {name!r}; choose from {', '.join(TABLES)}")
+    return TABLES[name](parents or {})
