@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hcckit", description="hcckit: HCC treatment-evidence teaching kit")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="validate the curated tables against their schemas")
-    p.add_argument("directory", nargs="?", default=None, help="folder with the CSV files (default: shipped data)")
+    p.add_argument(
+        "directory", nargs="?", default=None, help="folder with the CSV files (default: shipped data)"
+    )
     p.set_defaults(func=_validate)
     p = sub.add_parser("discrepancies", help="list the source discrepancies recorded in the curated notes")
     p.add_argument("directory", nargs="?", default=None)

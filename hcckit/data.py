@@ -78,7 +78,9 @@ def _read_csv(path: Path):
         # everything as text first: the schema coerces and reports cells it cannot convert
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataValidationError([Problem(path.name, None, None, f"not a readable CSV file: {exc}")]) from exc
+        raise DataValidationError(
+            [Problem(path.name, None, None, f"not a readable CSV file: {exc}")]
+        ) from exc
 
 
 def _problems_from(exc, file: str) -> list[Problem]:
@@ -103,7 +105,12 @@ def _problems_from(exc, file: str) -> list[Problem]:
             problem = "duplicate key"
         else:
             problem = check
-        if column is None and getattr(row, "schema_context", "") == "DataFrameSchema" and value is not None and problem == check:
+        if (
+            column is None
+            and getattr(row, "schema_context", "") == "DataFrameSchema"
+            and value is not None
+            and problem == check
+        ):
             value = None  # row-level rule: the failure case is the whole row's boolean
         problems.append(Problem(file, line, column, problem, value))
     unique = list(dict.fromkeys(problems))  # coerce_dtype and dtype report the same cell twice
@@ -131,7 +138,7 @@ def _parents(tables: dict) -> dict:
         parents["trial_ids"] = {(t,) for t in tables["trials"]["trial_id"].astype(str)}
     if "arms" in tables:
         arms = tables["arms"]
-        parents["arm_keys"] = set(zip(arms["trial_id"].astype(str), arms["arm_id"].astype(str)))
+        parents["arm_keys"] = set(zip(arms["trial_id"].astype(str), arms["arm_id"].astype(str), strict=False))
     return parents
 
 
@@ -195,7 +202,11 @@ def discrepancies(*, directory: str | Path | None = None):
         mask = frame["note"].fillna("").str.contains("DISCREPANCY")
         for _, r in frame[mask].iterrows():
             what = next(
-                (str(r[c]) for c in ("endpoint", "event", "characteristic", "name") if c in r and pd.notna(r[c])),
+                (
+                    str(r[c])
+                    for c in ("endpoint", "event", "characteristic", "name")
+                    if c in r and pd.notna(r[c])
+                ),
                 "",
             )
             item = r.get("item")

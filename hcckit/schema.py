@@ -55,8 +55,31 @@ OUTCOME_ENDPOINTS = [
     "biomarker_change",
 ]
 CRITERIA = ["RECIST 1.1", "mRECIST", "RECICL", "unspecified"]
-UNITS = ["%", "months", "weeks", "count", "min^-1", "mL/100 g/min", "U/L", "g/dL", "mg/dL", "years", "mm", "cm", "kg/m2"]
-STATISTICS = ["proportion", "rate", "median", "mean", "count", "percent", "relative_difference", "unspecified"]
+UNITS = [
+    "%",
+    "months",
+    "weeks",
+    "count",
+    "min^-1",
+    "mL/100 g/min",
+    "U/L",
+    "g/dL",
+    "mg/dL",
+    "years",
+    "mm",
+    "cm",
+    "kg/m2",
+]
+STATISTICS = [
+    "proportion",
+    "rate",
+    "median",
+    "mean",
+    "count",
+    "percent",
+    "relative_difference",
+    "unspecified",
+]
 SPREADS = ["SD", "SE", "IQR", "range"]
 QUALIFIERS = ["not_reached", "ci_high_not_reached"]
 EFFECT_ENDPOINTS = [
@@ -82,12 +105,17 @@ def _text(*, nullable: bool = True, **kw) -> pa.Column:
 
 
 def _required_text(**kw) -> pa.Column:
-    return pa.Column(pd.StringDtype(), nullable=False, coerce=True, checks=[pa.Check.str_length(min_value=1)], **kw)
+    return pa.Column(
+        pd.StringDtype(), nullable=False, coerce=True, checks=[pa.Check.str_length(min_value=1)], **kw
+    )
 
 
 def _slug() -> pa.Column:
     return pa.Column(
-        pd.StringDtype(), nullable=False, coerce=True, checks=[pa.Check.str_matches(SLUG, error="must be a lowercase slug")]
+        pd.StringDtype(),
+        nullable=False,
+        coerce=True,
+        checks=[pa.Check.str_matches(SLUG, error="must be a lowercase slug")],
     )
 
 
@@ -159,7 +187,9 @@ def _count_le_n() -> pa.Check:
 
 
 def _ci_ordered(low: str = "ci_low", high: str = "ci_high") -> pa.Check:
-    return _row_check(lambda df: df[low].isna() | df[high].isna() | (df[low] <= df[high]), f"{low} must be <= {high}")
+    return _row_check(
+        lambda df: df[low].isna() | df[high].isna() | (df[low] <= df[high]), f"{low} must be <= {high}"
+    )
 
 
 def _has_location() -> dict:
@@ -172,7 +202,9 @@ def trials_schema(parents: dict | None = None) -> pa.DataFrameSchema:
             "trial_id": _slug(),
             "name": _required_text(),
             "citation": _required_text(),
-            "doi": _text(checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]),
+            "doi": _text(
+                checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]
+            ),
             "registry": _text(),
             "design": _vocab(DESIGNS),
             "phase": _vocab(["1", "2", "3", "2/3"], nullable=True),
@@ -182,7 +214,9 @@ def trials_schema(parents: dict | None = None) -> pa.DataFrameSchema:
             "modality": _list_vocab(MODALITIES),
             "year": pa.Column("Int64", nullable=True, coerce=True, checks=[pa.Check.in_range(1980, 2030)]),
             "source": _required_text(),
-            "source_doi": _text(checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]),
+            "source_doi": _text(
+                checks=[pa.Check.str_matches(r"^10\.\d{4,9}/\S+$", error="must look like 10.xxxx/...")]
+            ),
             **_has_location(),
             "note": _text(),
         },
@@ -274,7 +308,10 @@ def outcomes_schema(parents: dict) -> pa.DataFrameSchema:
                 "response endpoints need a criterion (use 'unspecified' if the source gives none)",
             ),
             _row_check(
-                lambda df: ~df["endpoint"].isin(["OS_rate", "PFS_rate", "response_maintained"]) | df["time_months"].notna(),
+                lambda df: (
+                    ~df["endpoint"].isin(["OS_rate", "PFS_rate", "response_maintained"])
+                    | df["time_months"].notna()
+                ),
                 "landmark rates need time_months",
             ),
             _row_check(
@@ -282,7 +319,9 @@ def outcomes_schema(parents: dict) -> pa.DataFrameSchema:
                 "a confidence interval needs ci_level",
             ),
             _row_check(
-                lambda df: ~df["endpoint"].isin(["perfusion", "lab", "biomarker_change"]) | df["item"].notna(),
+                lambda df: (
+                    ~df["endpoint"].isin(["perfusion", "lab", "biomarker_change"]) | df["item"].notna()
+                ),
                 "perfusion, lab and biomarker_change rows need an item",
             ),
         ],
@@ -316,10 +355,15 @@ def effects_schema(parents: dict) -> pa.DataFrameSchema:
         checks=[
             _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
             _keys_check(parents["arm_keys"], ("trial_id", "comparator_arm_id")),
-            _row_check(lambda df: df["arm_id"] != df["comparator_arm_id"], "arm_id and comparator_arm_id must differ"),
+            _row_check(
+                lambda df: df["arm_id"] != df["comparator_arm_id"], "arm_id and comparator_arm_id must differ"
+            ),
             _ci_ordered(),
             _row_check(
-                lambda df: ~df["measure"].isin(ratio) | ((df["value"] > 0) & (df["ci_low"].isna() | (df["ci_low"] > 0))),
+                lambda df: (
+                    ~df["measure"].isin(ratio)
+                    | ((df["value"] > 0) & (df["ci_low"].isna() | (df["ci_low"] > 0)))
+                ),
                 "hazard ratios and their limits must be > 0",
             ),
             _row_check(
@@ -358,7 +402,8 @@ def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
             _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
             _count_le_n(),
             _row_check(
-                lambda df: df["count"].notna() | df["percent_reported"].notna(), "needs a count or percent_reported"
+                lambda df: df["count"].notna() | df["percent_reported"].notna(),
+                "needs a count or percent_reported",
             ),
         ],
         strict=True,

@@ -66,7 +66,9 @@ def _with_caption(chart, text: str, colour: str):
         sub = [sub]
     if text not in sub:
         sub = [*sub, text]
-    return chart.properties(title=alt.TitleParams(text=main, subtitle=sub, subtitleColor=colour, anchor="start"))
+    return chart.properties(
+        title=alt.TitleParams(text=main, subtitle=sub, subtitleColor=colour, anchor="start")
+    )
 
 
 def label_synthetic(chart):

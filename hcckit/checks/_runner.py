@@ -46,7 +46,9 @@ def run_cases(fn: Callable, cases: Iterable[Case], *, name: str) -> bool:
             print(f"⏳ {name}: not done yet - replace the `raise NotImplementedError` line with your code.")
             return False
         except Exception as exc:  # noqa: BLE001 - a learner's bug must become feedback, not a traceback
-            print(f"✗ {name}: your function raised {type(exc).__name__}: {exc} for input {case.label or case.args}.")
+            print(
+                f"✗ {name}: your function raised {type(exc).__name__}: {exc} for input {case.label or case.args}."
+            )
             return False
         if not _matches(got, case):
             print(

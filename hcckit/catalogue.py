@@ -1,0 +1,136 @@
+"""The evidence catalogue shown on the landing page: curated numbers joined with their trial and arm.
+
+Pure pandas: filters by arterial modality, design and response criterion, and a per-trial summary.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ALL", "evidence_table", "trial_summary", "filter_options"]
+
+ALL = "All"
+
+_ENDPOINT_GROUPS = {
+    "response": ["CR", "PR", "SD", "PD", "ORR", "DCR"],
+    "survival": [
+        "median_OS",
+        "median_PFS",
+        "median_TTUP",
+        "median_RFS",
+        "median_PPS",
+        "OS_rate",
+        "PFS_rate",
+        "median_follow_up",
+    ],
+}
+
+
+def _joined():
+    from hcckit import data
+
+    trials = data.load("trials")[
+        ["trial_id", "name", "design", "phase", "modality", "year", "population", "source"]
+    ]
+    arms = data.load("arms")[["trial_id", "arm_id", "label", "arterial", "systemic_class", "role", "n"]]
+    outcomes = data.load("outcomes")
+    table = outcomes.merge(arms, on=["trial_id", "arm_id"], how="left", suffixes=("", "_arm"))
+    return table.merge(trials, on="trial_id", how="left")
+
+
+def filter_options() -> dict[str, list[str]]:
+    """Choices for the landing-page filters: ``modality``, ``design``, ``criterion``, ``endpoints``."""
+    from hcckit import data
+
+    arms = data.load("arms")
+    trials = data.load("trials")
+    outcomes = data.load("outcomes")
+    return {
+        "modality": [ALL, *sorted(arms["arterial"].dropna().unique())],
+        "design": [ALL, *sorted(trials["design"].dropna().unique())],
+        "criterion": [ALL, *sorted(outcomes["criterion"].dropna().unique())],
+        "endpoints": [ALL, *_ENDPOINT_GROUPS],
+    }
+
+
+def _check_choice(name: str, value: str, options: list[str]) -> None:
+    if value not in options:
+        raise ValueError(f"{name}: {value!r} is not one of {', '.join(options)}")
+
+
+def evidence_table(*, modality: str = ALL, design: str = ALL, criterion: str = ALL, endpoints: str = ALL):
+    """Curated outcomes with trial and arm context, filtered.
+
+    Parameters
+    ----------
+    modality : arterial modality of the arm (``cTACE``, ``TACE``, ``HAIC``, ``none`` …) or ``"All"``.
+    design : ``rct``, ``cohort``, ``single_arm``, ``indirect_comparison`` or ``"All"``.
+    criterion : response criterion (``RECIST 1.1``, ``mRECIST`` …); rows without a criterion are
+        dropped when one is chosen.
+    endpoints : ``"response"`` (CR…DCR, %), ``"survival"`` (medians in months, landmark rates in %) or ``"All"``.
+
+    Returns
+    -------
+    DataFrame with columns ``trial`` (name), ``design``, ``arm`` (label), ``arterial``, ``endpoint``,
+    ``criterion``, ``time_months``, ``value``, ``unit``, ``count``, ``n``, ``source_location``, ``note``,
+    ``trial_id``, ``arm_id``; sorted by trial and arm.
+    """
+    options = filter_options()
+    _check_choice("modality", modality, options["modality"])
+    _check_choice("design", design, options["design"])
+    _check_choice("criterion", criterion, options["criterion"])
+    _check_choice("endpoints", endpoints, options["endpoints"])
+    table = _joined()
+    if modality != ALL:
+        table = table[table["arterial"] == modality]
+    if design != ALL:
+        table = table[table["design"] == design]
+    if criterion != ALL:
+        table = table[table["criterion"] == criterion]
+    if endpoints != ALL:
+        table = table[table["endpoint"].isin(_ENDPOINT_GROUPS[endpoints])]
+    table = table.rename(columns={"name": "trial", "label": "arm"})
+    columns = [
+        "trial",
+        "design",
+        "arm",
+        "arterial",
+        "endpoint",
+        "criterion",
+        "time_months",
+        "value",
+        "unit",
+        "count",
+        "n",
+        "source_location",
+        "note",
+        "trial_id",
+        "arm_id",
+        "year",
+    ]
+    return table[columns].sort_values(["trial", "arm"], kind="stable").reset_index(drop=True)
+
+
+def trial_summary(table):
+    """One row per trial of an :func:`evidence_table`: ``trial``, ``design``, ``year``, ``modality``
+    (arterial modalities of its arms, joined), ``arms``, ``patients`` (sum of arm n) and ``facts`` (rows)."""
+    import pandas as pd
+
+    from hcckit import data
+
+    if table.empty:
+        return pd.DataFrame(columns=["trial", "design", "year", "modality", "arms", "patients", "facts"])
+    arms = data.load("arms")
+    rows = []
+    for trial_id, group in table.groupby("trial_id", sort=False):
+        trial_arms = arms[arms["trial_id"] == trial_id]
+        rows.append(
+            {
+                "trial": group["trial"].iloc[0],
+                "design": group["design"].iloc[0],
+                "year": group["year"].iloc[0],
+                "modality": " / ".join(sorted(set(group["arterial"].dropna()))),
+                "arms": int(group["arm_id"].nunique()),
+                "patients": int(trial_arms["n"].fillna(0).sum()),
+                "facts": len(group),
+            }
+        )
+    return pd.DataFrame(rows)
