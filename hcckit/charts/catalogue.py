@@ -17,8 +17,10 @@ def landscape_chart(summary, *, title: str | None = "The curated evidence: one c
     """
     if summary is None or len(summary) == 0:
         return empty_chart("No curated study matches these filters - widen a filter.")
+    import pandas as pd
+
     frame = summary.copy()
-    frame["year_label"] = frame["year"].map(lambda y: "n/r" if y != y or y is None else str(int(y)))
+    frame["year_label"] = frame["year"].map(lambda y: "n/r" if pd.isna(y) else str(int(y)))
     chart = (
         alt.Chart(frame)
         .mark_circle(opacity=0.8, stroke="black", strokeWidth=0.5)

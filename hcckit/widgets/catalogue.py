@@ -17,16 +17,18 @@ MAX_ROWS = 80
 
 def table_html(table, *, max_rows: int = MAX_ROWS) -> str:
     """Render the filtered evidence as an HTML table (values with units; source location per row)."""
+    import pandas as pd
+
     if table.empty:
         return "<p><em>No curated number matches these filters.</em></p>"
     shown = table.head(max_rows)
     head = ["Study", "Arm", "Endpoint", "Criterion", "Value", "Count / n", "Where in the source"]
     rows = []
     for r in shown.itertuples(index=False):
-        value = "not reached" if r.value != r.value else f"{r.value:g} {r.unit}"
-        if r.time_months == r.time_months and r.endpoint.endswith("_rate"):
+        value = "not reached" if pd.isna(r.value) else f"{r.value:g} {r.unit}"
+        if pd.notna(r.time_months) and r.endpoint.endswith("_rate"):
             value += f" at {r.time_months:g} months"
-        count = "" if r.count != r.count or r.count is None else f"{int(r.count)} / {int(r.n)}"
+        count = "" if pd.isna(r.count) or pd.isna(r.n) else f"{int(r.count)} / {int(r.n)}"
         crit = r.criterion if isinstance(r.criterion, str) else ""
         flag = " ⚠" if isinstance(r.note, str) and "DISCREPANCY" in r.note else ""
         title = html.escape(r.note) if isinstance(r.note, str) else ""
