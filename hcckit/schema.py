@@ -33,7 +33,7 @@ __all__ = [
 
 DESIGNS = ["rct", "single_arm", "cohort", "indirect_comparison"]
 MODALITIES = ["cTACE", "DEB-TACE", "TACE", "TAE", "TARE", "HAIC", "TACE+HAIC", "none"]
-SYSTEMIC_CLASSES = ["TKI", "anti-VEGF", "PD-(L)1", "CTLA-4", "cell_therapy", "chemotherapy"]
+SYSTEMIC_CLASSES = ["TKI", "anti-VEGF", "PD-(L)1", "CTLA-4", "cell_therapy", "chemotherapy", "targeted"]
 ROLES = ["experimental", "control", "single"]
 RESPONSE_ENDPOINTS = ["CR", "PR", "SD", "PD", "ORR", "DCR"]
 TIME_TO_EVENT = ["OS", "PFS", "TTUP", "RFS", "PPS"]
