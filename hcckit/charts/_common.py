@@ -64,6 +64,9 @@ def _with_caption(chart, text: str, colour: str):
         sub = []
     if isinstance(sub, str):
         sub = [sub]
+    if not main:
+        # Vega hides a subtitle whose title text is empty: give untitled charts a short title.
+        main = "Synthetic data" if text == SYNTHETIC_LABEL else "Teaching model"
     if text not in sub:
         sub = [*sub, text]
     return chart.properties(
