@@ -66,7 +66,7 @@ def _with_caption(chart, text: str, colour: str):
         sub = [sub]
     if not main:
         # Vega hides a subtitle whose title text is empty: give untitled charts a short title.
-        main = "Synthetic data" if text == SYNTHETIC_LABEL else "Teaching model"
+        main = "Teaching model" if text == MODEL_LABEL else "Synthetic data"
     if text not in sub:
         sub = [*sub, text]
     return chart.properties(
@@ -74,9 +74,15 @@ def _with_caption(chart, text: str, colour: str):
     )
 
 
-def label_synthetic(chart):
-    """Mark ``chart`` as drawn from SYNTHETIC data (a red subtitle and the ``usermeta`` flag)."""
-    chart = _with_caption(chart, SYNTHETIC_LABEL, "#B00020")
+def label_synthetic(chart, *, text: str = SYNTHETIC_LABEL):
+    """Mark ``chart`` as drawn from SYNTHETIC data (a red subtitle and the ``usermeta`` flag).
+
+    ``text`` replaces the default caption, e.g. for hand-designed teaching cases; it must still
+    say that the data are synthetic.
+    """
+    if "SYNTHETIC" not in text.upper():
+        raise ValueError("text: a synthetic-data caption must contain the word 'synthetic'")
+    chart = _with_caption(chart, text, "#B00020")
     return chart.properties(usermeta={"hcckit_synthetic": True})
 
 

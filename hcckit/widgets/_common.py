@@ -44,6 +44,8 @@ def setup() -> None:
     from hcckit.charts._common import register_theme
 
     alt.JupyterChart.enable_offline()
+    # plain charts displayed directly (not in a chart_view) render offline too
+    alt.renderers.enable("jupyter", offline=True)
     register_theme()
     _READY = True
 

@@ -1,0 +1,372 @@
+"""Charts of tumour response: waterfall, spider, swimmer, criteria discordance, reported rates.
+
+Every function takes a tidy DataFrame produced by :mod:`hcckit.response` and returns an
+*unconfigured* altair chart (layer, concatenate or retitle it freely). Charts drawn from
+synthetic teaching data carry the SYNTHETIC caption: pass ``synthetic=True``, or leave
+``synthetic=None`` and the ``synthetic`` column of the data decides.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from hcckit.charts._common import RESPONSE_COLOURS, label_synthetic
+
+TEACHING_CASES_LABEL = "SYNTHETIC teaching cases designed for the lesson - not trial data"
+
+__all__ = [
+    "waterfall_chart",
+    "spider_chart",
+    "swimmer_chart",
+    "discordance_chart",
+    "criteria_chart",
+    "rates_chart",
+]
+
+_ORDER = ["CR", "PR", "SD", "PD", "NE"]
+_SCALE = alt.Scale(domain=_ORDER, range=[RESPONSE_COLOURS[r] for r in _ORDER])
+# PR / PD thresholds on the % change of the target sum, by criterion
+_LINES = {"RECIST 1.1": (-30, 20), "mRECIST": (-30, 20), "WHO": (-50, 25), "EASL": (-50, 25)}
+
+
+def _is_synthetic(data: pd.DataFrame, synthetic: bool | None) -> bool:
+    if synthetic is not None:
+        return bool(synthetic)
+    return "synthetic" in data.columns and bool(data["synthetic"].eq(True).any())
+
+
+def _finish(chart, data, synthetic, title):
+    if title is not None:
+        chart = chart.properties(title=title)
+    return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(data, synthetic) else chart
+
+
+def _criterion(data: pd.DataFrame, criterion: str | None) -> tuple[pd.DataFrame, str | None]:
+    """Keep one criterion's rows (the only one present, or the one asked for)."""
+    if "criterion" not in data.columns:
+        return data, criterion
+    present = list(dict.fromkeys(data["criterion"]))
+    if criterion is None:
+        if len(present) > 1:
+            raise ValueError(f"criterion: the data hold several criteria ({', '.join(present)}); pick one")
+        criterion = present[0] if present else None
+    elif criterion not in present:
+        raise ValueError(f"criterion: {criterion!r} not in the data ({', '.join(present)})")
+    return data[data["criterion"] == criterion], criterion
+
+
+def _threshold_rules(criterion: str | None, *, orient: str = "y"):
+    low, high = _LINES.get(criterion or "RECIST 1.1", (-30, 20))
+    lines = pd.DataFrame({"value": [low, high], "label": [f"PR {low} %", f"PD +{high} %"]})
+    enc = {orient: alt.Y("value:Q") if orient == "y" else alt.X("value:Q")}
+    rule = alt.Chart(lines).mark_rule(strokeDash=[6, 4], color="#444444").encode(**enc)
+    text = (
+        alt.Chart(lines)
+        .mark_text(align="left", dx=4, dy=-6, color="#444444", fontSize=11)
+        .encode(text="label:N", **enc)
+    )
+    return rule + text
+
+
+def waterfall_chart(
+    data: pd.DataFrame,
+    *,
+    criterion: str | None = None,
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Waterfall: one bar per patient, best % change of the target sum, coloured by best response.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`hcckit.response.best_change` output (``patient``, ``best_pct_change``,
+        ``best_response``; ``criterion`` optional).
+    criterion : str, optional
+        Which criterion to draw when ``data`` holds several; also sets the dashed lines
+        (-30 % / +20 % for RECIST 1.1 and mRECIST, -50 % / +25 % for WHO and EASL products).
+    synthetic : bool, optional
+        Add the SYNTHETIC caption (default: from the ``synthetic`` column).
+    title : str, optional
+    """
+    for col in ("patient", "best_pct_change"):
+        if col not in data.columns:
+            raise ValueError(f"data: column '{col}' missing (use hcckit.response.best_change)")
+    df, crit = _criterion(data, criterion)
+    df = df.dropna(subset=["best_pct_change"]).sort_values("best_pct_change", ascending=False)
+    order = [str(p) for p in df["patient"]]
+    df = df.assign(patient=df["patient"].astype(str))
+    colour = (
+        alt.Color("best_response:N", scale=_SCALE, title="Best response")
+        if "best_response" in df.columns
+        else alt.value("#0072B2")
+    )
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            alt.X(
+                "patient:N",
+                sort=order,
+                title="Patient (ordered by best change)",
+                axis=alt.Axis(labels=len(order) <= 40),
+            ),
+            alt.Y(
+                "best_pct_change:Q",
+                title=f"Best change in target sum from baseline (%){' - ' + crit if crit else ''}",
+            ),
+            colour,
+            tooltip=[
+                c for c in ("patient", "best_pct_change", "best_response", "criterion") if c in df.columns
+            ],
+        )
+    )
+    return _finish(bars + _threshold_rules(crit), data, synthetic, title)
+
+
+def spider_chart(
+    data: pd.DataFrame,
+    *,
+    criterion: str | None = None,
+    time_unit: str = "weeks",
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Spider plot: % change of the target sum from baseline over time, one line per patient.
+
+    ``data`` is :func:`hcckit.response.assess` output (one criterion, or pick it with
+    ``criterion``). Points are coloured by the response at that visit; NE visits (no complete
+    sum) are left out. ``time_unit``: ``"weeks"`` or ``"days"``.
+    """
+    if time_unit not in ("weeks", "days"):
+        raise ValueError(f"time_unit: must be 'weeks' or 'days', got {time_unit!r}")
+    df, crit = _criterion(data, criterion)
+    df = df.dropna(subset=["pct_change_baseline"]).copy()
+    df["time"] = df["day"] / 7 if time_unit == "weeks" else df["day"]
+    df["patient"] = df["patient"].astype(str)
+    df["response"] = df["response"].astype(object).where(df["response"].notna(), "baseline")
+    x = alt.X("time:Q", title=f"Time since treatment start ({time_unit})")
+    y = alt.Y(
+        "pct_change_baseline:Q", title=f"Change in target sum from baseline (%){' - ' + crit if crit else ''}"
+    )
+    lines = alt.Chart(df).mark_line(color="#9a9a9a", strokeWidth=1.2).encode(x, y, detail="patient:N")
+    dots = (
+        alt.Chart(df[df["response"] != "baseline"])
+        .mark_point(filled=True, size=45)
+        .encode(
+            x,
+            y,
+            alt.Color("response:N", scale=_SCALE, title="Response at visit"),
+            tooltip=[
+                "patient",
+                "day",
+                "response",
+                alt.Tooltip("pct_change_baseline:Q", format="+.1f"),
+                "reason",
+            ],
+        )
+    )
+    return _finish(lines + dots + _threshold_rules(crit), data, synthetic, title)
+
+
+def swimmer_chart(
+    data: pd.DataFrame,
+    *,
+    criterion: str | None = None,
+    time_unit: str = "weeks",
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Swimmer plot: time on study per patient, each assessment marked by its response.
+
+    ``data`` is :func:`hcckit.response.assess` output. The bar runs from treatment start to the
+    last assessment; a triangle marks the first progression.
+    """
+    if time_unit not in ("weeks", "days"):
+        raise ValueError(f"time_unit: must be 'weeks' or 'days', got {time_unit!r}")
+    df, crit = _criterion(data, criterion)
+    div = 7 if time_unit == "weeks" else 1
+    df = df.assign(patient=df["patient"].astype(str), time=df["day"] / div)
+    span = df.groupby("patient", sort=False)["time"].max().rename("end").reset_index()
+    span["start"] = 0.0
+    order = span.sort_values("end", ascending=False)["patient"].tolist()
+    visits = df[df["response"].notna()].assign(response=lambda d: d["response"].astype(str))
+    first_pd = visits[visits["response"] == "PD"].groupby("patient", sort=False).head(1)
+    y = alt.Y("patient:N", sort=order, title="Patient", axis=alt.Axis(labels=len(order) <= 40))
+    bars = (
+        alt.Chart(span)
+        .mark_bar(color="#d9d9d9", height={"band": 0.6})
+        .encode(alt.X("start:Q", title=f"Time since treatment start ({time_unit})"), alt.X2("end:Q"), y)
+    )
+    dots = (
+        alt.Chart(visits)
+        .mark_point(filled=True, size=40)
+        .encode(
+            alt.X("time:Q"),
+            y,
+            alt.Color("response:N", scale=_SCALE, title=f"Response{' (' + crit + ')' if crit else ''}"),
+            tooltip=["patient", "day", "response", "reason"],
+        )
+    )
+    pd_mark = (
+        alt.Chart(first_pd)
+        .mark_point(shape="triangle-right", size=140, color=RESPONSE_COLOURS["PD"], filled=True)
+        .encode(
+            alt.X("time:Q"), y, tooltip=["patient", "day", alt.Tooltip("response:N", title="progression")]
+        )
+    )
+    return _finish(bars + dots + pd_mark, data, synthetic, title)
+
+
+def discordance_chart(
+    data: pd.DataFrame,
+    *,
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Cross-table of best responses under two criteria as a heat map with counts.
+
+    ``data`` is :func:`hcckit.response.discordance_table` output (tidy form). Cells on the
+    diagonal are agreements; off-diagonal cells are patients the two criteria classify
+    differently.
+    """
+    need = {"row_criterion", "row_response", "col_criterion", "col_response", "count"}
+    if not need <= set(data.columns):
+        raise ValueError(f"data: columns missing {sorted(need - set(data.columns))} (use discordance_table)")
+    row_name = str(data["row_criterion"].iloc[0])
+    col_name = str(data["col_criterion"].iloc[0])
+    df = data.assign(
+        kind=data["row_response"].eq(data["col_response"]).map({True: "agree", False: "disagree"})
+    )
+    base = alt.Chart(df).encode(
+        alt.X(
+            "col_response:N", sort=_ORDER, title=f"Best response by {col_name}", axis=alt.Axis(labelAngle=0)
+        ),
+        alt.Y("row_response:N", sort=_ORDER, title=f"Best response by {row_name}"),
+    )
+    cells = base.mark_rect(stroke="#ffffff").encode(
+        alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="Patients (count)"),
+        tooltip=["row_response", "col_response", "count", "kind"],
+    )
+    text = base.mark_text(fontSize=15).encode(
+        text="count:Q",
+        color=alt.condition("datum.count > 0", alt.value("#000000"), alt.value("#bbbbbb")),
+    )
+    diagonal = base.transform_filter("datum.row_response == datum.col_response").mark_rect(
+        fill=None, stroke="#333333", strokeWidth=2
+    )
+    return _finish((cells + diagonal + text).properties(width=300, height=300), data, synthetic, title)
+
+
+def criteria_chart(
+    data: pd.DataFrame,
+    *,
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """One patient under several criteria: % change from baseline per visit, labelled by response.
+
+    ``data`` is :func:`hcckit.response.assess_all` output for one patient. RECIST 1.1 and
+    mRECIST sums are diameters (PR at -30 %), WHO and EASL sums are products (PR at -50 %).
+    """
+    if "criterion" not in data.columns:
+        raise ValueError("data: needs a 'criterion' column (use hcckit.response.assess_all)")
+    if data["patient"].nunique() != 1:
+        raise ValueError("data: criteria_chart draws one patient; filter the table first")
+    df = data.dropna(subset=["pct_change_baseline"]).copy()
+    df["label"] = df["response"].astype(object).where(df["response"].notna(), "baseline").astype(str)
+    x = alt.X("day:Q", title="Day since treatment start (days)")
+    y = alt.Y(
+        "pct_change_baseline:Q",
+        title="Change in target sum from baseline (%)",
+        scale=alt.Scale(domain=[-100, 60], clamp=True),
+    )
+    colour = alt.Color("criterion:N", sort=list(_LINES), title="Criterion")
+    lines = alt.Chart(df).mark_line(point=True, strokeWidth=2.5).encode(x, y, colour)
+    labels = (
+        alt.Chart(df[df["label"] != "baseline"])
+        .mark_text(dx=16, fontSize=12, fontWeight="bold")
+        .encode(x, y, colour, text="label:N", tooltip=["criterion", "day", "label", "reason"])
+    )
+    guides = pd.DataFrame(
+        {
+            "value": [-30, 20, -50, 25],
+            "label": ["-30 % (RECIST/mRECIST PR)", "+20 %", "-50 % (WHO/EASL PR)", "+25 %"],
+        }
+    )
+    rules = alt.Chart(guides).mark_rule(strokeDash=[5, 4], color="#777777").encode(alt.Y("value:Q"))
+    rule_text = (
+        alt.Chart(guides)
+        .mark_text(align="left", dx=2, dy=-5, color="#555555", fontSize=10)
+        .encode(alt.Y("value:Q"), text="label:N", x=alt.value(2))
+    )
+    return _finish(rules + rule_text + lines + labels, data, synthetic, title)
+
+
+def rates_chart(
+    data: pd.DataFrame,
+    *,
+    endpoint: str | None = None,
+    synthetic: bool | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Response rates with exact confidence intervals, by criterion (and trial arm).
+
+    ``data`` is :func:`hcckit.response.trial_rates` output (reported rates, intervals
+    recomputed) or :func:`hcckit.response.response_rates` output. One row per criterion and
+    end point; a one-sided lower bound is drawn up to 100 %. ``endpoint`` keeps one end point.
+    """
+    need = {"criterion", "endpoint", "percent", "ci_low_pct", "ci_high_pct"}
+    if not need <= set(data.columns):
+        raise ValueError(f"data: columns missing {sorted(need - set(data.columns))}")
+    df = data if endpoint is None else data[data["endpoint"] == endpoint]
+    if df.empty:
+        raise ValueError(f"endpoint: no rows for {endpoint!r}")
+    df = df.copy()
+    level = (
+        df["ci_level"] if "ci_level" in df.columns else df.get("level", pd.Series(0.95, index=df.index))
+    ).fillna(0.95)
+    sided = df["ci_sided"] if "ci_sided" in df.columns else df.get("sided", pd.Series("two", index=df.index))
+    df["interval"] = [
+        f"{100 * lv:g} % {'one-sided' if str(sd) in ('one_lower', 'lower') else 'two-sided'}"
+        for lv, sd in zip(level, sided, strict=True)
+    ]
+    df["ci_text"] = [
+        f"{lo:.1f}-{hi:.1f} %" for lo, hi in zip(df["ci_low_pct"], df["ci_high_pct"], strict=True)
+    ]
+    tips = [c for c in ("trial_id", "arm_id", "criterion", "endpoint", "count", "n") if c in df.columns]
+    tips += [alt.Tooltip("percent:Q", format=".1f", title="percent (%)"), "ci_text:N", "interval:N"]
+    y = alt.Y("criterion:N", title=None)
+    x_scale = alt.Scale(domain=[0, 100])
+    bars = (
+        alt.Chart(df)
+        .mark_rule(strokeWidth=2.5)
+        .encode(
+            alt.X(
+                "ci_low_pct:Q", title="Patients with the outcome (%), exact Clopper-Pearson CI", scale=x_scale
+            ),
+            alt.X2("ci_high_pct:Q"),
+            y,
+            alt.Color("criterion:N", legend=None),
+            tooltip=tips,
+        )
+    )
+    dots = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=90)
+        .encode(alt.X("percent:Q", scale=x_scale), y, alt.Color("criterion:N", legend=None), tooltip=tips)
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(align="left", dx=8, dy=-10, fontSize=11)
+        .encode(alt.X("percent:Q", scale=x_scale), y, text=alt.Text("percent:Q", format=".0f"))
+    )
+    chart = (bars + dots + text).properties(height=alt.Step(34))
+    if df["endpoint"].nunique() > 1:
+        chart = chart.facet(
+            row=alt.Row("endpoint:N", title=None, sort=["ORR", "DCR", "CR", "PR", "SD", "PD"])
+        )
+    if title is not None:
+        chart = chart.properties(title=title)
+    return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(df, synthetic) else chart

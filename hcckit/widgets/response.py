@@ -1,0 +1,385 @@
+"""Lesson 02 panels: one necrotic HCC under four response criteria, and a teaching cohort.
+
+Each panel only composes :mod:`hcckit.response` (verdicts) and :mod:`hcckit.charts.response`
+(drawings). Charts live in offline ``JupyterChart`` views redrawn in place; every callback is
+wrapped by :func:`hcckit.widgets._common.safe`, so impossible measurements become a message,
+never a traceback.
+
+- :class:`LesionEditorPanel`: a synthetic patient with two enhancing liver lesions after TACE;
+  sliders set the longest, viable and perpendicular diameters at day 42 or 84, and the RECIST
+  1.1, mRECIST, WHO and EASL verdicts change side by side, each with the rule that fired.
+- :class:`CohortPanel`: a synthetic teaching cohort; pick a criterion and the protocol options
+  and watch ORR/DCR (exact CIs), the waterfall and the RECIST-vs-mRECIST cross-table change.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from hcckit import response as rs
+from hcckit.charts import response as charts
+from hcckit.charts._common import RESPONSE_COLOURS, empty_chart
+from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+
+__all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel"]
+
+_SLIDER = {"continuous_update": False, "style": {"description_width": "130px"}, "layout": {"width": "400px"}}
+_WIDE = {"style": {"description_width": "initial"}, "layout": {"width": "auto", "margin": "2px 24px 2px 0"}}
+_FIELDS = (
+    ("ld_mm", "LD (mm)"),
+    ("viable_ld_mm", "Viable LD (mm)"),
+    ("perp_mm", "Perpendicular (mm)"),
+    ("viable_perp_mm", "Viable perp. (mm)"),
+)
+_NEW_OPTIONS = [
+    ("none", None),
+    ("equivocal", "equivocal"),
+    ("unequivocal", "unequivocal"),
+    ("typical HCC pattern", "typical"),
+    ("atypical nodule", "atypical"),
+]
+
+
+def _card(criterion: str, visit, best) -> str:
+    """One verdict card: big coloured response, the numbers, the rule, the best response."""
+    resp = "NE" if visit is None else str(visit["response"])
+    colour = RESPONSE_COLOURS.get(resp, "#999999")
+    if visit is None:
+        numbers, reason = "", "no assessment on this day"
+    else:
+        unit = visit["unit"]
+        if visit["sum"] == visit["sum"]:  # not nan
+            numbers = f"sum {visit['sum']:g} {unit}<br>{visit['pct_change_baseline']:+.1f} % vs baseline" + (
+                f"<br>{visit['pct_change_nadir']:+.1f} % vs nadir (day {int(visit['nadir_day'])})"
+                if visit["pct_change_nadir"] == visit["pct_change_nadir"]
+                else ""
+            )
+        else:
+            numbers = "no complete target sum"
+        reason = str(visit["reason"])
+    best_txt = ""
+    if best is not None:
+        conf = best["confirmed"]
+        mark = " (confirmed)" if conf is True or str(conf) == "True" else ""
+        best_txt = f"<div style='margin-top:6px'>best overall: <b>{html.escape(str(best['best_response']))}</b>{mark}</div>"
+    return (
+        f"<div class='hcckit-verdict' data-criterion='{html.escape(criterion)}' data-response='{resp}' "
+        "style='flex:1;min-width:200px;border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px'>"
+        f"<div style='font-size:14px;font-weight:bold'>{html.escape(criterion)}</div>"
+        f"<div style='font-size:34px;font-weight:bold;color:{colour}'>{resp}</div>"
+        f"<div style='font-size:13px'>{numbers}</div>"
+        f"<div style='font-size:12px;color:#333;margin-top:6px'>{html.escape(reason)}</div>"
+        f"{best_txt}</div>"
+    )
+
+
+class LesionEditorPanel(widgets.VBox):
+    """Edit one synthetic necrotic HCC and see RECIST 1.1, mRECIST, WHO and EASL side by side.
+
+    The patient (:func:`hcckit.response.necrotic_patient`) has two enhancing liver lesions at
+    baseline (L1 50 mm, L2 30 mm); the sliders edit the chosen follow-up visit. A checkbox
+    drops L2 from that visit (a missing lesion), a menu adds a new liver lesion.
+
+    Attributes
+    ----------
+    value : pandas.DataFrame
+        The current lesion measurements (read-only copy).
+    timepoints : pandas.DataFrame
+        The current verdicts (:func:`hcckit.response.assess_all`).
+    chart : altair.JupyterChart
+        The % change chart (``chart.chart.to_dict()`` in tests).
+    """
+
+    def __init__(self, measurements=None, *, visit: int = 42, mrecist_5mm: bool = False):
+        super().__init__()
+        self._data = rs.necrotic_patient() if measurements is None else measurements.copy()
+        self._days = sorted(d for d in self._data["day"].unique() if d != self._data["day"].min())
+        if visit not in self._days:
+            raise ValueError(f"visit: must be one of the follow-up days {self._days}, got {visit!r}")
+        self._lesions = sorted(self._data.loc[self._data["kind"] == "target", "lesion"].unique())
+        self._syncing = False
+        self._timepoints = None
+
+        self._message = message_box()
+        self._visit = widgets.ToggleButtons(
+            options=[(f"Day {d}", d) for d in self._days], value=visit, description="Edit visit"
+        )
+        self._sliders: dict[tuple[str, str], widgets.FloatSlider] = {}
+        columns = []
+        for lesion in self._lesions:
+            base = self._data[
+                (self._data["lesion"] == lesion) & (self._data["day"] == self._data["day"].min())
+            ].iloc[0]
+            boxes = [widgets.HTML(f"<b>Lesion {html.escape(str(lesion))}</b> (baseline {base['ld_mm']:g} mm, "
+                                  f"{base['viable_ld_mm']:g} mm viable)")]  # fmt: skip
+            for field, label in _FIELDS:
+                slider = widgets.FloatSlider(min=0, max=max(80.0, float(base["ld_mm"]) * 1.6), step=0.5,
+                                             description=label, readout_format=".1f", **_SLIDER)  # fmt: skip
+                slider.observe(self._on_slider, names="value")
+                self._sliders[(lesion, field)] = slider
+                boxes.append(slider)
+            columns.append(widgets.VBox(boxes))
+        primary(self._sliders[(self._lesions[0], "viable_ld_mm")])
+        self._missing = widgets.Checkbox(
+            value=False, description=f"{self._lesions[-1]} not assessed at this visit", indent=False, **_WIDE
+        )
+        self._new = widgets.Dropdown(
+            options=_NEW_OPTIONS, value=None, description="New liver lesion", **_WIDE
+        )
+        self._new_size = widgets.FloatSlider(
+            min=5, max=40, step=1, value=15, description="New lesion LD (mm)", **_SLIDER
+        )
+        self._five = widgets.Checkbox(
+            value=mrecist_5mm, description="mRECIST: add RECIST's +5 mm clause to PD", indent=False, **_WIDE
+        )
+        for w in (self._missing, self._new, self._new_size, self._five):
+            w.observe(self._on_option, names="value")
+        self._visit.observe(self._on_visit, names="value")
+
+        self._cards = widgets.HTML()
+        self._cards.add_class("hcckit-verdicts")
+        self._table = widgets.HTML()
+        self.chart = chart_view(empty_chart("Loading..."))
+
+        self._sync_sliders()
+        self._recompute()
+        self.children = [
+            widgets.HTML(
+                "<b>Synthetic teaching patient</b>: HCC after TACE, two enhancing liver lesions. "
+                "Move a slider: the four criteria re-classify the chosen visit."
+            ),  # fmt: skip
+            self._visit,
+            widgets.HBox(columns),
+            widgets.HBox([self._missing, self._five]),
+            widgets.HBox([self._new, self._new_size]),
+            self._message,
+            self._cards,
+            self.chart,
+            self._table,
+        ]
+
+    # ------------------------------------------------------------------ read-only state
+    @property
+    def value(self):
+        """Current lesion measurements (a copy)."""
+        return self._data.copy()
+
+    @property
+    def timepoints(self):
+        """Current verdicts of all four criteria (a copy)."""
+        return None if self._timepoints is None else self._timepoints.copy()
+
+    # ------------------------------------------------------------------ callbacks
+    def _row(self, lesion, day):
+        hit = self._data[(self._data["lesion"] == lesion) & (self._data["day"] == day)]
+        return None if hit.empty else hit.iloc[0]
+
+    def _sync_sliders(self):
+        """Show the chosen visit's measurements in the sliders (without recomputing)."""
+        self._syncing = True
+        try:
+            day = self._visit.value
+            for (lesion, field), slider in self._sliders.items():
+                row = self._row(lesion, day)
+                if row is not None and row[field] == row[field]:
+                    slider.value = float(row[field])
+            self._missing.value = self._row(self._lesions[-1], day) is None
+            new = self._row("New", day)
+            self._new.value = None if new is None else new["status"]
+            if new is not None:
+                self._new_size.value = float(new["ld_mm"])
+        finally:
+            self._syncing = False
+
+    def _on_visit(self, change):
+        safe(self._message)(self._sync_sliders)()
+        safe(self._message)(self._redraw)()
+
+    def _on_slider(self, change):
+        if self._syncing:
+            return
+        safe(self._message)(self._apply_sliders)()
+
+    def _on_option(self, change):
+        if self._syncing:
+            return
+        safe(self._message)(self._apply_sliders)()
+
+    def _apply_sliders(self):
+        day = self._visit.value
+        data = self._data
+        base_rows = {les: self._row(les, data["day"].min()) for les in self._lesions}
+        for lesion in self._lesions:
+            values = {field: self._sliders[(lesion, field)].value for field, _ in _FIELDS}
+            if lesion == self._lesions[-1] and self._missing.value:
+                data = rs.edit_measurements(data, lesion=lesion, day=day, drop=True)
+                continue
+            if self._row_in(data, lesion, day) is None:
+                base = base_rows[lesion]
+                values.update(kind="target", organ=base["organ"])
+            data = rs.edit_measurements(data, lesion=lesion, day=day, **values)
+        data = rs.edit_measurements(data, lesion="New", day=day, drop=True)
+        if self._new.value is not None:
+            size = self._new_size.value
+            data = rs.edit_measurements(data, lesion="New", day=day, kind="new", organ="liver", status=self._new.value,
+                                        ld_mm=size, viable_ld_mm=size, perp_mm=size, viable_perp_mm=size)  # fmt: skip
+        self._data = data
+        self._recompute()
+
+    @staticmethod
+    def _row_in(data, lesion, day):
+        hit = data[(data["lesion"] == lesion) & (data["day"] == day)]
+        return None if hit.empty else hit.iloc[0]
+
+    def _recompute(self):
+        """Classify; on bad input keep the last good verdicts and say what is wrong."""
+        try:
+            tp = rs.assess_all(self._data, mrecist_5mm=self._five.value)
+        except ValueError as exc:
+            show_message(self._message, f"Cannot classify: {exc}", kind="error")
+            return
+        self._timepoints = tp
+        self._best = rs.best_response(tp)
+        show_message(self._message, "")
+        self._redraw()
+
+    def _redraw(self):
+        tp, best = self._timepoints, self._best
+        day = self._visit.value
+        cards = []
+        for crit in rs.CRITERIA:
+            at = tp[(tp["criterion"] == crit) & (tp["day"] == day)]
+            b = best[best["criterion"] == crit]
+            cards.append(_card(crit, None if at.empty else at.iloc[0], None if b.empty else b.iloc[0]))
+        self._cards.value = f"<div style='display:flex;flex-wrap:wrap'>{''.join(cards)}</div>"
+        self.chart.chart = charts.criteria_chart(tp, title="One synthetic patient, four criteria")
+        lt = rs.lesion_table(self._data, "mRECIST")
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.lesion))}</td><td>{r.day}</td><td>{html.escape(str(r.role))}</td>"
+            f"<td>{r.measure:g}</td></tr>"
+            for r in lt.itertuples()
+            if r.measure == r.measure
+        )
+        self._table.value = (
+            "<details><summary>Per-lesion measures used by mRECIST (viable LD, mm)</summary>"
+            f"<table style='font-size:12px'><tr><th>lesion</th><th>day</th><th>role</th><th>mm</th></tr>{rows}</table>"
+            "</details>"
+        )
+
+    def verdicts(self, day: int | None = None) -> dict[str, str]:
+        """{criterion: response} at ``day`` (default: the visit being edited)."""
+        day = self._visit.value if day is None else day
+        tp = self._timepoints
+        at = tp[tp["day"] == day]
+        return {c: str(r) for c, r in zip(at["criterion"], at["response"], strict=True)}
+
+
+class CohortPanel(widgets.VBox):
+    """A synthetic teaching cohort under a chosen criterion and protocol options.
+
+    Controls: criterion (primary), confirmation of CR/PR, SD minimum (days), mRECIST 5 mm
+    clause. Shows ORR and DCR with exact 95 % CIs for all four criteria, the waterfall of the
+    chosen criterion and the RECIST 1.1 vs mRECIST cross-table.
+
+    Attributes
+    ----------
+    chart : altair.JupyterChart
+        Waterfall view.
+    discordance : altair.JupyterChart
+        Cross-table view.
+    rates : pandas.DataFrame
+        Current ORR/DCR table (read-only copy via :attr:`value`).
+    """
+
+    def __init__(self, measurements=None, *, n_patients: int = 40, seed: int = 0, criterion: str = "mRECIST"):
+        super().__init__()
+        self._data = rs.teaching_cohort(n_patients, seed=seed) if measurements is None else measurements
+        self._message = message_box()
+        self._criterion = primary(
+            widgets.ToggleButtons(
+                options=list(rs.CRITERIA), value=rs.criterion_name(criterion), description="Criterion"
+            )
+        )
+        self._confirm = widgets.Checkbox(
+            value=True, description="Require confirmation (>= 28 d)", indent=False, **_WIDE
+        )
+        self._sd_min = widgets.IntSlider(
+            min=0, max=182, step=7, value=42, description="SD minimum (days)", **_SLIDER
+        )
+        self._five = widgets.Checkbox(value=False, description="mRECIST: +5 mm clause", indent=False, **_WIDE)
+        self._rates_html = widgets.HTML()
+        self._rates = None
+        self.chart = chart_view(empty_chart("Loading..."))
+        self.discordance = chart_view(empty_chart("Loading..."))
+        for w in (self._criterion, self._confirm, self._sd_min, self._five):
+            w.observe(self._on_change, names="value")
+        self._tp = None
+        self._update()
+        self.children = [
+            widgets.HTML(
+                f"<b>Synthetic teaching cohort</b> ({self._data['patient'].nunique()} patients, "
+                "labelled SYNTHETIC - not trial data)"
+            ),  # fmt: skip
+            self._criterion,
+            widgets.HBox([self._confirm, self._five]),
+            self._sd_min,
+            self._message,
+            self._rates_html,
+            self.chart,
+            self.discordance,
+        ]
+
+    @property
+    def value(self):
+        """Current response rates (ORR, DCR, ... with exact CIs) for all criteria (a copy)."""
+        return None if self._rates is None else self._rates.copy()
+
+    def _on_change(self, change):
+        safe(self._message)(self._update)()
+
+    def _update(self):
+        key = self._five.value
+        if self._tp is None or self._tp[0] != key:
+            self._tp = (key, rs.assess_all(self._data, mrecist_5mm=key))
+        tp = self._tp[1]
+        best = rs.best_response(tp, confirm=self._confirm.value, sd_min_days=self._sd_min.value)
+        rates = rs.response_rates(best)
+        self._rates = rates
+        crit = self._criterion.value
+        keep = rates[rates["endpoint"].isin(["ORR", "DCR"])]
+        cells = {}
+        for r in keep.itertuples():
+            cells[(r.criterion, r.endpoint)] = (
+                f"{r.count}/{r.n} = {r.percent:.0f} % ({r.ci_low_pct:.0f}-{r.ci_high_pct:.0f})"
+            )
+        rows = "".join(
+            f"<tr style='{'font-weight:bold;background:#eef5fb' if c == crit else ''}'><td>{html.escape(c)}</td>"
+            f"<td>{cells.get((c, 'ORR'), '')}</td><td>{cells.get((c, 'DCR'), '')}</td></tr>"
+            for c in rs.CRITERIA
+        )
+        self._rates_html.value = (
+            "<table class='hcckit-rates' style='font-size:13px'><tr><th>criterion</th>"
+            "<th>ORR (95 % exact CI)</th><th>DCR (95 % exact CI)</th></tr>" + rows + "</table>"
+        )
+        change = rs.best_change(tp, best)
+        self.chart.chart = charts.waterfall_chart(
+            change, criterion=crit, title=f"Synthetic teaching cohort: best change by {crit}"
+        )
+        self.discordance.chart = charts.discordance_chart(
+            rs.discordance_table(best),
+            synthetic=True,
+            title="Best response: RECIST 1.1 (rows) vs mRECIST (columns)",
+        )
+        show_message(self._message, "")
+
+
+def criteria_panel(**kwargs) -> LesionEditorPanel:
+    """The lesson's lesion editor (see :class:`LesionEditorPanel`)."""
+    return LesionEditorPanel(**kwargs)
+
+
+def cohort_panel(**kwargs) -> CohortPanel:
+    """The lesson's cohort panel (see :class:`CohortPanel`)."""
+    return CohortPanel(**kwargs)

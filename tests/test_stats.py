@@ -1,0 +1,268 @@
+"""hcckit.stats against published R results and textbook values.
+
+Reference values
+- R ``binom.test(682, 925, p = 3/4)`` (example in R's documentation): p-value 0.3825,
+  95 % CI 0.7076683 0.7654066.
+- R ``fisher.test(TeaTasting)`` (R documentation, Agresti 1990): p-value 0.4857, conditional
+  MLE odds ratio 6.408309; R prints 0.2117329-621.9337505 (95 %) and 0.3135693-308.5568338
+  (90 % = the one-sided 95 % bounds). R's ``uniroot`` stops early; the exact limits, solved
+  here independently from the noncentral hypergeometric distribution, are 0.21173559-626.2435
+  and 0.31357377-306.2368, which is what scipy returns.
+- R ``chisq.test(TeaTasting, correct = FALSE)``: X-squared = 2, p = 0.1573; with Yates: 0.4795.
+- Newcombe, Stat Med 1998;17:873-90, Table II, 56/70 vs 48/80, method 10 (hybrid score):
+  0.0524 to 0.3339. Fagerland et al., SMMR 2015, 7/34 vs 1/34: Newcombe 0.019 to 0.34,
+  Koopman 1.21 to 43; R ``PropCIs::riskscoreci(7, 34, 1, 34, 0.95)``: 1.220853 42.575718.
+- ChiCTR2100049829 (TACE + atezolizumab + bevacizumab, n = 45): ORR 21/45 one-sided 90 %
+  CI >= 36 %; DCR 39/45 95 % CI 73-95 %; mRECIST DCR 41/45 95 % CI 79-98 %; mRECIST ORR
+  30/45 >= 56 %.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hcckit import stats
+
+# --------------------------------------------------------------------------- proportion_ci
+
+
+def test_binom_test_r_documentation_example():
+    res = stats.proportion_ci(682, 925)
+    assert res.ci_low == pytest.approx(0.7076683, abs=5e-8)
+    assert res.ci_high == pytest.approx(0.7654066, abs=5e-8)
+    assert res.proportion == pytest.approx(682 / 925)
+    assert res.percent == pytest.approx(100 * 682 / 925)
+    assert res.method == "Clopper-Pearson"
+    assert res.level == 0.95
+    assert stats.binomial_test(682, 925, p=0.75) == pytest.approx(0.3825, abs=5e-5)
+
+
+def test_one_sided_lower_bound_reported_by_trial():
+    res = stats.proportion_ci(21, 45, level=0.90, sided="lower")
+    assert res.ci_high == 1.0
+    assert round(100 * res.ci_low) == 36  # "ORR 46.7 % (one-sided 90 % CI >= 36 %)"
+    assert res.ci_low == pytest.approx(0.3632, abs=1e-4)
+    mrecist = stats.proportion_ci(30, 45, level=0.90, sided="lower")
+    assert math.floor(100 * mrecist.ci_low) == 56  # reported ">= 56 %"
+
+
+@pytest.mark.parametrize(
+    ("count", "low", "high"),
+    [(39, 73, 95), (41, 79, 98)],  # DCR RECIST 1.1 and mRECIST as reported (95 %, two-sided)
+)
+def test_two_sided_intervals_reported_by_trial(count, low, high):
+    res = stats.proportion_ci(count, 45)
+    assert round(100 * res.ci_low) == low
+    assert round(100 * res.ci_high) == high
+
+
+def test_one_sided_upper_and_degenerate_ends():
+    up = stats.proportion_ci(3, 20, level=0.95, sided="upper")
+    assert up.ci_low == 0.0
+    two90 = stats.proportion_ci(3, 20, level=0.90)
+    assert up.ci_high == pytest.approx(two90.ci_high)
+    zero = stats.proportion_ci(0, 45)
+    assert zero.ci_low == 0.0 and zero.ci_high == pytest.approx(1 - 0.025 ** (1 / 45))
+    full = stats.proportion_ci(45, 45)
+    assert full.ci_high == 1.0 and full.ci_low == pytest.approx(0.025 ** (1 / 45))
+
+
+def test_proportion_ci_result_is_frozen_and_renders():
+    res = stats.proportion_ci(21, 45, level=0.9, sided="lower")
+    with pytest.raises(AttributeError):
+        res.count = 3  # type: ignore[misc]
+    assert ">= 36.3 %" in str(res)
+    assert "21/45" in res._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "needle"),
+    [
+        ((5, 4), {}, "count"),
+        ((-1, 4), {}, "count"),
+        ((1, 0), {}, "n"),
+        ((1.5, 4), {}, "count"),
+        ((1, 4.2), {}, "n"),
+        ((True, 4), {}, "count"),
+        (("3", 4), {}, "count"),
+        ((1, 4), {"level": 1.2}, "level"),
+        ((1, 4), {"sided": "left"}, "sided"),
+        ((1, 4), {"level": 0.4, "sided": "lower"}, "level"),
+    ],
+)
+def test_proportion_ci_validation_names_the_argument(args, kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.proportion_ci(*args, **kwargs)
+
+
+def test_proportion_ci_accepts_numpy_and_whole_floats():
+    assert stats.proportion_ci(np.int64(3), 10.0).count == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 400).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_clopper_pearson_matches_beta_quantiles(cn):
+    from scipy.stats import beta
+
+    count, n = cn
+    res = stats.proportion_ci(count, n)
+    low = 0.0 if count == 0 else beta.ppf(0.025, count, n - count + 1)
+    high = 1.0 if count == n else beta.ppf(0.975, count + 1, n - count)
+    assert res.ci_low == pytest.approx(low, abs=1e-10)
+    assert res.ci_high == pytest.approx(high, abs=1e-10)
+    assert res.ci_low <= res.proportion <= res.ci_high
+
+
+def test_proportion_table_adds_percent_columns_and_keeps_missing():
+    df = pd.DataFrame({"endpoint": ["ORR", "DCR", "CR"], "count": [21, 39, np.nan], "n": [45, 45, 45]})
+    out = stats.proportion_table(df)
+    assert list(out.columns[-3:]) == ["percent", "ci_low_pct", "ci_high_pct"]
+    assert out.loc[1, "ci_low_pct"] == pytest.approx(73.2075, abs=1e-3)
+    assert np.isnan(out.loc[2, "percent"])
+    assert "percent" not in df.columns  # input untouched
+
+
+def test_proportion_table_errors_name_row_and_column():
+    df = pd.DataFrame({"k": [50], "m": [45]})
+    with pytest.raises(ValueError, match=r"row 0.*count"):
+        stats.proportion_table(df, count="k", n="m")
+    with pytest.raises(ValueError, match="responders"):
+        stats.proportion_table(df, count="responders", n="m")
+    with pytest.raises(TypeError):
+        stats.proportion_table([1, 2])
+
+
+# --------------------------------------------------------------------------- compare_proportions
+
+
+def test_fisher_tea_tasting_matches_r():
+    res = stats.compare_proportions(3, 4, 1, 4)
+    assert res.fisher_p == pytest.approx(0.4857, abs=5e-5)
+    assert res.odds_ratio == pytest.approx(6.408309, rel=2e-6)
+    # exact conditional limits (scipy), and R's printout within its uniroot tolerance
+    assert res.or_ci_low == pytest.approx(0.21173559, rel=1e-6)
+    assert res.or_ci_high == pytest.approx(626.24353, rel=1e-6)
+    assert res.or_ci_low == pytest.approx(0.2117329, rel=2e-5)
+    assert res.or_ci_high == pytest.approx(621.9337505, rel=1e-2)
+    res90 = stats.compare_proportions(3, 4, 1, 4, level=0.90)
+    assert res90.or_ci_low == pytest.approx(0.3135693, rel=2e-5)
+    assert res90.or_ci_high == pytest.approx(308.5568338, rel=1e-2)
+    assert res90.or_ci_high == pytest.approx(306.23681, rel=1e-6)
+
+
+def test_exact_conditional_limits_independently():
+    """Solve the TeaTasting limits from the noncentral hypergeometric pmf by bisection."""
+    from math import comb
+
+    def tail(psi, upper):
+        w = [comb(4, x) * comb(4, 4 - x) * psi**x for x in range(5)]
+        return sum(w[3:] if upper else w[:4]) / sum(w)
+
+    def solve(f, lo, hi):
+        for _ in range(200):
+            mid = math.sqrt(lo * hi)
+            if f(mid) < 0:
+                lo = mid
+            else:
+                hi = mid
+        return mid
+
+    low = solve(lambda p: tail(p, True) - 0.025, 1e-6, 10)
+    high = solve(lambda p: 0.025 - tail(p, False), 1, 1e5)
+    res = stats.compare_proportions(3, 4, 1, 4)
+    assert res.or_ci_low == pytest.approx(low, rel=1e-7)
+    assert res.or_ci_high == pytest.approx(high, rel=1e-7)
+
+
+def test_chi_square_tea_tasting_matches_r():
+    res = stats.compare_proportions(3, 4, 1, 4)
+    assert res.chi2_p == pytest.approx(0.1573, abs=5e-5)
+    assert res.chi2_yates_p == pytest.approx(0.4795, abs=5e-5)
+    assert res.min_expected == 2.0
+    assert res.chi2_valid is False
+
+
+def test_risk_difference_newcombe_published_values():
+    res = stats.compare_proportions(56, 70, 48, 80)
+    assert res.rd_ci_low == pytest.approx(0.0524, abs=5e-5)
+    assert res.rd_ci_high == pytest.approx(0.3339, abs=5e-5)
+    assert "Newcombe" in res.rd_method
+    fag = stats.compare_proportions(7, 34, 1, 34)
+    assert fag.rd_ci_low == pytest.approx(0.019, abs=5e-4)
+    assert fag.rd_ci_high == pytest.approx(0.34, abs=5e-3)
+
+
+def test_relative_risk_koopman_matches_propcis():
+    res = stats.compare_proportions(7, 34, 1, 34)
+    assert res.relative_risk == pytest.approx(7.0)
+    assert res.rr_ci_low == pytest.approx(1.220853, abs=1e-6)
+    assert res.rr_ci_high == pytest.approx(42.575718, abs=1e-5)
+    assert "Koopman" in res.rr_method
+
+
+@pytest.mark.parametrize(
+    "table",
+    [(4, 60, 0, 60), (0, 60, 4, 60), (0, 60, 0, 60), (60, 60, 60, 60), (60, 60, 0, 60), (1, 1, 0, 1)],
+)
+def test_zero_cells_do_not_crash(table):
+    res = stats.compare_proportions(*table)
+    assert -1 <= res.rd_ci_low <= res.risk_difference <= res.rd_ci_high <= 1
+    assert 0 <= res.fisher_p <= 1
+    assert res.rr_ci_low <= res.rr_ci_high or math.isnan(res.relative_risk)
+    assert str(res) and res._repr_html_()
+
+
+def test_zero_cell_specifics():
+    res = stats.compare_proportions(4, 60, 0, 60)
+    assert res.relative_risk == math.inf and res.rr_ci_high == math.inf
+    assert 1 < res.rr_ci_low < 2
+    assert res.odds_ratio == math.inf and res.or_ci_high == math.inf
+    assert res.fisher_p == pytest.approx(0.1187, abs=1e-4)  # R: fisher.test(matrix(c(4,0,56,60),2))
+    assert res.chi2_valid is False
+    none = stats.compare_proportions(0, 60, 0, 60)
+    assert math.isnan(none.relative_risk) and none.rr_ci_low == 0 and none.rr_ci_high == math.inf
+    assert math.isnan(none.chi2_p) and none.fisher_p == 1.0
+    same = stats.compare_proportions(60, 60, 60, 60)
+    assert same.rr_ci_low < 1 < same.rr_ci_high  # not the degenerate [1, 1]
+
+
+def test_chi2_valid_when_expected_counts_large():
+    res = stats.compare_proportions(30, 45, 21, 45)
+    assert res.chi2_valid is True and res.min_expected == pytest.approx(19.5)
+    assert res.rd_ci_low < 0.2 < res.rd_ci_high
+    assert list(res.summary()["measure"]) == [
+        "risk difference",
+        "relative risk",
+        "odds ratio (conditional MLE)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [((5, 4, 1, 4), "count_a"), ((1, 4, 5, 4), "count_b"), ((1, 0, 1, 4), "n_a"), ((1, 4, 1, -2), "n_b")],
+)
+def test_compare_validation_names_argument(args, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.compare_proportions(*args)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.integers(1, 60).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+)
+def test_intervals_contain_estimates_and_mirror(a, b):
+    res = stats.compare_proportions(*a, *b)
+    flipped = stats.compare_proportions(*b, *a)
+    assert res.rd_ci_low <= res.risk_difference + 1e-12 and res.risk_difference <= res.rd_ci_high + 1e-12
+    assert flipped.rd_ci_low == pytest.approx(-res.rd_ci_high, abs=1e-9)
+    assert res.fisher_p == pytest.approx(flipped.fisher_p)
+    if not math.isnan(res.relative_risk):
+        assert res.rr_ci_low <= res.relative_risk * (1 + 1e-9) or res.relative_risk == math.inf
+        assert res.rr_ci_high >= res.relative_risk * (1 - 1e-9)
