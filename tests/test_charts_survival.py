@@ -1,0 +1,126 @@
+"""hcckit.charts.survival: specs (marks, fields, titles with units, synthetic caption), not pixels."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from hcckit import survival
+from hcckit.charts import SYNTHETIC_LABEL
+from hcckit.charts import survival as charts
+
+
+@pytest.fixture(scope="module")
+def data():
+    c = survival.synthesize_arm(58, median=5.5, arm="tace", accrual=24, follow_up=12, seed=1)
+    e = survival.synthesize_arm(58, median=8.4, arm="tace_bev", accrual=24, follow_up=12, seed=2)
+    return survival.concat_arms([c, e])
+
+
+def _marks(spec: dict) -> list[str]:
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if mark is not None:
+                out.append(mark if isinstance(mark, str) else mark["type"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
+def _is_labelled(spec: dict) -> bool:
+    return (
+        spec.get("usermeta", {}).get("hcckit_synthetic") is True
+        and SYNTHETIC_LABEL in spec["title"]["subtitle"]
+    )
+
+
+def test_km_chart_layers_and_caption(data):
+    spec = charts.km_chart(survival.km_table(data), y_title="Progression-free survival").to_dict()
+    marks = _marks(spec)
+    assert marks.count("area") == 1 and marks.count("line") == 1  # CI band + step curve
+    assert "tick" in marks and marks.count("rule") == 2  # censor marks + median lines
+    assert _is_labelled(spec)
+    text = json.dumps(spec)
+    assert "Time (months)" in text and "Progression-free survival (%)" in text
+    assert '"interpolate": "step-after"' in text
+    assert "datum.censored > 0" in text
+
+
+def test_km_chart_options_and_composability(data):
+    km = survival.km_table(data)
+    spec = charts.km_chart(km, ci=False, censor_marks=False, median_lines=False, synthetic=False).to_dict()
+    assert _marks(spec) == ["line"]
+    assert "usermeta" not in spec
+    layered = charts.km_chart(km, synthetic=False) + charts.km_chart(km, synthetic=False)
+    layered.to_dict()  # unlabelled charts can still be layered
+
+
+def test_at_risk_table_chart(data):
+    table = survival.at_risk_table(data)
+    spec = charts.at_risk_table_chart(table, metrics=("at_risk", "events", "censored")).to_dict()
+    assert _marks(spec) == ["text"]
+    assert spec["transform"][0]["fold"] == ["at_risk", "events", "censored"]
+    assert spec["encoding"]["y"]["sort"][:3] == ["tace: at risk", "tace: events", "tace: censored"]
+    assert _is_labelled(spec)
+    with pytest.raises(ValueError, match="^metrics: unknown"):
+        charts.at_risk_table_chart(table, metrics=("deaths",))
+
+
+def test_km_panel_aligns_table_and_annotates(data):
+    comparison = survival.compare_arms(data)
+    risk = survival.at_risk_table(data)
+    spec = charts.km_panel(survival.km_table(data), at_risk=risk, annotation=comparison.annotation).to_dict()
+    assert len(spec["vconcat"]) == 2
+    assert _is_labelled(spec)
+    text = json.dumps(spec)
+    assert comparison.annotation[0] in text and "log-rank" in text
+    ticks = [float(t) for t in risk["time"].unique()]
+    assert json.dumps(ticks)[1:-1].split(", ")[0] in text  # the table's times are the x ticks
+    assert text.count('"minExtent": 150') >= 2  # y axes share one width so the columns line up
+
+
+def test_km_panel_without_table(data):
+    spec = charts.km_panel(survival.km_table(data)).to_dict()
+    assert len(spec["vconcat"]) == 1
+
+
+def test_published_vs_reconstructed_chart(data):
+    arms = survival.published_arms("yan2025_tace_bev", endpoint="PFS")
+    published = survival.published_points(arms)
+    spec = charts.published_vs_reconstructed_chart(survival.km_table(data), published=published).to_dict()
+    assert len(spec["hconcat"]) == 2
+    titles = [p["title"] for p in spec["hconcat"]]
+    assert titles[0] == "Published" and titles[1].startswith("Reconstructed")
+    assert "point" in _marks(spec["hconcat"][0]) and "line" in _marks(spec["hconcat"][1])
+    assert _is_labelled(spec)
+
+
+def test_not_reached_limits_are_drawn_to_the_axis_end(data):
+    os_arm = survival.published_arms("chictr2100049829_tace_atezo_bev", endpoint="OS")
+    published = survival.published_points(os_arm)
+    km = survival.km_table(
+        survival.synthesize_published("chictr2100049829_tace_atezo_bev", endpoint="OS", follow_up=30)
+    )
+    text = json.dumps(charts.published_vs_reconstructed_chart(km, published=published).to_dict())
+    assert "Infinity" not in text and "isValid(datum.time_ci_upper)" in text
+
+
+def test_comparison_table_chart(data):
+    published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
+    spec = charts.comparison_table_chart(survival.compare_published(data, published=published)).to_dict()
+    assert "facet" in spec and _is_labelled(spec)
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="^km: missing column"):
+        charts.km_chart(pd.DataFrame({"time": [0.0], "survival": [1.0]}))

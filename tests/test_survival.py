@@ -1,0 +1,369 @@
+"""hcckit.survival: generating models, pseudo-patients, bad input, analysis with lifelines."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hcckit import survival
+
+PFS = {12: 0.733, 24: 0.385, 36: 0.237}  # ChiCTR2100049829 PFS landmarks
+
+
+def test_import_hcckit_stays_light():
+    code = (
+        "import sys, hcckit; print(any(m in sys.modules for m in ('lifelines', 'scipy', 'altair', 'pandas')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_importing_survival_does_not_import_lifelines():
+    code = "import sys, hcckit.survival; print('lifelines' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- generating models ------------------------------------------------------------------
+
+
+def test_piecewise_passes_through_every_point():
+    m = survival.survival_model(17.9, landmarks=PFS)
+    for t, s in PFS.items():
+        assert float(m.survival(t)) == pytest.approx(s, abs=1e-12)
+    assert m.median == pytest.approx(17.9, abs=1e-9)
+    assert (m.residuals()["difference"].abs() < 1e-12).all()
+    assert float(m.survival(0)) == 1.0
+    assert float(m.survival(48)) < 0.237  # the last hazard continues
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0.5, 60), min_size=1, max_size=5, unique=True),
+    st.lists(st.floats(0.02, 0.999), min_size=5, max_size=5),
+)
+def test_piecewise_exact_for_any_valid_landmarks(times, rates):
+    times = sorted(times)
+    rates = sorted(rates, reverse=True)[: len(times)]
+    landmarks = dict(zip(times, rates, strict=True))
+    m = survival.survival_model(landmarks=landmarks)
+    for t, s in landmarks.items():
+        assert float(m.survival(t)) == pytest.approx(s, rel=1e-9)
+        assert float(m.quantile(s)) == pytest.approx(t, rel=1e-6) or rates.count(s) > 1
+
+
+def test_weibull_and_exponential():
+    w = survival.survival_model(17.9, landmarks=PFS, model="weibull")
+    assert w.kind == "weibull" and w.shape > 1
+    assert w.residuals()["difference"].abs().max() < 0.06  # smooth: close, not exact
+    e = survival.survival_model(5.5, model="exponential")
+    assert e.rate == pytest.approx(math.log(2) / 5.5)
+    assert e.median == pytest.approx(5.5)
+    fitted = survival.survival_model(landmarks={12: 0.5, 24: 0.25}, model="exponential")
+    assert fitted.median == pytest.approx(12.0, rel=1e-6)
+
+
+def test_with_hazard_ratio_is_proportional_hazards():
+    control = survival.survival_model(5.5, model="exponential")
+    exp = control.with_hazard_ratio(0.58)
+    t = np.array([1.0, 5.0, 20.0])
+    assert np.allclose(exp.cumulative_hazard(t), 0.58 * control.cumulative_hazard(t))
+    assert exp.median == pytest.approx(5.5 / 0.58)
+    delayed = control.with_hazard_ratio(0.5, after=6)
+    assert float(delayed.survival(6)) == pytest.approx(float(control.survival(6)))
+    assert float(delayed.survival(12)) > float(control.survival(12))
+    assert float(delayed.quantile(float(delayed.survival(10.0)))) == pytest.approx(10.0)
+    with pytest.raises(ValueError, match="^hazard_ratio: this model already"):
+        exp.with_hazard_ratio(0.9)
+
+
+def test_model_rmst_matches_closed_form():
+    m = survival.survival_model(10, model="exponential")
+    lam = math.log(2) / 10
+    assert m.rmst(24) == pytest.approx((1 - math.exp(-lam * 24)) / lam, rel=1e-5)
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"landmarks": {12: 73.3}}, r"^landmarks\[12\]: survival 73.3 is above 100 % - .*0.733"),
+        ({"landmarks": {12: 1.2}}, r"^landmarks\[12\]: survival 1.2 is above 100 %"),
+        ({"landmarks": {12: 0.4, 24: 0.5}}, r"^landmarks: survival increases over time"),
+        ({"landmarks": {12: -0.1}}, r"^landmarks\[12\]: survival -0.1 is negative"),
+        ({"landmarks": {0: 0.9}}, r"^landmarks: time 0 months must be a positive number"),
+        ({"landmarks": {12: 0.0}}, r"^landmarks\[12\]: survival 0 cannot be reached"),
+        ({"median": -3}, r"^median: must be a finite number > 0"),
+        ({"median": "long"}, r"^median: must be a number"),
+        ({}, r"^median/landmarks: give a published median"),
+        (
+            {"median": 30, "landmarks": PFS},
+            r"^median and landmarks contradict each other: median 30 months is outside",
+        ),
+        ({"median": 10, "landmarks": PFS}, r"^median and landmarks contradict each other: median 10 months"),
+        (
+            {"median": 12, "landmarks": PFS},
+            r"^median and landmarks contradict each other: a median of 12 months",
+        ),
+        ({"median": 40, "landmarks": PFS}, r"^median and landmarks contradict"),
+        ({"median": 5, "model": "cox"}, r"^model: must be one of 'piecewise', 'weibull', 'exponential'"),
+        ({"median": 5, "model": "weibull"}, r"^model: 'weibull' needs at least two published points"),
+        ({"landmarks": {3: 1.0}}, r"^landmarks: survival never falls below 100 %"),
+    ],
+)
+def test_bad_summaries_raise_naming_the_field(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        survival.survival_model(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n": 0, "median": 5}, r"^n: must be a positive whole number"),
+        ({"n": 10.5, "median": 5}, r"^n: must be a positive whole number"),
+        ({"n": 10, "median": 5, "hazard_ratio": 0}, r"^hazard_ratio: must be a finite number > 0"),
+        ({"n": 10, "median": 5, "hazard_ratio": -0.5}, r"^hazard_ratio: must be a finite number > 0"),
+        ({"n": 10, "median": 5, "accrual": -1}, r"^accrual: must be a finite number >= 0"),
+        (
+            {"n": 10, "median": 5, "follow_up": 0, "accrual": 0},
+            r"^follow_up: accrual \+ follow_up must be > 0",
+        ),
+        ({"n": 10, "median": 5, "method": "lhs"}, r"^method: must be one of 'quantile', 'random'"),
+        (
+            {"n": 10, "median": 5, "at_risk": {0: 10, 5: 6, 10: 7}},
+            r"^at_risk\.n_at_risk: numbers at risk increase",
+        ),
+        ({"n": 10, "median": 5, "at_risk": {0: 10, 5: 6}, "follow_up": 3}, r"^at_risk: give either"),
+    ],
+)
+def test_bad_arm_input_raises_naming_the_field(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        survival.synthesize_arm(**kwargs)
+
+
+def test_at_risk_that_contradicts_survival_is_reported():
+    with pytest.raises(
+        ValueError, match=r"^at_risk: 25 patients at risk at 12 months, .* contradict each other"
+    ):
+        survival.synthesize_arm(30, median=5.5, at_risk={0: 30, 12: 25})
+
+
+def test_hr_consistency_rejects_hr_outside_its_ci():
+    with pytest.raises(ValueError, match=r"^ci: the hazard ratio 0.58 is outside"):
+        survival.hr_consistency(5.5, experimental_median=8.4, hazard_ratio=0.58, ci=(0.6, 0.9))
+    with pytest.raises(ValueError, match=r"^hazard_ratio:"):
+        survival.hr_consistency(5.5, experimental_median=8.4, hazard_ratio=0)
+
+
+# --- pseudo-patients ------------------------------------------------------------------------
+
+
+def test_synthesize_arm_output_and_reproducibility():
+    a = survival.synthesize_arm(45, median=17.9, landmarks=PFS, accrual=12, follow_up=21, seed=3)
+    b = survival.synthesize_arm(45, median=17.9, landmarks=PFS, accrual=12, follow_up=21, seed=3)
+    assert list(a.columns) == ["time", "event", "synthetic"]
+    assert len(a) == 45 and a["synthetic"].all()
+    assert set(a["event"]) <= {0, 1}
+    assert a["time"].between(0, 33).all()
+    pd.testing.assert_frame_equal(a, b)
+    c = survival.synthesize_arm(
+        45, median=17.9, landmarks=PFS, accrual=12, follow_up=21, seed=4, method="random"
+    )
+    assert not a["time"].equals(c["time"])
+    assert survival.synthesize_arm(5, median=2, arm="x")["arm"].eq("x").all()
+
+
+def test_quantile_draw_reproduces_landmarks_for_small_n():
+    arm = survival.synthesize_arm(45, median=17.9, landmarks=PFS)
+    lm = survival.landmark_survival(arm, times=list(PFS))
+    assert np.allclose(lm["survival"], list(PFS.values()), atol=1 / (2 * 45) + 1e-9)
+
+
+@pytest.mark.parametrize("method", ["quantile", "random"])
+def test_large_n_reproduces_landmarks_and_median(method):
+    n = 40_000
+    arm = survival.synthesize_arm(
+        n, median=17.9, landmarks=PFS, accrual=24, follow_up=30, method=method, seed=2
+    )
+    lm = survival.landmark_survival(arm, times=list(PFS))
+    tol = 1e-4 if method == "quantile" else 0.012
+    assert np.allclose(lm["survival"], list(PFS.values()), atol=tol + (0.006 if method == "quantile" else 0))
+    assert survival.median_survival(arm).median == pytest.approx(17.9, abs=0.1)
+
+
+def test_quantile_draw_without_censoring_is_exact():
+    arm = survival.synthesize_arm(10_000, median=17.9, landmarks=PFS)
+    lm = survival.landmark_survival(arm, times=list(PFS))
+    assert np.allclose(lm["survival"], list(PFS.values()), atol=1 / 20_000 + 1e-12)
+    assert survival.median_survival(arm).median == pytest.approx(17.9, abs=0.01)
+
+
+def test_comparator_from_hazard_ratio():
+    control = survival.synthesize_arm(20_000, median=5.5, arm="tace", accrual=24, follow_up=12, seed=1)
+    experimental = survival.synthesize_arm(
+        20_000, median=5.5, hazard_ratio=0.58, arm="tace_bev", accrual=24, follow_up=12, seed=2
+    )
+    data = survival.concat_arms([control, experimental])
+    hr = survival.hazard_ratio(data)
+    assert hr.arm == "tace_bev" and hr.reference == "tace"
+    assert hr.hazard_ratio == pytest.approx(0.58, abs=0.02)
+    assert survival.median_survival(experimental).median == pytest.approx(5.5 / 0.58, abs=0.15)
+
+
+def test_censoring_from_numbers_at_risk():
+    risk = {0: 1000, 6: 600, 12: 300, 18: 100}
+    arm = survival.synthesize_arm(1000, median=20, at_risk=risk, method="quantile", seed=0)
+    table = survival.at_risk_table(arm, times=list(risk))
+    assert np.allclose(table["at_risk"], list(risk.values()), atol=15)
+    assert arm["time"].max() <= 18 + 1e-9
+
+
+def test_implied_hazard_ratio_and_consistency():
+    assert survival.implied_hazard_ratio(5.5, experimental_median=8.4) == pytest.approx(0.6548, abs=1e-4)
+    r = survival.hr_consistency(5.5, experimental_median=8.4, hazard_ratio=0.58, ci=(0.37, 0.91))
+    assert r.within_ci is True
+    assert r.implied_experimental_median == pytest.approx(9.48, abs=0.01)
+    assert "0.65" in r.message and "0.58" in r.message
+    assert "<table" in r._repr_html_()
+    assert (
+        survival.hr_consistency(5.5, experimental_median=8.4, hazard_ratio=0.9, ci=(0.8, 1.1)).within_ci
+        is False
+    )
+
+
+# --- analysis -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_arms():
+    c = survival.synthesize_arm(58, median=5.5, arm="tace", accrual=24, follow_up=12, seed=1)
+    e = survival.synthesize_arm(58, median=8.4, arm="tace_bev", accrual=24, follow_up=12, seed=2)
+    return survival.concat_arms([c, e])
+
+
+def test_km_table_is_tidy(two_arms):
+    km = survival.km_table(two_arms)
+    assert list(km.columns) == [
+        "arm", "time", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored", "synthetic"
+    ]  # fmt: skip
+    assert list(km["arm"].cat.categories) == ["tace", "tace_bev"]
+    first = km.groupby("arm", observed=True).head(1)
+    assert (first["time"] == 0).all() and (first["survival"] == 1).all()
+    assert (km["ci_lower"] <= km["survival"] + 1e-12).all() and (
+        km["survival"] <= km["ci_upper"] + 1e-12
+    ).all()
+    assert km["synthetic"].all()
+    assert (
+        km.groupby("arm", observed=True)["events"].sum().tolist()
+        == two_arms.groupby("arm", observed=True)["event"].sum().tolist()
+    )
+
+
+def test_at_risk_table_adds_up(two_arms):
+    t = survival.at_risk_table(two_arms)
+    assert (t["at_risk"] + t["events"] + t["censored"] == 58).all()
+    assert t["time"].iloc[0] == 0
+    assert t.groupby("arm", observed=True).size().max() <= 9
+
+
+def test_median_with_ci_and_not_reached():
+    m = survival.median_survival(survival.synthesize_arm(58, median=5.5, accrual=24, follow_up=12))
+    assert m.reached and m.ci_lower < m.median < m.ci_upper
+    assert "months (95% CI" in m.text
+    flat = survival.synthesize_arm(40, landmarks={12: 0.8, 24: 0.7}, follow_up=24)
+    nr = survival.median_survival(flat)
+    assert not nr.reached and nr.text.startswith("not reached")
+    assert "NR" in nr.text
+
+
+def test_median_on_an_exact_half_plateau_is_its_middle():
+    data = pd.DataFrame({"time": [1.0, 2.0, 3.0, 4.0], "event": [1, 1, 1, 1]})
+    assert survival.median_survival(data).median == pytest.approx(2.5)
+
+
+def test_landmark_survival_with_ci(two_arms):
+    lm = survival.landmark_survival(two_arms, times=[6, 12, 100])
+    assert list(lm.columns) == ["arm", "time", "survival", "ci_lower", "ci_upper", "at_risk"]
+    row = lm[(lm["arm"] == "tace") & (lm["time"] == 6)].iloc[0]
+    assert row["ci_lower"] < row["survival"] < row["ci_upper"]
+    assert lm[lm["time"] == 100]["survival"].isna().all()  # after follow-up: not estimable
+
+
+def test_logrank_cox_rmst(two_arms):
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import logrank_test
+
+    lr = survival.logrank(two_arms)
+    a, b = (two_arms[two_arms["arm"] == x] for x in ("tace", "tace_bev"))
+    ref = logrank_test(a["time"], b["time"], a["event"], b["event"])
+    assert lr.p_value == pytest.approx(ref.p_value)
+    hr = survival.hazard_ratio(two_arms, reference="tace")
+    df = pd.DataFrame(
+        {"time": two_arms["time"], "event": two_arms["event"], "x": (two_arms["arm"] == "tace_bev") * 1.0}
+    )
+    assert hr.hazard_ratio == pytest.approx(float(CoxPHFitter().fit(df, "time", "event").hazard_ratios_["x"]))
+    assert hr.ci_lower < hr.hazard_ratio < hr.ci_upper
+    flipped = survival.hazard_ratio(two_arms, reference="tace_bev")
+    assert flipped.hazard_ratio == pytest.approx(1 / hr.hazard_ratio, rel=1e-4)
+    diff = survival.rmst_difference(two_arms, tau=12, reference="tace")
+    assert diff.difference == pytest.approx(diff.arm.rmst - diff.reference.rmst)
+    assert diff.ci_lower < diff.difference < diff.ci_upper
+    assert 0 < diff.p_value < 1
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+def test_rmst_standard_error_against_closed_form():
+    # no censoring: var(RMST estimate) = var(min(T, tau)) / n, which lifelines' return_variance gives
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import restricted_mean_survival_time
+
+    arm = survival.synthesize_arm(400, median=10, method="random", seed=5)
+    r = survival.rmst(arm, tau=15)
+    kmf = KaplanMeierFitter().fit(arm["time"], arm["event"])
+    mean, var = restricted_mean_survival_time(kmf, t=15, return_variance=True)
+    assert r.rmst == pytest.approx(mean)
+    assert r.se == pytest.approx(math.sqrt(var / 400), rel=0.02)
+
+
+def test_compare_arms_result(two_arms):
+    c = survival.compare_arms(two_arms)
+    assert [m.arm for m in c.medians] == ["tace", "tace_bev"]
+    assert c.annotation[0].startswith("HR ") and "log-rank" in c.annotation[1]
+    t = c.table()
+    assert list(t["arm"]) == ["tace", "tace_bev"] and t["rmst"].notna().all()
+    html = c._repr_html_()
+    assert "SYNTHETIC" in html and "hazard ratio" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "match"),
+    [
+        (pd.DataFrame({"time": [1, 2]}), {}, r"^data: missing column 'event'"),
+        (pd.DataFrame({"time": [1, -2], "event": [1, 0]}), {}, r"^data\.time: row 1"),
+        (pd.DataFrame({"time": [1, 2], "event": [1, 2]}), {}, r"^data\.event: row 1"),
+    ],
+)
+def test_analysis_bad_input(data, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        survival.km_table(data, **kwargs)
+
+
+def test_hazard_ratio_needs_two_arms(two_arms):
+    with pytest.raises(ValueError, match=r"^by: need exactly two arms"):
+        survival.hazard_ratio(two_arms[two_arms["arm"] == "tace"])
+    with pytest.raises(ValueError, match=r"^reference: 'sorafenib' is not an arm"):
+        survival.hazard_ratio(two_arms, reference="sorafenib")
+
+
+def test_median_follow_up_reverse_km():
+    arm = survival.synthesize_arm(2000, median=1000, accrual=24, follow_up=12)
+    assert survival.median_follow_up(arm) == pytest.approx(24.0, abs=0.2)  # 12 + 24 / 2
