@@ -1,0 +1,570 @@
+"""Charts for the evidence explorer: forest plots, pooled estimates, ORR by criterion, study profiles.
+
+Every function takes the tidy frame (or result) made by :mod:`hcckit.evidence` and returns an
+unconfigured altair chart. Hazard ratios are drawn on a log axis with each study's CI at the
+level it printed; nothing is simulated. The pooled estimate is computed here from printed
+numbers and its chart says so.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from hcckit.charts._common import empty_chart
+
+__all__ = [
+    "forest_chart",
+    "pooled_chart",
+    "orr_chart",
+    "comparison_table_chart",
+    "lesson_figures",
+]
+
+HR_AXIS_TITLE = "Hazard ratio (log scale; < 1 favours the first-named arm)"
+_CI_COLOURS = {
+    "95 % CI": "#0072B2",
+    "90 % CI": "#D55E00",
+    "no CI printed": "#999999",
+}
+_RECOMPUTED_COLOUR = "#E69F00"
+_KIND_SHAPES = {
+    "HR (randomised)": "circle",
+    "adjusted HR (observational)": "diamond",
+    "HR, adjustment not stated (observational)": "triangle-up",
+    "HR (indirect comparison, MAIC)": "square",
+}
+_ORR_KINDS = {
+    "exact CI, reported count": "#0072B2",
+    "exact CI, count derived from % x n": "#56B4E9",
+    "no CI (see tooltip)": "#999999",
+    "range printed": "#E69F00",
+}
+_SOURCE = "Curated from the publications named in hcckit's data tables; nothing simulated."
+
+
+def _nice_domain(values) -> list[float]:
+    """A log-axis domain with room on the right for the HR text."""
+    finite = [float(v) for v in values if v is not None and not pd.isna(v) and float(v) > 0]
+    low = min([*finite, 1.0]) / 1.25
+    high = max([*finite, 1.0]) * 3.5
+    return [round(low, 3), round(high, 2)]
+
+
+def _colour_scale(labels) -> alt.Scale:
+    domain = list(dict.fromkeys(labels))
+    return alt.Scale(domain=domain, range=[_CI_COLOURS.get(d, _RECOMPUTED_COLOUR) for d in domain])
+
+
+def _shape_scale(kinds) -> alt.Scale:
+    domain = [k for k in _KIND_SHAPES if k in set(kinds)]
+    return alt.Scale(domain=domain, range=[_KIND_SHAPES[k] for k in domain])
+
+
+def _fmt_hr_text(r) -> str:
+    if not r["has_ci"]:
+        return f"{r['hr']:.2f} (no CI)"
+    text = f"{r['hr']:.2f} ({r['ci_low']:.2f}-{r['ci_high']:.2f})"
+    if not math.isclose(float(r["ci_level"]), 0.95):
+        text += f" {100 * float(r['ci_level']):g} %"
+    elif "recomputed" in str(r["ci_label"]):
+        text += " *"
+    return text
+
+
+_FOREST_TOOLTIP = [
+    alt.Tooltip("study:N", title="Study"),
+    alt.Tooltip("comparison:N", title="Comparison"),
+    alt.Tooltip("endpoint:N", title="Endpoint"),
+    alt.Tooltip("hr_kind:N", title="Estimate"),
+    alt.Tooltip("hr:Q", title="HR", format=".2f"),
+    alt.Tooltip("printed_ci:N", title="Printed CI"),
+    alt.Tooltip("ci_label:N", title="Drawn interval"),
+    alt.Tooltip("p_text:N", title="P"),
+    alt.Tooltip("favours:N", title="Direction"),
+    alt.Tooltip("design_label:N", title="Design"),
+    alt.Tooltip("stage_group:N", title="Stage group"),
+    alt.Tooltip("direction_note:N", title="Arm order"),
+    alt.Tooltip("discrepancy:N", title="Discrepancy"),
+    alt.Tooltip("note:N", title="Note"),
+    alt.Tooltip("source_location:N", title="Where printed"),
+]
+
+
+def _forest_frame(forest: pd.DataFrame) -> pd.DataFrame:
+    df = forest.copy()
+    many = df["endpoint"].nunique() > 1
+    df["ylabel"] = [
+        f"{e} · {lab}" if many else lab for e, lab in zip(df["endpoint"], df["label"], strict=True)
+    ]
+    df["hr_text"] = [_fmt_hr_text(r) for _, r in df.iterrows()]
+    df["text_x"] = [r["ci_high"] if r["has_ci"] else r["hr"] for _, r in df.iterrows()]
+    keep = [
+        "ylabel", "order", "study", "comparison", "endpoint", "hr_kind", "hr", "ci_low", "ci_high", "has_ci",
+        "printed_ci", "ci_label", "p_text", "favours", "design_label", "stage_group", "direction_note",
+        "discrepancy", "note", "source_location", "hr_text", "text_x",
+    ]  # fmt: skip
+    return df[keep]
+
+
+def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+    """Forest plot of hazard ratios on a log axis, each CI at the level its study printed.
+
+    Parameters
+    ----------
+    forest : pandas.DataFrame
+        The frame returned by :func:`hcckit.evidence.forest_table`.
+    title : str, optional
+        Default: "Hazard ratios (<endpoints>)".
+    empty_message : str, optional
+        Text shown when ``forest`` has no rows.
+
+    Returns
+    -------
+    altair.LayerChart
+        A dashed reference line at HR = 1, CI rules coloured by interval level (95 %, 90 %,
+        recomputed, none printed), points shaped by the kind of HR (randomised, adjusted
+        observational, observational with adjustment not stated, indirect comparison) and the
+        HR with its CI as text. Tooltips carry the printed CI, P, arm-order and discrepancy notes.
+    """
+    if forest is None or len(forest) == 0:
+        return empty_chart(empty_message or "No hazard ratio matches these filters.")
+    df = _forest_frame(forest)
+    endpoints = ", ".join(dict.fromkeys(df["endpoint"]))
+    domain = _nice_domain([*df["ci_low"], *df["ci_high"], *df["hr"]])
+    scale = alt.Scale(type="log", domain=domain, clamp=True)
+    axis = alt.Axis(values=[0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5], format="~g", grid=True)
+    y = alt.Y(
+        "ylabel:N",
+        sort=alt.EncodingSortField(field="order", order="ascending"),
+        title=None,
+        axis=alt.Axis(labelLimit=460),
+    )
+    colour = alt.Color(
+        "ci_label:N", title="Interval", scale=_colour_scale(df["ci_label"]), legend=alt.Legend(labelLimit=360)
+    )
+    base = alt.Chart(df)
+    reference = (
+        alt.Chart(pd.DataFrame({"hr": [1.0]}))
+        .mark_rule(strokeDash=[4, 4], color="#555555")
+        .encode(x=alt.X("hr:Q", scale=scale, axis=axis, title=HR_AXIS_TITLE))
+    )
+    ci = (
+        base.transform_filter("datum.has_ci")
+        .mark_rule(strokeWidth=2.5)
+        .encode(x=alt.X("ci_low:Q", scale=scale, title=HR_AXIS_TITLE), x2="ci_high:Q", y=y, color=colour,
+                tooltip=_FOREST_TOOLTIP)
+    )  # fmt: skip
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("hr:Q", scale=scale, title=HR_AXIS_TITLE),
+        y=y,
+        color=colour,
+        shape=alt.Shape(
+            "hr_kind:N",
+            title="Estimate",
+            scale=_shape_scale(df["hr_kind"]),
+            legend=alt.Legend(labelLimit=360),
+        ),
+        tooltip=_FOREST_TOOLTIP,
+    )
+    text = base.mark_text(align="left", dx=7, fontSize=11, color="#333333").encode(
+        x=alt.X("text_x:Q", scale=scale, title=HR_AXIS_TITLE), y=y, text="hr_text:N", tooltip=_FOREST_TOOLTIP
+    )
+    subtitle = [
+        "Each CI as printed (its level in the colour legend); diamonds = adjusted HRs from cohorts.",
+        _SOURCE,
+    ]
+    chart = alt.layer(reference, ci, points, text).properties(
+        title=alt.TitleParams(title or f"Hazard ratios ({endpoints})", subtitle=subtitle, anchor="start"),
+        width=460,
+        height=alt.Step(24),
+    )
+    return chart.resolve_scale(x="shared")
+
+
+def pooled_chart(pooled, *, title: str | None = None):
+    """The pooled studies with their weights and the random-effects pooled HR as a diamond.
+
+    Parameters
+    ----------
+    pooled : hcckit.evidence.PooledEstimate
+        Result of :func:`hcckit.evidence.pool_hazard_ratios`.
+    title : str, optional
+
+    Returns
+    -------
+    altair.LayerChart
+        Studies (point size = random-effects weight, %), each with its printed CI; the pooled HR
+        and CI at the bottom. The subtitle gives I², tau², k, the method, that the number was
+        computed here (not published), and - in red - why the set is not comparable, if it is not.
+    """
+    studies = pooled.studies
+    rows = []
+    for _, r in studies.iterrows():
+        rows.append(
+            {
+                "ylabel": r["label"],
+                "order": len(rows),
+                "kind": "study (printed HR and CI)",
+                "hr": r["hr"],
+                "ci_low": r["printed_ci_low"],
+                "ci_high": r["printed_ci_high"],
+                "weight_pct": r["weight_pct"],
+                "detail": f"{r['printed_ci']}; weight {r['weight_pct']:.1f} %; SE of log HR {r['se_log_hr']:.3f}",
+                "hr_text": f"{r['hr']:.2f} ({r['printed_ci_low']:.2f}-{r['printed_ci_high']:.2f})"
+                + ("" if math.isclose(r["printed_level"], 0.95) else f" {100 * r['printed_level']:g} %"),
+            }
+        )
+    lvl = f"{100 * pooled.level:g} %"
+    rows.append(
+        {
+            "ylabel": f"Pooled, random effects ({pooled.method})",
+            "order": len(rows),
+            "kind": "pooled (computed here)",
+            "hr": pooled.hr,
+            "ci_low": pooled.ci_low,
+            "ci_high": pooled.ci_high,
+            "weight_pct": 100.0,
+            "detail": f"{lvl} CI {pooled.ci_low:.2f}-{pooled.ci_high:.2f}; I² {pooled.i2:.0f} %, tau² {pooled.tau2:.3f}",
+            "hr_text": f"{pooled.hr:.2f} ({pooled.ci_low:.2f}-{pooled.ci_high:.2f})",
+        }
+    )
+    df = pd.DataFrame(rows)
+    df["text_x"] = df["ci_high"]
+    domain = _nice_domain([*df["ci_low"], *df["ci_high"]])
+    scale = alt.Scale(type="log", domain=domain, clamp=True)
+    axis = alt.Axis(values=[0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5], format="~g")
+    y = alt.Y("ylabel:N", sort=alt.EncodingSortField(field="order", order="ascending"), title=None,
+              axis=alt.Axis(labelLimit=420))  # fmt: skip
+    colour = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(
+            domain=["study (printed HR and CI)", "pooled (computed here)"], range=["#0072B2", "#000000"]
+        ),
+    )
+    tooltip = [alt.Tooltip("ylabel:N", title="Row"), alt.Tooltip("hr:Q", title="HR", format=".2f"),
+               alt.Tooltip("detail:N", title="Detail")]  # fmt: skip
+    base = alt.Chart(df)
+    reference = (
+        alt.Chart(pd.DataFrame({"hr": [1.0]}))
+        .mark_rule(strokeDash=[4, 4], color="#555555")
+        .encode(x=alt.X("hr:Q", scale=scale, axis=axis, title=HR_AXIS_TITLE))
+    )
+    ci = base.mark_rule(strokeWidth=2.5).encode(
+        x=alt.X("ci_low:Q", scale=scale, title=HR_AXIS_TITLE),
+        x2="ci_high:Q",
+        y=y,
+        color=colour,
+        tooltip=tooltip,
+    )
+    studies_layer = (
+        base.transform_filter("datum.kind != 'pooled (computed here)'")
+        .mark_square(opacity=0.9)
+        .encode(
+            x=alt.X("hr:Q", scale=scale, title=HR_AXIS_TITLE),
+            y=y,
+            color=colour,
+            size=alt.Size("weight_pct:Q", scale=alt.Scale(range=[40, 400]), legend=None),
+            tooltip=tooltip,
+        )
+    )
+    diamond = (
+        base.transform_filter("datum.kind == 'pooled (computed here)'")
+        .mark_point(shape="diamond", filled=True, size=420)
+        .encode(x=alt.X("hr:Q", scale=scale, title=HR_AXIS_TITLE), y=y, color=colour, tooltip=tooltip)
+    )
+    text = base.mark_text(align="left", dx=7, fontSize=11, color="#333333").encode(
+        x=alt.X("text_x:Q", scale=scale, title=HR_AXIS_TITLE), y=y, text="hr_text:N"
+    )
+    subtitle = [
+        f"I² = {pooled.i2:.0f} %, tau² = {pooled.tau2:.3f}, Q = {pooled.q:.2f} (df {pooled.q_df}), k = {pooled.k}; "
+        f"{lvl} CI.",
+        "Square size = random-effects weight. Pooled estimate computed here from printed HRs (statsmodels);"
+        " not a published result.",
+    ]
+    colour_sub = "#555555"
+    if not pooled.comparable:
+        heads = [p.split(":")[0] if p.startswith("Mixes") else p.split(":")[0].split(" is counted")[0] + " counted twice"
+                 for p in pooled.comparability.problems]  # fmt: skip
+        subtitle.append("NOT COMPARABLE: " + "; ".join(heads) + " - see the warnings.")
+        colour_sub = "#B00020"
+    chart = alt.layer(reference, ci, studies_layer, diamond, text).properties(
+        title=alt.TitleParams(
+            title
+            or f"Pooled hazard ratio: {pooled.summary_line().split(',')[0].replace('Pooled HR ', 'HR ')}",
+            subtitle=subtitle,
+            subtitleColor=colour_sub,
+            anchor="start",
+        ),
+        width=460,
+        height=alt.Step(26),
+    )
+    return chart
+
+
+_ORR_TOOLTIP = [
+    alt.Tooltip("study:N", title="Study"),
+    alt.Tooltip("arm_label:N", title="Arm"),
+    alt.Tooltip("criterion:N", title="Criterion"),
+    alt.Tooltip("printed_text:N", title="Printed ORR"),
+    alt.Tooltip("n_text:N", title="n"),
+    alt.Tooltip("ci_text:N", title="Exact CI"),
+    alt.Tooltip("ci_status:N", title="How"),
+    alt.Tooltip("printed_ci:N", title="Source's own interval"),
+    alt.Tooltip("design_label:N", title="Design"),
+    alt.Tooltip("note:N", title="Note"),
+    alt.Tooltip("source_location:N", title="Where printed"),
+]
+
+
+def _orr_kind(r) -> str:
+    if r["is_range"]:
+        return "range printed"
+    if r["has_ci"]:
+        return (
+            "exact CI, reported count"
+            if r["count_source"] == "reported"
+            else "exact CI, count derived from % x n"
+        )
+    return "no CI (see tooltip)"
+
+
+def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+    """Objective response rates grouped by response criterion, with exact CIs where computable.
+
+    Parameters
+    ----------
+    orr : pandas.DataFrame
+        The frame returned by :func:`hcckit.evidence.orr_table`.
+    title : str, optional
+    empty_message : str, optional
+        Text shown when ``orr`` has no rows.
+
+    Returns
+    -------
+    altair.FacetChart
+        One panel per criterion (RECIST 1.1, mRECIST, RECICL, unspecified). Points are coloured
+        by how the interval was obtained (reported count, count derived from % x n, no CI,
+        printed range); printed ranges are bars; a red cross marks a printed percentage that
+        disagrees with its reported count. x axis: ORR (%).
+    """
+    if orr is None or len(orr) == 0:
+        return empty_chart(empty_message or "No response rate matches these filters.")
+    df = orr.copy()
+    df["kind"] = [_orr_kind(r) for _, r in df.iterrows()]
+    df["printed_text"] = [
+        f"{r['printed_pct']:g}" + (f"-{r['value_max']:g}" if r["is_range"] else "") + " %"
+        for _, r in df.iterrows()
+    ]
+    df["n_text"] = ["not printed" if pd.isna(r["n"]) else str(int(r["n"])) for _, r in df.iterrows()]
+    df["ci_text"] = [
+        f"{r['ci_low']:.1f}-{r['ci_high']:.1f} % ({100 * r['ci_level']:g} %, "
+        + (f"{int(r['count'])}/{int(r['n'])}" if r["has_ci"] else "")
+        + ")"
+        if r["has_ci"]
+        else "-"
+        for _, r in df.iterrows()
+    ]
+    keep = [
+        "label", "order", "criterion", "study", "arm_label", "percent", "printed_pct", "value_max", "ci_low",
+        "ci_high", "has_ci", "is_range", "printed_mismatch", "kind", "printed_text", "n_text", "ci_text",
+        "ci_status", "printed_ci", "design_label", "note", "source_location",
+    ]  # fmt: skip
+    df = df[keep]
+    criteria = [c for c in ("RECIST 1.1", "mRECIST", "RECICL", "unspecified") if c in set(df["criterion"])]
+    x_scale = alt.Scale(domain=[0, 100])
+    x_title = "Objective response rate (%)"
+    y = alt.Y("label:N", sort=alt.EncodingSortField(field="order", order="ascending"), title=None,
+              axis=alt.Axis(labelLimit=380))  # fmt: skip
+    kinds = [k for k in _ORR_KINDS if k in set(df["kind"])]
+    colour = alt.Color(
+        "kind:N",
+        title="Interval",
+        scale=alt.Scale(domain=kinds, range=[_ORR_KINDS[k] for k in kinds]),
+        legend=alt.Legend(labelLimit=360),
+    )
+    base = alt.Chart()
+    ci = (
+        base.transform_filter("datum.has_ci")
+        .mark_rule(strokeWidth=2.5)
+        .encode(x=alt.X("ci_low:Q", scale=x_scale, title=x_title), x2="ci_high:Q", y=y, color=colour,
+                tooltip=_ORR_TOOLTIP)
+    )  # fmt: skip
+    ranges = (
+        base.transform_filter("datum.is_range")
+        .mark_bar(height=9, opacity=0.7)
+        .encode(x=alt.X("printed_pct:Q", scale=x_scale, title=x_title), x2="value_max:Q", y=y, color=colour,
+                tooltip=_ORR_TOOLTIP)
+    )  # fmt: skip
+    points = (
+        base.transform_filter("!datum.is_range")
+        .mark_point(filled=True, size=70)
+        .encode(x=alt.X("percent:Q", scale=x_scale, title=x_title), y=y, color=colour, tooltip=_ORR_TOOLTIP)
+    )
+    mismatch = (
+        base.transform_filter("datum.printed_mismatch")
+        .mark_point(shape="cross", size=110, color="#B00020", filled=True)
+        .encode(x=alt.X("printed_pct:Q", scale=x_scale, title=x_title), y=y, tooltip=_ORR_TOOLTIP)
+    )
+    layer = alt.layer(ci, ranges, points, mismatch).properties(width=420, height=alt.Step(20))
+    chart = layer.facet(
+        data=df,
+        row=alt.Row("criterion:N", sort=criteria, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13, labelFontWeight="bold")),
+    ).resolve_scale(y="independent")  # fmt: skip
+    subtitle = [
+        "Exact 95 % Clopper-Pearson CIs; when only a % and n are printed the count is round(% x n / 100),",
+        "used only if it reproduces the printed %. Red cross: printed % that disagrees with the reported count.",
+    ]
+    return chart.properties(
+        title=alt.TitleParams(title or "Objective response rate by response criterion", subtitle=subtitle,
+                              anchor="start")
+    )  # fmt: skip
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+
+
+def comparison_table_chart(profile: pd.DataFrame, *, title: str | None = None, wrap: int = 40):
+    """Two studies side by side as a table drawn in altair (exportable like any chart).
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        ``CrossTrialComparison.profile`` from :func:`hcckit.evidence.cross_trial_comparison`
+        (columns ``aspect``, ``aspect_order``, ``study``, ``value``).
+    title : str, optional
+    wrap : int, default 40
+        Characters per line in the study columns.
+
+    Returns
+    -------
+    altair.HConcatChart
+        An aspect column and one column per study; each cell's full text is also its tooltip.
+    """
+    if profile is None or len(profile) == 0:
+        return empty_chart("Choose two studies to compare.")
+    line_px, pad = 15, 8
+    studies = list(dict.fromkeys(profile["study"]))
+    aspects = profile.drop_duplicates("aspect").sort_values("aspect_order")["aspect"].tolist()
+    cells = []
+    y = pad / 2
+    for i, aspect in enumerate(aspects):
+        rows = profile[profile["aspect"] == aspect]
+        wrapped = {s: _wrap(v, wrap) for s, v in zip(rows["study"], rows["value"], strict=True)}
+        head = _wrap(aspect, 22)
+        lines = max([len(head), *[len(w) for w in wrapped.values()]])
+        height = lines * line_px + pad
+        cells.append(
+            {"column": "", "text": "\n".join(head), "full": aspect, "y": y, "y2": y + height, "band": i % 2}
+        )
+        for s in studies:
+            w = wrapped.get(s, [""])
+            cells.append({"column": s, "text": "\n".join(w), "full": " ".join(w), "y": y, "y2": y + height,
+                          "band": i % 2})  # fmt: skip
+        y += height
+    total = y + pad / 2
+    df = pd.DataFrame(cells)
+    df["y_text"] = df["y"] + pad / 2
+
+    def column(name: str, width: int, header: str, bold: bool):
+        data = df[df["column"] == name]
+        band = (
+            alt.Chart(data)
+            .transform_filter("datum.band == 0")
+            .mark_rect(color="#EEF3F8")
+            .encode(y=alt.Y("y:Q", scale=None), y2="y2:Q", x=alt.value(0), x2=alt.value(width))
+        )
+        text = (
+            alt.Chart(data)
+            .mark_text(align="left", baseline="top", lineBreak="\n", fontSize=12,
+                       fontWeight="bold" if bold else "normal", color="#222222")
+            .encode(x=alt.value(6), y=alt.Y("y_text:Q", scale=None), text="text:N",
+                    tooltip=alt.Tooltip("full:N", title=header or "Aspect"))
+        )  # fmt: skip
+        return alt.layer(band, text).properties(
+            width=width, height=total, title=alt.TitleParams(header, anchor="start", fontSize=13)
+        )
+
+    parts = [column("", 170, "", True)] + [column(s, 7 * wrap + 20, s, False) for s in studies]
+    return alt.hconcat(*parts, spacing=0).properties(
+        title=alt.TitleParams(title or "Two studies side by side", subtitle=[_SOURCE], anchor="start")
+    )
+
+
+def _fig_forest(endpoint: str):
+    from hcckit import evidence
+
+    forest = evidence.forest_table(evidence.filter_comparisons(evidence.comparisons(), endpoint=endpoint))
+    return forest_chart(forest, title=f"Hazard ratios for {endpoint}, all curated comparisons")
+
+
+def _fig_forest_pfs():
+    return _fig_forest("PFS")
+
+
+def _fig_forest_os():
+    return _fig_forest("OS")
+
+
+def _fig_orr():
+    from hcckit import evidence
+
+    return orr_chart(evidence.orr_table())
+
+
+def _fig_pooled():
+    from hcckit import evidence
+
+    table = evidence.filter_comparisons(evidence.comparisons(), **evidence.DEFAULT_POOL)
+    return pooled_chart(evidence.pool_hazard_ratios(evidence.forest_table(table)))
+
+
+def _fig_cross_trial():
+    from hcckit import evidence
+
+    pair = evidence.cross_trial_comparison(
+        "chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo"
+    )
+    return comparison_table_chart(pair.profile)
+
+
+_FIGURES = {
+    "04_forest_pfs": (
+        _fig_forest_pfs,
+        "Forest plot: every curated PFS hazard ratio (log axis, CI as printed)",
+    ),
+    "04_forest_os": (_fig_forest_os, "Forest plot: every curated OS hazard ratio (log axis, CI as printed)"),
+    "04_orr_by_criterion": (_fig_orr, "ORR by response criterion with exact Clopper-Pearson CIs"),
+    "04_pooled_default": (
+        _fig_pooled,
+        "Random-effects pooling of the opening subgroup, flagged not comparable",
+    ),
+    "04_cross_trial": (_fig_cross_trial, "Two single-arm trials side by side"),
+}
+
+
+def lesson_figures() -> dict:
+    """The evidence lesson's main figures with default settings (for slides and ``hcckit export-figures``).
+
+    Returns
+    -------
+    dict
+        ``{name: altair chart}`` for ``04_forest_pfs``, ``04_forest_os``, ``04_orr_by_criterion``,
+        ``04_pooled_default`` and ``04_cross_trial``; each chart is unconfigured.
+    """
+    return {name: build() for name, (build, _title) in _FIGURES.items()}
+
+
+try:  # register with the static export (hcckit export-figures) when it is available
+    from hcckit.export import register_figure
+
+    for _name, (_build, _title) in _FIGURES.items():
+        register_figure(_name, title=_title)(_build)
+except ImportError:  # pragma: no cover - the export module is optional
+    pass

@@ -1,0 +1,701 @@
+"""Charts for lesson 01 (how arterial therapies work): modality schematic, blood supply,
+the qualitative TACE/VEGF model, and the RCT's perfusion / biomarker / TACE-session numbers.
+
+Every chart of the dynamic model carries :func:`hcckit.charts._common.label_model` (a visible
+"QUALITATIVE teaching model" subtitle and a ``usermeta`` flag). Because altair accepts
+``usermeta`` only on a top-level chart, model charts are ready to display or save but cannot be
+layered further; retitle them with ``.properties(title=...)``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import altair as alt
+import pandas as pd
+
+from hcckit.charts._common import PALETTE, empty_chart, label_model
+
+__all__ = [
+    "modality_chart",
+    "blood_supply_chart",
+    "vegf_surge_chart",
+    "vessels_chart",
+    "tumour_chart",
+    "dose_window_chart",
+    "model_chart",
+    "perfusion_chart",
+    "biomarker_change_chart",
+    "tace_sessions_chart",
+    "lesson_figures",
+]
+
+_SOURCE_RCT = "Yan B et al. Ann Hepatol 2025 (randomised, 60 + 60 patients)"
+_SOURCE_REVIEW = "Fu C et al. Hepatoma Res 2024;10:42"
+_ARM_COLOURS = {"TACE": PALETTE[0], "TACE + IA bevacizumab": PALETTE[1]}
+_SCENARIO_DASH = {"this scenario": [1, 0], "same TACE, no bevacizumab": [5, 4]}
+_QUANTITY_COLOURS = {
+    "HIF-1α": "#7B3294",
+    "free VEGF": "#D55E00",
+    "vessel density": "#0072B2",
+    "vessel quality": "#009E73",
+    "oxygen delivery": "#56B4E9",
+    "viable tumour": "#B5485D",
+    "hypoxia (0-1)": "#555555",
+}
+
+
+def _require(frame: pd.DataFrame, columns, name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
+
+
+def _titled(chart, title, default):
+    text = default if title is None else title
+    return chart.properties(title=text) if text else chart
+
+
+# --------------------------------------------------------------------------- modalities
+def modality_chart(scene: pd.DataFrame, *, title: str | None = None, width: int = 520, height: int = 360):
+    """Schematic liver for one modality, drawn with altair marks from ``mechanisms.modality_scene``.
+
+    Areas (liver, tumour), rules (hepatic artery in red, portal vein in blue, catheter dashed;
+    the stroke width shows which vessel carries most of the supply), points (what is
+    delivered, with a legend), a cross where the artery is blocked and text labels.
+    """
+    _require(scene, ["element", "part", "x", "y", "x2", "y2", "width", "colour", "text"], "scene")
+    if scene.empty:
+        return empty_chart("Nothing to draw for this modality.")
+    modality = str(scene["modality"].iloc[0]) if "modality" in scene else ""
+    xs = alt.Scale(domain=[0, 10], nice=False)
+    ys = alt.Scale(domain=[-0.5, 7.0], nice=False)
+    x = alt.X("x:Q", scale=xs, axis=None)
+    y = alt.Y("y:Q", scale=ys, axis=None)
+
+    def part(element):
+        return scene[scene["element"] == element]
+
+    layers = []
+    for element, opacity in (("liver", 1.0), ("tumour", 0.85)):
+        df = part(element)
+        if not df.empty:
+            layers.append(
+                alt.Chart(df)
+                .mark_area(opacity=opacity, stroke="#8A5A44", strokeWidth=1)
+                .encode(x, y, y2="y2:Q", color=alt.Color("colour:N", scale=None))
+            )
+    for element, dash in (("vessel", [1, 0]), ("catheter", [6, 3])):
+        df = part(element)
+        if not df.empty:
+            layers.append(
+                alt.Chart(df)
+                .mark_rule(strokeCap="round", strokeDash=dash)
+                .encode(
+                    x,
+                    y,
+                    x2="x2:Q",
+                    y2="y2:Q",
+                    color=alt.Color("colour:N", scale=None),
+                    strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+                    tooltip=[alt.Tooltip("part:N", title="vessel")],
+                )
+            )
+    halo = part("halo")
+    if not halo.empty:
+        layers.append(
+            alt.Chart(halo)
+            .mark_circle(opacity=0.25)
+            .encode(x, y, size=alt.Size("width:Q", scale=None), color=alt.Color("colour:N", scale=None))
+        )
+    material = part("material")
+    if not material.empty:
+        parts = list(dict.fromkeys(material["part"]))
+        colours = [material.loc[material["part"] == p, "colour"].iloc[0] for p in parts]
+        layers.append(
+            alt.Chart(material)
+            .mark_point(filled=True, opacity=0.95, stroke="#333333", strokeWidth=0.5)
+            .encode(
+                x,
+                y,
+                size=alt.Size("width:Q", scale=None),
+                color=alt.Color(
+                    "part:N",
+                    scale=alt.Scale(domain=parts, range=colours),
+                    legend=alt.Legend(title="Delivered", orient="right", labelLimit=260),
+                ),
+                shape=alt.Shape("part:N", scale=alt.Scale(domain=parts), legend=None),
+                tooltip=[alt.Tooltip("part:N", title="delivered")],
+            )
+        )
+    occlusion = part("occlusion")
+    if not occlusion.empty:
+        layers.append(
+            alt.Chart(occlusion)
+            .mark_point(shape="cross", filled=True, color="black", angle=45)
+            .encode(x, y, size=alt.Size("width:Q", scale=None), tooltip=alt.Tooltip("text:N", title="note"))
+        )
+    labels = part("label")
+    if not labels.empty:
+        layers.append(
+            alt.Chart(labels)
+            .mark_text(fontSize=13, fontWeight="bold", color="#222222")
+            .encode(x, y, text="text:N")
+        )
+    chart = (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", size="independent")
+        .properties(width=width, height=height)
+    )
+    default = alt.TitleParams(
+        text=f"{modality}: what is delivered, and where" if modality else "Arterial therapy",
+        subtitle=[
+            "Schematic drawn by hcckit, not to scale. Red: hepatic artery; blue: portal vein; "
+            "line width: share of the supply; dashed: catheter.",
+            f"Descriptions from {_SOURCE_REVIEW} (text and Figure 1 legend).",
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def blood_supply_chart(table: pd.DataFrame, *, title: str | None = None):
+    """Dual blood supply as stacked bars: normal liver (75 % portal, reported) vs HCC (predominantly arterial).
+
+    ``table`` is ``mechanisms.blood_supply_table()``. Segments the source does not quantify are
+    drawn pale with the words "not reported".
+    """
+    _require(table, ["tissue", "vessel", "start_pct", "end_pct", "reported", "statement"], "table")
+    if table.empty:
+        return empty_chart("No blood-supply data.")
+    df = table.assign(
+        mid=(table["start_pct"] + table["end_pct"]) / 2,
+        label=[
+            f"{v} {e - s:.0f} %"
+            if r
+            else ("hepatic artery > 50 %" if v == "hepatic artery" else "split not reported")
+            for v, s, e, r in zip(
+                table["vessel"], table["start_pct"], table["end_pct"], table["reported"], strict=True
+            )
+        ],
+    )
+    colour = alt.Color(
+        "vessel:N",
+        scale=alt.Scale(
+            domain=["portal vein", "hepatic artery", "not reported"], range=["#3A5BA0", "#D62828", "#D9D9D9"]
+        ),
+        legend=alt.Legend(title="Supplied by", orient="bottom"),
+    )
+    y = alt.Y("tissue:N", title=None, sort=["Normal liver", "HCC"], axis=alt.Axis(labelFontSize=14))
+    bars = (
+        alt.Chart(df)
+        .mark_bar(height=42, stroke="white")
+        .encode(
+            x=alt.X("start_pct:Q", title="Share of the blood supply (%)", scale=alt.Scale(domain=[0, 100])),
+            x2="end_pct:Q",
+            y=y,
+            color=colour,
+            tooltip=["tissue:N", "vessel:N", alt.Tooltip("statement:N", title="source says")],
+        )
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(color="white", fontWeight="bold", fontSize=13)
+        .encode(x="mid:Q", y=y, text="label:N")
+    )
+    chart = (bars + text).properties(width=520, height=150)
+    default = alt.TitleParams(
+        text="Dual blood supply: why arterial therapy is selective",
+        subtitle=[
+            f"{_SOURCE_REVIEW}: normal liver ~75 % portal; HCC 'predominantly' hepatic-arterial (no %)."
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+# --------------------------------------------------------------------------- the model
+# The model views share one tidy table (``_model_data``) and read their part of it through a
+# ``panel`` filter. The chart layout (encodings, scales, titles) is built once and cached;
+# a slider change only swaps the data (``.properties(data=...)``), which keeps redraws fast.
+_RUN_COLUMNS = {
+    "hif": "HIF-1α",
+    "vegf_free": "free VEGF",
+    "vessel_density": "vessel density",
+    "vessel_quality": "vessel quality",
+    "oxygen_delivery": "oxygen delivery",
+    "tumour": "viable tumour",
+    "hypoxia": "hypoxia (0-1)",
+}
+_WINDOW_COLUMNS = {"quality_gain_pct": "vessel quality gain", "pruned_pct": "vessels pruned"}
+_ZONES = {
+    "below the window": "#EDEDED",
+    "normalisation window": "#CDEBC5",
+    "pruning (hypoxia)": "#F7C6C6",
+}
+
+
+def _run_rows(run: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    _require(run, ["time_h", "time_days", *_RUN_COLUMNS], "run")
+    # every 2 h in the first week (surge), every 12 h afterwards (slow course)
+    keep = (run["time_h"] <= 168) | (run["time_h"] % 12 == 0)
+    out = run.loc[keep, ["time_h", "time_days", *_RUN_COLUMNS]].rename(columns=_RUN_COLUMNS)
+    return out.assign(panel="run", scenario=scenario)
+
+
+def _model_data(run, reference=None, window=None, current_dose=None) -> pd.DataFrame:
+    frames = [_run_rows(run, "this scenario")]
+    if reference is not None:
+        frames.append(_run_rows(reference, "same TACE, no bevacizumab"))
+    week = run[run["time_h"] <= 168]
+    if not week.empty:
+        i = week["vegf_free"].idxmax()
+        frames.append(pd.DataFrame({"panel": ["peak"], "time_h": [float(week.loc[i, "time_h"])]}))
+    if window is not None and not window.empty:
+        _require(window, ["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"], "window")
+        w = window[["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"]].rename(columns=_WINDOW_COLUMNS)
+        frames.append(w.assign(panel="window"))
+        doses = window["dose_mg_kg"].to_numpy(dtype=float)
+        mids = [(a + b) / 2 for a, b in zip(doses[:-1], doses[1:], strict=True)]
+        zones = window.assign(start=[doses[0], *mids], end=[*mids, doses[-1]])
+        zones = zones[zones["zone"].isin(list(_ZONES))]
+        frames.append(zones[["start", "end", "zone"]].assign(panel="zone"))
+        if current_dose is not None:
+            frames.append(pd.DataFrame({"panel": ["dose"], "dose_mg_kg": [float(current_dose)]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _panel(name: str):
+    return alt.Chart().transform_filter(alt.datum.panel == name)
+
+
+def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None):
+    base = _panel("run")
+    if max_h is not None:
+        base = base.transform_filter(alt.datum.time_h <= max_h)
+    scenarios = list(_SCENARIO_DASH)
+    return (
+        base.transform_fold(quantities, as_=["quantity", "value"])
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X(f"{time_col}:Q", title=x_title),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color(
+                "quantity:N",
+                scale=alt.Scale(domain=quantities, range=[_QUANTITY_COLOURS[q] for q in quantities]),
+                legend=alt.Legend(title=None, orient="top", labelLimit=300),
+            ),
+            strokeDash=alt.StrokeDash(
+                "scenario:N",
+                scale=alt.Scale(domain=scenarios, range=[_SCENARIO_DASH[s] for s in scenarios]),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=300),
+            ),
+            detail="scenario:N",
+            tooltip=[
+                alt.Tooltip(f"{time_col}:Q", title=x_title, format=".0f"),
+                "quantity:N",
+                "scenario:N",
+                alt.Tooltip("value:Q", format=".2f"),
+            ],
+        )
+    )
+
+
+def _surge_spec(width, height):
+    band = (
+        alt.Chart(
+            pd.DataFrame(
+                {"start": [48.0], "end": [72.0], "what": ["VEGF peak 48-72 h after TACE (RCT discussion)"]}
+            )
+        )
+        .mark_rect(color="#F0E442", opacity=0.35)
+        .encode(x="start:Q", x2="end:Q", tooltip="what:N")
+    )
+    lines = _line_layer(
+        ["HIF-1α", "free VEGF"], "time_h", "Time after TACE (hours)", "Level (× pre-TACE)", max_h=168
+    )
+    peak = (
+        _panel("peak").mark_rule(color=_QUANTITY_COLOURS["free VEGF"], strokeDash=[2, 2]).encode(x="time_h:Q")
+    )
+    title = alt.TitleParams(
+        "First week: HIF-1α and the VEGF surge (hours)",
+        subtitle="yellow: peak reported 48-72 h (RCT); dotted: model peak",
+        anchor="start",
+        fontSize=13,
+    )
+    return alt.layer(band, lines, peak, width=width, height=height, title=title)
+
+
+def _vessels_spec(width, height):
+    lines = _line_layer(
+        ["vessel density", "vessel quality", "oxygen delivery"],
+        "time_days",
+        "Time after TACE (days)",
+        "Level (× pre-TACE)",
+    )
+    title = alt.TitleParams(
+        "Vessels: revascularisation, normalisation, pruning (days)", anchor="start", fontSize=13
+    )
+    return lines.properties(width=width, height=height, title=title)
+
+
+def _tumour_spec(width, height):
+    lines = _line_layer(
+        ["viable tumour", "hypoxia (0-1)"],
+        "time_days",
+        "Time after TACE (days)",
+        "Viable tumour (× pre-TACE); hypoxia (0-1)",
+    )
+    title = alt.TitleParams("Tumour: necrosis, then regrowth (days)", anchor="start", fontSize=13)
+    return lines.properties(width=width, height=height, title=title)
+
+
+def _window_spec(width, height):
+    shade = (
+        _panel("zone")
+        .mark_rect(opacity=0.8)
+        .encode(
+            x="start:Q",
+            x2="end:Q",
+            color=alt.Color(
+                "zone:N",
+                scale=alt.Scale(domain=list(_ZONES), range=list(_ZONES.values())),
+                legend=alt.Legend(title="Model zone", orient="bottom", columns=1),
+            ),
+            tooltip=["zone:N"],
+        )
+    )
+    measures = list(_WINDOW_COLUMNS.values())
+    lines = (
+        _panel("window")
+        .transform_fold(measures, as_=["measure", "pct"])
+        .mark_line(point=True, strokeWidth=2.5, color="#0072B2")
+        .encode(
+            x=alt.X("dose_mg_kg:Q", title="Bevacizumab dose (mg/kg)"),
+            y=alt.Y("pct:Q", title="% (days 7-42, vs no bevacizumab)"),
+            strokeDash=alt.StrokeDash(
+                "measure:N",
+                scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("dose_mg_kg:Q", title="dose (mg/kg)"),
+                "measure:N",
+                alt.Tooltip("pct:Q", format=".1f"),
+            ],
+        )
+    )
+    dose = (
+        _panel("dose")
+        .mark_rule(color="black", strokeWidth=2)
+        .encode(x="dose_mg_kg:Q", tooltip=[alt.Tooltip("dose_mg_kg:Q", title="your dose (mg/kg)")])
+    )
+    title = alt.TitleParams("The normalisation window (dose, mg/kg)", anchor="start", fontSize=13)
+    return alt.layer(shade, lines, dose, width=width, height=height, title=title).resolve_scale(
+        color="independent"
+    )
+
+
+_INDEPENDENT = alt.Resolve(
+    scale=alt.ScaleResolveMap(color="independent", strokeDash="independent"),
+    legend=alt.LegendResolveMap(color="independent", strokeDash="independent"),
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _model_template(with_window: bool, title: str):
+    views = [_surge_spec(300, 210), _vessels_spec(300, 210), _tumour_spec(300, 210)]
+    if with_window:
+        views.insert(1, _window_spec(300, 210))
+    chart = alt.concat(*views, columns=2, resolve=_INDEPENDENT, title=title)
+    chart = label_model(chart)
+    chart.to_dict(validate=True)  # the layout is validated once, here ...
+    return _TemplateConcat(**chart._kwds)  # ... so redraws (new data only) can skip it
+
+
+class _TemplateConcat(alt.ConcatChart):
+    """A ``ConcatChart`` whose ``to_dict`` skips JSON-schema validation unless asked.
+
+    Used only for the cached model layout: its spec is validated once when the template is
+    built (see ``_model_template``), and a redraw changes nothing but the data frame (which
+    altair does not validate anyway). Skipping the repeated validation halves the time from a
+    slider change to the new chart. ``to_dict(validate=True)`` still validates.
+    """
+
+    def to_dict(self, validate: bool = False, **kwargs):
+        return super().to_dict(validate=validate, **kwargs)
+
+
+@functools.lru_cache(maxsize=16)
+def _single_template(kind: str, title: str | None):
+    spec = {"surge": _surge_spec, "vessels": _vessels_spec, "tumour": _tumour_spec, "window": _window_spec}[
+        kind
+    ]
+    chart = spec(520, 300)
+    return label_model(chart if title is None else chart.properties(title=title))
+
+
+def vegf_surge_chart(run: pd.DataFrame, *, reference: pd.DataFrame | None = None, title: str | None = None):
+    """First week after TACE: HIF-1α and free VEGF (× pre-TACE) against hours, with the 48-72 h band.
+
+    ``run`` (and optionally ``reference``, drawn dashed) come from ``mechanisms.simulate``.
+    Labelled as qualitative model output.
+    """
+    return _single_template("surge", title).properties(data=_model_data(run, reference))
+
+
+def vessels_chart(run: pd.DataFrame, *, reference: pd.DataFrame | None = None, title: str | None = None):
+    """Vessel density, vessel quality and oxygen delivery (× pre-TACE) against days after TACE (model)."""
+    return _single_template("vessels", title).properties(data=_model_data(run, reference))
+
+
+def tumour_chart(run: pd.DataFrame, *, reference: pd.DataFrame | None = None, title: str | None = None):
+    """Viable tumour (× pre-TACE) and hypoxia (0-1) against days after TACE (model)."""
+    return _single_template("tumour", title).properties(data=_model_data(run, reference))
+
+
+def dose_window_chart(window: pd.DataFrame, *, current_dose: float | None = None, title: str | None = None):
+    """Vessel-quality gain and pruning (%) against bevacizumab dose (mg/kg), zones shaded (model).
+
+    ``window`` is ``mechanisms.dose_window(...)``; ``current_dose`` draws a vertical rule.
+    """
+    _require(window, ["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"], "window")
+    if window.empty:
+        return empty_chart("No doses to show.")
+    rows = _model_data(
+        pd.DataFrame(columns=["time_h", "time_days", *_RUN_COLUMNS]), None, window, current_dose
+    )
+    return _single_template("window", title).properties(data=rows)
+
+
+def model_chart(
+    run: pd.DataFrame,
+    *,
+    reference: pd.DataFrame | None = None,
+    window: pd.DataFrame | None = None,
+    current_dose: float | None = None,
+    title: str | None = None,
+):
+    """The model views in one figure: VEGF surge (hours) | dose window, vessels | tumour (days).
+
+    ``run`` and ``reference`` (drawn dashed: the same TACE without bevacizumab) come from
+    ``mechanisms.simulate``; ``window`` from ``mechanisms.dose_window`` (left out when None);
+    ``current_dose`` (mg/kg) is marked on the window. Labelled as qualitative model output.
+    """
+    with_window = window is not None and not window.empty
+    default = "TACE → hypoxia → HIF-1α → VEGF surge → revascularisation (a didactic model)"
+    template = _model_template(with_window, default if title is None else title)
+    return template.properties(data=_model_data(run, reference, window, current_dose))
+
+
+# --------------------------------------------------------------------------- trial evidence
+def perfusion_chart(perfusion: pd.DataFrame, *, title: str | None = None):
+    """DCE-MRI perfusion after treatment per arm: one small bar chart per parameter, each with its unit.
+
+    ``perfusion`` is ``mechanisms.perfusion_table()``; error bars are mean ± the spread as printed (SE).
+    """
+    _require(perfusion, ["item", "label", "unit", "arm", "mean", "spread"], "perfusion")
+    if perfusion.empty:
+        return empty_chart("No perfusion measurements curated for this trial.")
+    arms = list(dict.fromkeys(perfusion["arm"]))
+    colour = alt.Color(
+        "arm:N",
+        scale=alt.Scale(domain=arms, range=[_ARM_COLOURS.get(a, PALETTE[i]) for i, a in enumerate(arms)]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    panels = []
+    for item in dict.fromkeys(perfusion["item"]):
+        df = perfusion[perfusion["item"] == item].assign(
+            low=lambda d: d["mean"] - d["spread"], high=lambda d: d["mean"] + d["spread"]
+        )
+        label, unit = df["label"].iloc[0], df["unit"].iloc[0]
+        x = alt.X("arm:N", title=None, sort=arms, axis=alt.Axis(labels=False, ticks=False))
+        bars = (
+            alt.Chart(df)
+            .mark_bar(width=46)
+            .encode(
+                x=x,
+                y=alt.Y("mean:Q", title=f"{label} ({unit})"),
+                color=colour,
+                tooltip=[
+                    "arm:N",
+                    alt.Tooltip("mean:Q", title=f"mean ({unit})"),
+                    alt.Tooltip("spread:Q", title="± SE"),
+                    "n:Q",
+                ],
+            )
+        )
+        errs = alt.Chart(df).mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
+        panels.append(
+            (bars + errs).properties(width=150, height=240, title=alt.TitleParams(label, fontSize=13))
+        )
+    chart = alt.hconcat(*panels)
+    default = alt.TitleParams(
+        text="Tumour perfusion after treatment (DCE-MRI)",
+        subtitle=[f"{_SOURCE_RCT}, Table 2: mean ± SE as printed, n = 58 per arm (curated values)."],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def biomarker_change_chart(changes: pd.DataFrame, *, title: str | None = None):
+    """Reductions reported for TACE + bevacizumab (%): Ktrans, blood flow, VEGF, SDF-1 (curated)."""
+    _require(changes, ["item", "label", "kind", "change_pct"], "changes")
+    if changes.empty:
+        return empty_chart("No biomarker changes curated for this trial.")
+    df = changes.assign(text=changes["change_pct"].map(lambda v: f"{v:+.1f} %"))
+    y = alt.Y("label:N", title=None, sort=list(df["label"]))
+    bars = (
+        alt.Chart(df)
+        .mark_bar(height=26)
+        .encode(
+            x=alt.X(
+                "change_pct:Q", title="Change with TACE + bevacizumab (%)", scale=alt.Scale(domain=[-50, 0])
+            ),
+            y=y,
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(
+                    domain=["DCE-MRI perfusion", "plasma biomarker"], range=[PALETTE[0], PALETTE[3]]
+                ),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                "label:N",
+                alt.Tooltip("change_pct:Q", title="change (%)"),
+                alt.Tooltip("note:N", title="note"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(align="right", dx=-4, color="white", fontWeight="bold")
+        .encode(x="change_pct:Q", y=y, text="text:N")
+    )
+    chart = (bars + text).properties(width=460, height=170)
+    default = alt.TitleParams(
+        text="What intra-arterial bevacizumab changed",
+        subtitle=[
+            f"{_SOURCE_RCT}, Discussion: reductions in the combination group (curated).",
+            "VEGF/SDF-1: reference (baseline or control) not stated by the authors.",
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def tace_sessions_chart(sessions: pd.DataFrame, *, title: str | None = None):
+    """TACE sessions per arm (count): mean with ± spread as printed (curated, RCT Section 3.2)."""
+    _require(sessions, ["arm", "value", "statistic", "spread_kind", "spread_low"], "sessions")
+    if sessions.empty:
+        return empty_chart("No TACE-session numbers curated for this trial.")
+    arms = list(dict.fromkeys(sessions["arm"]))
+    df = sessions.assign(
+        low=sessions["value"] - sessions["spread_low"].fillna(0),
+        high=sessions["value"] + sessions["spread_low"].fillna(0),
+        text=[f"{s} {v:.1f}" for s, v in zip(sessions["statistic"], sessions["value"], strict=True)],
+    )
+    x = alt.X("arm:N", title=None, sort=arms, axis=alt.Axis(labelAngle=0, labelFontSize=13))
+    bars = (
+        alt.Chart(df)
+        .mark_bar(width=70)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="TACE sessions per patient (count)"),
+            color=alt.Color(
+                "arm:N",
+                scale=alt.Scale(
+                    domain=arms, range=[_ARM_COLOURS.get(a, PALETTE[i]) for i, a in enumerate(arms)]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                "arm:N",
+                "statistic:N",
+                "value:Q",
+                alt.Tooltip("spread_low:Q", title="± (as printed)"),
+                "n:Q",
+            ],
+        )
+    )
+    errs = alt.Chart(df).mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
+    text = alt.Chart(df).mark_text(dy=-10, dx=24, fontSize=13).encode(x=x, y="value:Q", text="text:N")
+    chart = (bars + errs + text).properties(width=300, height=260)
+    default = alt.TitleParams(
+        text="Fewer TACE sessions with bevacizumab",
+        subtitle=[f"{_SOURCE_RCT}, Section 3.2: mean ± 'SD' as printed (Methods say ± is SE); P = 0.017."],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def _rct_scenario():
+    from hcckit import mechanisms as m
+
+    return m.PRESETS["TACE + bevacizumab 5 mg/kg right after (as in the RCT)"]
+
+
+def _figure_builders() -> dict:
+    """Zero-argument builders of the lesson's main figures (name -> (title, function))."""
+    from hcckit import mechanisms as m
+
+    def modality(key):
+        return lambda: modality_chart(m.modality_scene(key))
+
+    def model():
+        rct = _rct_scenario()
+        run, ref = m.simulate(rct), m.simulate(rct.without_bevacizumab())
+        return model_chart(run, reference=ref, window=m.dose_window(rct), current_dose=5.0)
+
+    def surge():
+        rct = _rct_scenario()
+        return vegf_surge_chart(m.simulate(rct), reference=m.simulate(rct.without_bevacizumab()))
+
+    builders = {
+        f"mechanisms_modality_{k.lower().replace('-', '')}": (f"Schematic of {k}", modality(k))
+        for k in m.MODALITY_KEYS
+    }
+    builders.update(
+        {
+            "mechanisms_blood_supply": (
+                "Dual blood supply",
+                lambda: blood_supply_chart(m.blood_supply_table()),
+            ),
+            "mechanisms_model": ("Qualitative TACE/VEGF model, 5 mg/kg bevacizumab", model),
+            "mechanisms_vegf_surge": ("Qualitative model: the VEGF surge", surge),
+            "mechanisms_dose_window": (
+                "Qualitative model: the normalisation window",
+                lambda: dose_window_chart(m.dose_window(_rct_scenario()), current_dose=5.0),
+            ),
+            "mechanisms_perfusion": ("RCT: DCE-MRI perfusion", lambda: perfusion_chart(m.perfusion_table())),
+            "mechanisms_biomarkers": (
+                "RCT: reductions with bevacizumab",
+                lambda: biomarker_change_chart(m.biomarker_change_table()),
+            ),
+            "mechanisms_tace_sessions": (
+                "RCT: TACE sessions",
+                lambda: tace_sessions_chart(m.tace_sessions_table()),
+            ),
+        }
+    )
+    return builders
+
+
+def lesson_figures() -> dict:
+    """The lesson's main figures with default settings, by file-friendly name (for figure export)."""
+    return {name: build() for name, (_, build) in _figure_builders().items()}
+
+
+def _register_figures() -> None:
+    """Register the figures with :mod:`hcckit.export` as ``01_<name>`` (built lazily, on export)."""
+    try:
+        from hcckit.export import register_figure
+    except ImportError:  # pragma: no cover - export module not installed
+        return
+    for name, (title, build) in _figure_builders().items():
+        register_figure("01_" + name.removeprefix("mechanisms_"), title=title)(build)
+
+
+_register_figures()

@@ -1,0 +1,454 @@
+"""Charts for lesson 05 (safety): adverse-event profiles, class effects, two-arm comparisons.
+
+All numbers are curated counts (``data.load("adverse_events")``) and intervals computed from
+them by :mod:`hcckit.safety` / :mod:`hcckit.stats`; nothing is simulated.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from hcckit.charts._common import PALETTE, empty_chart
+
+__all__ = ["CLASS_COLOURS", "ae_profile_chart", "class_effects_chart", "two_arm_chart", "lesson_figures"]
+
+CLASS_COLOURS = {
+    "anti-VEGF": "#D55E00",
+    "TKI": "#E69F00",
+    "immune": "#CC79A7",
+    "embolization": "#0072B2",
+    "hepatic": "#009E73",
+    "haematologic": "#56B4E9",
+    "general": "#999999",
+    "other": "#000000",
+}
+_CI_NOTE = (
+    "Bars: % of patients; lines: exact 95 % CI (Clopper-Pearson). Pale bars: % printed without a count."
+)
+
+
+def _require(frame: pd.DataFrame, columns, name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
+
+
+def _class_colour(classes) -> alt.Color:
+    domain = [c for c in CLASS_COLOURS if c in set(classes)]
+    return alt.Color(
+        "event_class:N",
+        scale=alt.Scale(domain=domain, range=[CLASS_COLOURS[c] for c in domain]),
+        legend=alt.Legend(title="Event class", orient="top"),
+    )
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable pandas dtypes (Int64, string) as plain floats/objects for JSON."""
+    out = df.copy()
+    for col in out.columns:
+        if str(out[col].dtype) in ("Int64", "boolean"):
+            out[col] = out[col].astype("float")
+        elif str(out[col].dtype) == "string":
+            out[col] = out[col].astype(object)
+    return out
+
+
+def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+    """Adverse-event profile per regimen: % of patients per event with exact CIs, one row per regimen.
+
+    ``profile`` is ``safety.ae_profile(...)``. Bars are coloured by event class; events printed
+    only as a percentage (no count, hence no interval) are drawn pale.
+    """
+    _require(
+        profile,
+        ["regimen", "event", "event_class", "percent", "ci_low_pct", "ci_high_pct", "has_count"],
+        "profile",
+    )
+    if profile.empty:
+        return empty_chart(empty_message or "No adverse events match these filters.")
+    df = _plain(profile).assign(
+        label=lambda d: [
+            f"{p:.0f} %" + ("" if h else " (printed %)")
+            for p, h in zip(d["percent"], d["has_count"], strict=True)
+        ],
+        counts=lambda d: [
+            f"{int(c)}/{int(n)}" if c == c else "count not printed"
+            for c, n in zip(d["count"], d["n"], strict=True)
+        ],
+    )
+    grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
+    x = alt.X("percent:Q", title="Patients with the event (%)", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y(
+        "event:N",
+        title=None,
+        sort=alt.EncodingSortField("percent", order="descending"),
+        axis=alt.Axis(labelLimit=300),
+    )
+    tooltip = [
+        "regimen:N",
+        "event:N",
+        "event_class:N",
+        alt.Tooltip("counts:N", title="patients"),
+        alt.Tooltip("percent:Q", format=".1f", title="%"),
+        alt.Tooltip("ci_low_pct:Q", format=".1f", title="CI low (%)"),
+        alt.Tooltip("ci_high_pct:Q", format=".1f", title="CI high (%)"),
+        alt.Tooltip("source_location:N", title="source"),
+    ]
+    bars = (
+        alt.Chart()
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            x=x,
+            y=y,
+            color=_class_colour(df["event_class"]),
+            opacity=alt.condition(alt.datum.has_count, alt.value(0.9), alt.value(0.35)),
+            tooltip=tooltip,
+        )
+    )
+    ci = (
+        alt.Chart()
+        .mark_rule(strokeWidth=2, color="#333333")
+        .encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y)
+    )
+    text = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(x="percent:Q", y=y, text="label:N")
+    chart = (
+        alt.layer(bars, ci, text, data=df, width=440, height=alt.Step(18))
+        .facet(
+            row=alt.Row(
+                "regimen:N",
+                title=None,
+                header=alt.Header(
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontSize=13,
+                    labelFontWeight="bold",
+                ),
+            ),
+            spacing=14,
+        )
+        .resolve_scale(y="independent")
+    )
+    default = alt.TitleParams(
+        text=f"Adverse events per regimen: {grade}" if grade else "Adverse events per regimen",
+        subtitle=[
+            _CI_NOTE,
+            "Curated counts as printed in each publication; single-arm studies have no comparator.",
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+    """One class effect across regimens: % with exact CI per event, coloured by exposure to the cause.
+
+    ``effects`` is ``safety.class_effects(...)``: regimens that contain the class' cause (e.g. an
+    anti-VEGF antibody) are orange, the others grey.
+    """
+    _require(
+        effects,
+        ["regimen", "event", "event_class", "percent", "ci_low_pct", "ci_high_pct", "exposure", "exposed"],
+        "effects",
+    )
+    if effects.empty:
+        return empty_chart(empty_message or "No events of this class reported at this grade.")
+    df = _plain(effects).assign(
+        contains=lambda d: ["contains the cause" if e else "does not" for e in d["exposed"]],
+        counts=lambda d: [
+            f"{int(c)}/{int(n)}" if c == c else "count not printed"
+            for c, n in zip(d["count"], d["n"], strict=True)
+        ],
+    )
+    cls = str(df["event_class"].iloc[0])
+    grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
+    y = alt.Y(
+        "regimen:N",
+        title=None,
+        sort=alt.EncodingSortField("percent", order="descending"),
+        axis=alt.Axis(labelLimit=320),
+    )
+    colour = alt.Color(
+        "contains:N",
+        scale=alt.Scale(
+            domain=["contains the cause", "does not"], range=[CLASS_COLOURS.get(cls, PALETTE[3]), "#9E9E9E"]
+        ),
+        legend=alt.Legend(title=f"Regimen and the {cls} cause", orient="top", titleLimit=400),
+    )
+    tooltip = [
+        "regimen:N",
+        "event:N",
+        alt.Tooltip("exposure:N", title="cause in regimen"),
+        alt.Tooltip("counts:N", title="patients"),
+        alt.Tooltip("percent:Q", format=".1f", title="%"),
+        alt.Tooltip("ci_low_pct:Q", format=".1f", title="CI low (%)"),
+        alt.Tooltip("ci_high_pct:Q", format=".1f", title="CI high (%)"),
+    ]
+    ci = alt.Chart().mark_rule(strokeWidth=2).encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y, color=colour)
+    dots = (
+        alt.Chart()
+        .mark_point(filled=True, size=120, opacity=1)
+        .encode(
+            x=alt.X("percent:Q", title="Patients with the event (%)", scale=alt.Scale(domain=[0, 100])),
+            y=y,
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    chart = (
+        alt.layer(ci, dots, data=df, width=440, height=alt.Step(22))
+        .facet(
+            row=alt.Row(
+                "event:N",
+                title=None,
+                header=alt.Header(
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontSize=13,
+                    labelFontWeight="bold",
+                ),
+            ),
+            spacing=12,
+        )
+        .resolve_scale(y="independent")
+    )
+    default = alt.TitleParams(
+        text=f"Class effect: {cls} events ({grade})" if grade else f"Class effect: {cls} events",
+        subtitle=[
+            "Dots: % of patients; lines: exact 95 % CI. Coloured: the regimen contains the class' cause.",
+            "Grey dots are background rates (events without the drug), not proof of causation.",
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def _p(value: float) -> str:
+    if value != value:
+        return "-"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max: float = 100.0):
+    """Experimental vs control arm: risk difference and relative risk with CIs, counts and p-values.
+
+    ``comparisons`` is ``safety.two_arm_comparisons(...)``. Left: risk difference (percentage
+    points, 0 = no difference); middle: relative risk on a log axis (1 = no difference; an
+    infinite estimate or bound - no events in the control arm - is drawn at ``rr_max`` with an
+    arrow); right: counts, Fisher's exact p, the chi-square p and what the paper printed.
+    """
+    _require(
+        comparisons,
+        [
+            "study",
+            "event",
+            "grade",
+            "count_a",
+            "n_a",
+            "count_b",
+            "n_b",
+            "rd_pct",
+            "rd_ci_low_pct",
+            "rd_ci_high_pct",
+            "rr",
+            "rr_ci_low",
+            "rr_ci_high",
+            "fisher_p",
+            "chi2_p",
+            "chi2_valid",
+            "reported_p",
+            "reported_p_operator",
+        ],
+        "comparisons",
+    )
+    if comparisons.empty:
+        return empty_chart("No adverse event has counts in both arms of this trial.")
+    df = comparisons.copy()
+    several = df["study"].nunique() > 1
+    grade_text = df["grade"].map(lambda g: "any grade" if g == "any" else f"grade {g}")
+    df["row"] = [
+        (f"{s}: " if several else "") + f"{e} ({g})"
+        for s, e, g in zip(df["study"], df["event"], grade_text, strict=True)
+    ]
+    low = 1.0 / rr_max
+
+    def clip(v):
+        if v != v:
+            return math.nan
+        return min(max(v, low), rr_max)
+
+    df["rr_plot"] = df["rr"].map(clip)
+    df["rr_low_plot"] = df["rr_ci_low"].map(clip)
+    df["rr_high_plot"] = df["rr_ci_high"].map(clip)
+    df["rr_text"] = [
+        "∞ (no events in control)" if r == math.inf else ("undefined" if r != r else f"{r:.2f}")
+        for r in df["rr"]
+    ]
+    df["counts"] = [
+        f"{a}/{na} vs {b}/{nb}"
+        for a, na, b, nb in zip(df["count_a"], df["n_a"], df["count_b"], df["n_b"], strict=True)
+    ]
+    df["tests"] = [
+        f"Fisher p {_p(f)}; χ² p {_p(c)}{'' if v else ' (unreliable)'}; paper: "
+        + (f"P {op} {rp:g}" if rp == rp else "none")
+        for f, c, v, rp, op in zip(
+            df["fisher_p"],
+            df["chi2_p"],
+            df["chi2_valid"],
+            df["reported_p"],
+            df["reported_p_operator"],
+            strict=True,
+        )
+    ]
+    df = df.drop(columns=["rr", "rr_ci_low", "rr_ci_high"]).assign(
+        rr=df["rr_text"],
+        rr_ci=[
+            f"{lo:.2f} to {'∞' if hi == math.inf else f'{hi:.2f}'}"
+            for lo, hi in zip(comparisons["rr_ci_low"], comparisons["rr_ci_high"], strict=True)
+        ],
+    )
+    df = df.replace([math.inf, -math.inf], math.nan)
+    y = alt.Y("row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=13, labelLimit=320))
+    tooltip = [
+        "row:N",
+        "counts:N",
+        alt.Tooltip("rd_pct:Q", format=".1f", title="RD (points)"),
+        "rr:N",
+        "rr_ci:N",
+        "tests:N",
+    ]
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
+    rd_ci = (
+        alt.Chart(df)
+        .mark_rule(strokeWidth=2.5)
+        .encode(
+            x=alt.X("rd_ci_low_pct:Q", title="Risk difference (percentage points)"),
+            x2="rd_ci_high_pct:Q",
+            y=y,
+        )
+    )
+    rd_pt = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=110, color=PALETTE[3])
+        .encode(x="rd_pct:Q", y=y, tooltip=tooltip)
+    )
+    rd = alt.layer(zero, rd_ci, rd_pt).properties(
+        width=260, height=alt.Step(30), title=alt.TitleParams("Risk difference", fontSize=13)
+    )
+    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
+    rr_scale = alt.Scale(type="log", domain=[low, rr_max])
+    rr_ci = (
+        alt.Chart(df)
+        .mark_rule(strokeWidth=2.5)
+        .encode(
+            x=alt.X(
+                "rr_low_plot:Q",
+                title="Relative risk (log scale)",
+                scale=rr_scale,
+                axis=alt.Axis(values=[0.01, 0.1, 1, 10, 100]),
+            ),
+            x2="rr_high_plot:Q",
+            y=y,
+        )
+    )
+    rr_pt = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=110, color=PALETTE[0])
+        .encode(x="rr_plot:Q", y=y, tooltip=tooltip)
+    )
+    open_end = (
+        alt.Chart(df[df["rr_ci"].str.endswith("∞")])
+        .mark_point(shape="triangle-right", filled=True, size=140, color=PALETTE[0])
+        .encode(x=alt.X("rr_high_plot:Q", scale=rr_scale), y=y)
+    )
+    rr = alt.layer(one, rr_ci, rr_pt, open_end).properties(
+        width=220,
+        height=alt.Step(30),
+        title=alt.TitleParams("Relative risk (▶ = no upper limit)", fontSize=13),
+    )
+    text = (
+        alt.Chart(df)
+        .transform_calculate(line="datum.counts + '   ' + datum.tests")
+        .mark_text(align="left", fontSize=12)
+        .encode(x=alt.value(4), y=alt.Y("row:N", sort=list(df["row"]), axis=None), text="line:N")
+        .properties(
+            width=430,
+            height=alt.Step(30),
+            title=alt.TitleParams("Experimental vs control: tests", fontSize=13),
+        )
+    )
+    chart = alt.hconcat(rd, rr, text, spacing=12)
+    arms = (
+        f"{df['arm_a'].iloc[0]} vs {df['arm_b'].iloc[0]}"
+        if "arm_a" in df and not several
+        else "experimental vs control"
+    )
+    level = f"{100 * float(df['level'].iloc[0]):g} %" if "level" in df else "95 %"
+    default = alt.TitleParams(
+        text=f"Two-arm safety comparison: {arms}",
+        subtitle=[
+            f"{level} CIs: risk difference by Newcombe's hybrid score method, relative risk by Koopman's score method; "
+            "Fisher's exact test is the one to read when an expected count is < 5.",
+            "Curated counts; CHANCE2201 is a weighted observational cohort, not a randomised trial.",
+        ],
+        anchor="start",
+    )
+    return chart.properties(title=default if title is None else title)
+
+
+def _figure_builders() -> dict:
+    """Zero-argument builders of the lesson's main figures (name -> (title, function))."""
+    from hcckit import safety
+
+    def klass(cls):
+        return lambda: class_effects_chart(
+            safety.class_effects(cls, grade="any"), empty_message=f"No {cls} events reported at any grade."
+        )
+
+    builders = {
+        "safety_profile_any_grade": (
+            "AE profiles, any grade",
+            lambda: ae_profile_chart(safety.ae_profile(grade="any")),
+        ),
+        "safety_profile_grade3": (
+            "AE profiles, grade >= 3",
+            lambda: ae_profile_chart(safety.ae_profile(grade=">=3")),
+        ),
+    }
+    for cls in safety.CLASS_EFFECTS:
+        builders[f"safety_class_{cls.lower().replace('-', '')}"] = (f"Class effect: {cls}", klass(cls))
+    builders["safety_two_arm_yan2025"] = (
+        "Two-arm comparison, Yan 2025",
+        lambda: two_arm_chart(safety.two_arm_comparisons("yan2025_tace_bev")),
+    )
+    builders["safety_two_arm_all"] = (
+        "Two-arm comparisons, all trials",
+        lambda: two_arm_chart(safety.two_arm_comparisons()),
+    )
+    return builders
+
+
+def lesson_figures() -> dict:
+    """The lesson's main figures with default settings, by file-friendly name (for figure export)."""
+    return {name: build() for name, (_, build) in _figure_builders().items()}
+
+
+def _register_figures() -> None:
+    """Register the figures with :mod:`hcckit.export` as ``05_<name>`` (built lazily, on export)."""
+    try:
+        from hcckit.export import register_figure
+    except ImportError:  # pragma: no cover - export module not installed
+        return
+    for name, (title, build) in _figure_builders().items():
+        register_figure("05_" + name.removeprefix("safety_"), title=title)(build)
+
+
+_register_figures()

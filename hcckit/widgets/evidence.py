@@ -1,0 +1,445 @@
+"""Panels for the evidence-explorer lesson: filters over every comparison, pooling, two studies side by side.
+
+The panels only compose :mod:`hcckit.evidence` (numbers) and :mod:`hcckit.charts.evidence`
+(drawing). Charts are redrawn in place in offline ``JupyterChart`` views; every callback runs
+inside :func:`hcckit.widgets._common.safe`, and a filter that matches nothing shows a friendly
+empty chart and message instead of an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+import ipywidgets as widgets
+
+from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+
+__all__ = [
+    "EvidenceExplorerPanel",
+    "PoolingPanel",
+    "CrossTrialPanel",
+    "evidence_explorer_panel",
+    "pooling_panel",
+    "cross_trial_panel",
+]
+
+_ANY = "any"  # dropdown value meaning "no filter" (a None value would show as a blank dropdown)
+_WIDE = widgets.Layout(width="320px")
+_DESC = {"description_width": "110px"}
+_MODALITY_LABELS = {"TACE": "TACE (any: cTACE, DEB-TACE, TACE+HAIC)", "HAIC": "HAIC (incl. TACE+HAIC)",
+                    "none": "none (systemic therapy only)"}  # fmt: skip
+_CLASS_LABELS = {"none": "none (no systemic agent)", "cell_therapy": "cell therapy"}
+_DEFAULT_PAIR = ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
+
+
+def _dropdown(options, value, description, *, width=_WIDE):
+    return widgets.Dropdown(options=options, value=value, description=description, style=_DESC, layout=width)
+
+
+def _with_any(pairs):
+    return [(_ANY, _ANY), *pairs]
+
+
+def _value(control):
+    """A dropdown's value, with "any" as None (no filter)."""
+    return None if control.value == _ANY else control.value
+
+
+@functools.lru_cache(maxsize=1)
+def _comparisons():
+    """The joined comparison table, built once per kernel and shared by the panels (read-only)."""
+    from hcckit import evidence
+
+    return evidence.comparisons()
+
+
+def _html_list(title: str, items) -> str:
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    body = "".join(f"<li>{html.escape(str(i))}</li>" for i in items)
+    return f"<div class='hcckit-notes'><b>{html.escape(title)}</b><ul>{body}</ul></div>"
+
+
+class EvidenceExplorerPanel(widgets.VBox):
+    """Every curated comparison behind five filters: a forest plot of HRs and an ORR chart.
+
+    Controls: endpoint (the primary control), design, arterial modality, systemic class (of the
+    first-named arm), response criterion (ORR chart only) and whether CIs are drawn as printed
+    or all at 95 %. ``value`` returns the current filter settings.
+    """
+
+    def __init__(self):
+        from hcckit import evidence
+        from hcckit.charts._common import empty_chart
+
+        super().__init__()
+        self._ev = evidence
+        self._table = _comparisons()
+        self._orr_filters = None
+        opts = evidence.filter_options(self._table)
+        self.message = message_box()
+        self.endpoint = primary(
+            _dropdown([*[(e, e) for e in opts["endpoint"]], ("all endpoints", _ANY)], "PFS", "Endpoint (HR)")
+        )
+        self.design = _dropdown(
+            _with_any([(evidence.DESIGN_LABELS[d], d) for d in opts["design"]]), _ANY, "Design"
+        )
+        self.modality = _dropdown(
+            _with_any([(_MODALITY_LABELS.get(m, m), m) for m in opts["modality"]]), _ANY, "Arterial"
+        )
+        self.systemic_class = _dropdown(
+            _with_any([(_CLASS_LABELS.get(c, c), c) for c in opts["systemic_class"]]), _ANY, "Systemic class"
+        )
+        self.criterion = _dropdown(_with_any([(c, c) for c in opts["criterion"]]), _ANY, "ORR criterion")
+        self.ci_level = widgets.ToggleButtons(
+            options=[("CIs as printed", "printed"), ("all CIs at 95 %", "95")],
+            value="printed",
+            description="Intervals",
+            style={"description_width": "110px", "button_width": "140px"},
+        )
+        self.forest_view = chart_view(empty_chart("Loading..."))
+        self.orr_view = chart_view(empty_chart("Loading..."))
+        self.notes = widgets.HTML()
+        self._redraw = safe(self.message)(self._update)
+        for control in (
+            self.endpoint,
+            self.design,
+            self.modality,
+            self.systemic_class,
+            self.criterion,
+            self.ci_level,
+        ):
+            control.observe(self._redraw, names="value")
+        self.children = [
+            widgets.HBox([self.endpoint, self.design, self.ci_level]),
+            widgets.HBox([self.modality, self.systemic_class, self.criterion]),
+            self.message,
+            self.forest_view,
+            self.notes,
+            widgets.HTML("<b>Objective response rate</b> (same design / arterial / systemic filters; "
+                         "criterion filter applies here)"),
+            self.orr_view,
+        ]  # fmt: skip
+        self.add_class("hcckit-evidence-explorer")
+        self._redraw()
+
+    @property
+    def value(self) -> dict:
+        """Current filters: endpoint, design, modality, systemic_class, criterion, common_level."""
+        return {
+            "endpoint": _value(self.endpoint),
+            "design": _value(self.design),
+            "modality": _value(self.modality),
+            "systemic_class": _value(self.systemic_class),
+            "criterion": _value(self.criterion),
+            "common_level": 0.95 if self.ci_level.value == "95" else None,
+        }
+
+    def _describe(self) -> str:
+        labels = []
+        for control in (self.design, self.modality, self.systemic_class):
+            if _value(control) is not None:
+                labels.append(f"{control.description.lower()} = {control.label}")
+        return ", ".join(labels)
+
+    def _update(self, change=None) -> None:
+        from hcckit.charts import evidence as charts
+        from hcckit.charts._common import empty_chart
+
+        ev, f = self._ev, self.value
+        rows = ev.filter_comparisons(
+            self._table,
+            modality=f["modality"],
+            systemic_class=f["systemic_class"],
+            design=f["design"],
+            endpoint=f["endpoint"],
+        )
+        forest = ev.forest_table(rows, common_level=f["common_level"])
+        what = f"for {f['endpoint']}" if f["endpoint"] else "for any endpoint"
+        if forest.empty:
+            if f["design"] == "single_arm":
+                text = (
+                    "Single-arm studies have no comparator, so they report no hazard ratio. "
+                    "Their response rates are in the ORR chart below."
+                )
+            else:
+                filters = self._describe()
+                text = (
+                    f"No hazard ratio {what} matches {filters or 'these filters'}. "
+                    "Set a filter back to 'any' or choose another endpoint."
+                )
+            self.forest_view.chart = empty_chart(text)
+            self.notes.value = ""
+            show_message(self.message, text, kind="info")
+        else:
+            self.forest_view.chart = charts.forest_chart(forest)
+            no_ci = int((~forest["has_ci"]).sum())
+            extra = f" ({no_ci} without a printed CI, drawn grey)" if no_ci else ""
+            show_message(self.message, f"{len(forest)} hazard ratio(s) {what}{extra}.", kind="info")
+            notes = [
+                f"{r.label} ({r.endpoint}): {r.direction_note}"
+                for r in forest.itertuples()
+                if r.direction_note
+            ]
+            notes += [
+                f"{r.label} ({r.endpoint}): {r.discrepancy}" for r in forest.itertuples() if r.discrepancy
+            ]
+            notes += [
+                f"{r.label} ({r.endpoint}): {r.ci_label}"
+                for r in forest.itertuples()
+                if "recomputed" in r.ci_label
+            ]
+            self.notes.value = _html_list("Notes from the curation (also in the tooltips):", notes)
+        orr_filters = {k: f[k] for k in ("criterion", "modality", "systemic_class", "design")}
+        if orr_filters == self._orr_filters:  # endpoint or interval change: the ORR chart stays as it is
+            return
+        orr = ev.orr_table(**orr_filters)
+        if orr.empty:
+            self.orr_view.chart = empty_chart(
+                "No response rate matches these filters. Set the criterion or another filter back to 'any'."
+            )
+        else:
+            self.orr_view.chart = charts.orr_chart(orr)
+        self._orr_filters = orr_filters
+
+
+class PoolingPanel(widgets.VBox):
+    """Choose a subgroup of hazard ratios and pool it with a random-effects model (optional).
+
+    Controls: endpoint, comparison question (``"TACE + systemic therapy vs TACE"``), design, the
+    comparisons themselves (all selected when the subgroup changes), the tau² estimator (DL or
+    PM) and whether to show the pooled estimate. The summary shows the pooled HR, I², tau², Q,
+    and - in red - why the chosen studies are not comparable.
+    """
+
+    def __init__(self):
+        from hcckit import evidence
+        from hcckit.charts._common import empty_chart
+
+        super().__init__()
+        self._ev = evidence
+        self._table = _comparisons()
+        self._options = evidence.filter_options(self._table)
+        default = evidence.DEFAULT_POOL
+        self._busy = False
+        self.message = message_box()
+        self.endpoint = _dropdown(
+            [(e, e) for e in self._options["endpoint"]], default["endpoint"], "Endpoint"
+        )
+        self.question = _dropdown(
+            self._questions(default["endpoint"]),
+            default["question"],
+            "Comparison",
+            width=widgets.Layout(width="520px"),
+        )
+        self.design = _dropdown(
+            _with_any([(evidence.DESIGN_LABELS[d], d) for d in self._options["design"] if d != "single_arm"]),
+            default["design"],
+            "Design",
+        )
+        self.studies = widgets.SelectMultiple(
+            options=[], description="Studies", rows=7, style=_DESC, layout=widgets.Layout(width="760px")
+        )
+        self.method = widgets.ToggleButtons(
+            options=[("DerSimonian-Laird", "DL"), ("Paule-Mandel", "PM")],
+            value="DL",
+            description="tau² method",
+            style={"description_width": "110px", "button_width": "150px"},
+        )
+        self.show_pooled = widgets.Checkbox(value=True, description="Show the pooled estimate", indent=False)
+        self.view = chart_view(empty_chart("Loading..."))
+        self.summary = widgets.HTML()
+        self._redraw = safe(self.message)(self._update)
+        self._refresh = safe(self.message)(self._refresh_studies)
+        self.endpoint.observe(self._on_endpoint, names="value")
+        for control in (self.question, self.design):
+            control.observe(self._refresh, names="value")
+        for control in (self.studies, self.method, self.show_pooled):
+            control.observe(self._redraw, names="value")
+        self.children = [
+            widgets.HBox([self.endpoint, self.design]),
+            self.question,
+            self.studies,
+            widgets.HBox([self.method, self.show_pooled]),
+            self.message,
+            self.view,
+            self.summary,
+        ]
+        self.add_class("hcckit-pooling")
+        self._refresh()
+
+    @property
+    def value(self) -> dict:
+        """Current choice: endpoint, question, design, row_ids (selected comparisons), method, pooled."""
+        return {
+            "endpoint": self.endpoint.value,
+            "question": _value(self.question),
+            "design": _value(self.design),
+            "row_ids": tuple(self.studies.value),
+            "method": self.method.value,
+            "pooled": self.show_pooled.value,
+        }
+
+    def _questions(self, endpoint):
+        return _with_any([(q, q) for q in self._options["question"].get(endpoint, [])])
+
+    def _on_endpoint(self, change=None) -> None:
+        self._busy = True
+        try:
+            current = self.question.value
+            options = self._questions(self.endpoint.value)
+            self.question.options = options
+            self.question.value = current if current in [v for _, v in options] else _ANY
+        finally:
+            self._busy = False
+        self._refresh()
+
+    def _forest(self):
+        ev = self._ev
+        rows = ev.filter_comparisons(
+            self._table,
+            endpoint=self.endpoint.value,
+            design=_value(self.design),
+            question=_value(self.question),
+        )
+        return ev.forest_table(rows)
+
+    def _refresh_studies(self, change=None) -> None:
+        if self._busy:
+            return
+        forest = self._forest()
+        self._busy = True
+        try:
+            options = [
+                (f"{r.label} - {r.hr:.2f} ({r.printed_ci}) - {r.design_label}", r.row_id)
+                for r in forest.itertuples()
+            ]
+            self.studies.options = options
+            self.studies.value = tuple(v for _, v in options)
+        finally:
+            self._busy = False
+        self._update()
+
+    def _update(self, change=None) -> None:
+        if self._busy:
+            return
+        from hcckit.charts import evidence as charts
+        from hcckit.charts._common import empty_chart
+
+        ev = self._ev
+        forest = self._forest()
+        chosen = forest[forest["row_id"].isin(self.studies.value)]
+        show_message(self.message, "")
+        if chosen.empty:
+            text = (
+                "No comparison selected. Pick at least two in the list (Ctrl/Cmd-click), or choose another "
+                "endpoint, comparison or design."
+                if len(forest)
+                else "No hazard ratio matches this endpoint, comparison and design. Set 'Comparison' or 'Design' "
+                "to 'any'."
+            )
+            self.view.chart = empty_chart(text)
+            self.summary.value = ""
+            show_message(self.message, text, kind="info")
+            return
+        if not self.show_pooled.value:
+            self.view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
+            self.summary.value = ev.check_comparability(chosen)._repr_html_()
+            return
+        try:
+            pooled = ev.pool_hazard_ratios(chosen, method=self.method.value)
+        except ValueError as exc:  # fewer than two studies with a CI: show them, explain why no pooling
+            self.view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
+            self.summary.value = ev.check_comparability(chosen)._repr_html_()
+            show_message(self.message, f"No pooled estimate: {exc}.", kind="warning")
+            return
+        self.view.chart = charts.pooled_chart(pooled)
+        self.summary.value = pooled._repr_html_()
+        if not pooled.comparable:
+            show_message(
+                self.message,
+                "These comparisons are not comparable (see the red list below): the pooled number is shown to "
+                "discuss, not to quote.",
+                kind="warning",
+            )
+
+
+class CrossTrialPanel(widgets.VBox):
+    """Two studies side by side (design, population, stage, criteria, follow-up...) and why comparing
+    their numbers directly misleads. ``value`` is the pair of trial ids."""
+
+    def __init__(self, trial_a: str = _DEFAULT_PAIR[0], trial_b: str = _DEFAULT_PAIR[1]):
+        from hcckit import evidence
+        from hcckit.charts._common import empty_chart
+
+        super().__init__()
+        self._ev = evidence
+        choices = evidence.filter_options(_comparisons())["trials"]
+        ids = [v for _, v in choices]
+        for name, tid in (("trial_a", trial_a), ("trial_b", trial_b)):
+            if tid not in ids:
+                raise ValueError(f"{name}: unknown trial {tid!r}")
+        wide = widgets.Layout(width="460px")
+        self.message = message_box()
+        self.trial_a = _dropdown(choices, trial_a, "Study A", width=wide)
+        self.trial_b = _dropdown(choices, trial_b, "Study B", width=wide)
+        self.profile_view = chart_view(empty_chart("Loading..."))
+        self.orr_view = chart_view(empty_chart("Loading..."))
+        self.reasons = widgets.HTML()
+        self._redraw = safe(self.message)(self._update)
+        for control in (self.trial_a, self.trial_b):
+            control.observe(self._redraw, names="value")
+        self.children = [
+            widgets.HBox([self.trial_a, self.trial_b]),
+            self.message,
+            self.reasons,
+            self.profile_view,
+            self.orr_view,
+        ]
+        self.add_class("hcckit-cross-trial")
+        self._redraw()
+
+    @property
+    def value(self) -> tuple[str, str]:
+        """The two trial ids being compared."""
+        return (self.trial_a.value, self.trial_b.value)
+
+    def _update(self, change=None) -> None:
+        from hcckit.charts import evidence as charts
+        from hcckit.charts._common import empty_chart
+
+        a, b = self.value
+        show_message(self.message, "")
+        if a == b:
+            text = "Pick two different studies to compare."
+            self.profile_view.chart = empty_chart(text)
+            self.orr_view.chart = empty_chart(text)
+            self.reasons.value = ""
+            show_message(self.message, text, kind="info")
+            return
+        result = self._ev.cross_trial_comparison(a, b)
+        self.reasons.value = result._repr_html_()
+        self.profile_view.chart = charts.comparison_table_chart(result.profile)
+        orr = self._ev.orr_table(trial_ids=[a, b])
+        self.orr_view.chart = (
+            charts.orr_chart(orr, title="Their response rates, by criterion")
+            if len(orr)
+            else empty_chart("Neither study reports an objective response rate.")
+        )
+
+
+def evidence_explorer_panel() -> EvidenceExplorerPanel:
+    """The explorer: filters, forest plot of HRs (log axis) and ORR by criterion."""
+    return EvidenceExplorerPanel()
+
+
+def pooling_panel() -> PoolingPanel:
+    """The pooling panel: choose a subgroup, see the random-effects pooled HR and why it may mislead."""
+    return PoolingPanel()
+
+
+def cross_trial_panel(trial_a: str = _DEFAULT_PAIR[0], trial_b: str = _DEFAULT_PAIR[1]) -> CrossTrialPanel:
+    """Two studies side by side with the reasons a naive comparison misleads."""
+    return CrossTrialPanel(trial_a, trial_b)

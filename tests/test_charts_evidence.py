@@ -1,0 +1,162 @@
+"""Tests for hcckit.charts.evidence, on the chart specs (to_dict), not pixels."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from hcckit import evidence
+from hcckit.charts import evidence as ce
+
+
+@pytest.fixture(scope="module")
+def table():
+    return evidence.comparisons()
+
+
+def _spec(chart) -> dict:
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)  # widgets send strict JSON: a NaN would break the page
+    return spec
+
+
+def _data(spec, key: str | None = None) -> list[dict]:
+    """All inline data rows (only those with ``key``: the HR = 1 reference line has its own dataset)."""
+    rows = []
+    for values in spec.get("datasets", {}).values():
+        rows.extend(r for r in values if key is None or key in r)
+    return rows
+
+
+def _marks(spec) -> list[str]:
+    return [
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]
+    ]
+
+
+def test_forest_chart_log_axis_levels_and_kinds(table):
+    forest = evidence.forest_table(evidence.filter_comparisons(table, endpoint="PFS"))
+    spec = _spec(ce.forest_chart(forest))
+    assert _marks(spec) == ["rule", "rule", "point", "text"]
+    x = spec["layer"][2]["encoding"]["x"]
+    assert x["scale"]["type"] == "log" and "log scale" in x["title"]
+    colour = spec["layer"][2]["encoding"]["color"]
+    assert colour["field"] == "ci_label" and {"95 % CI", "90 % CI", "no CI printed"} <= set(
+        colour["scale"]["domain"]
+    )
+    assert spec["layer"][2]["encoding"]["shape"]["field"] == "hr_kind"
+    assert "adjusted HR (observational)" in spec["layer"][2]["encoding"]["shape"]["scale"]["domain"]
+    rows = {r["ylabel"]: r for r in _data(spec, "ylabel")}
+    stah = rows["STAH: Sorafenib + cTACE vs Sorafenib"]
+    assert stah["ci_label"] == "90 % CI" and stah["hr_text"] == "0.73 (0.59-0.91) 90 %"
+    fu = rows["Fu 2023: HAIC + lenvatinib + PD-1 vs Lenvatinib + PD-1"]
+    assert fu["ci_low"] is None and fu["hr_text"] == "0.43 (no CI)"
+    assert spec["title"]["text"] == "Hazard ratios (PFS)"
+    tooltips = {t["title"] for t in spec["layer"][2]["encoding"]["tooltip"]}
+    assert {"Printed CI", "Arm order", "Discrepancy"} <= tooltips
+
+
+def test_forest_chart_endpoint_in_labels_when_several(table):
+    forest = evidence.forest_table(evidence.filter_comparisons(table, modality="TARE"))
+    labels = {r["ylabel"] for r in _data(_spec(ce.forest_chart(forest, title="TARE")), "ylabel")}
+    assert "OS · Hur 2023: TARE vs TKIs" in labels and "PFS · Hur 2023: TARE vs TKIs" in labels
+
+
+def test_forest_chart_recomputed_interval_is_marked(table):
+    forest = evidence.forest_table(evidence.filter_comparisons(table, endpoint="OS"), common_level=0.95)
+    rows = {r["ylabel"]: r for r in _data(_spec(ce.forest_chart(forest)), "ylabel")}
+    stah = rows["STAH: Sorafenib + cTACE vs Sorafenib"]
+    assert stah["hr_text"].endswith("*") and "recomputed" in stah["ci_label"]
+
+
+def test_forest_chart_empty_state():
+    spec = _spec(
+        ce.forest_chart(evidence.forest_table(evidence.comparisons().iloc[:0]), empty_message="Nothing here.")
+    )
+    assert spec["mark"]["type"] == "text" and _data(spec) == [{"message": "Nothing here."}]
+
+
+def test_pooled_chart_diamond_heterogeneity_and_warning(table):
+    forest = evidence.forest_table(evidence.filter_comparisons(table, **evidence.DEFAULT_POOL))
+    pooled = evidence.pool_hazard_ratios(forest)
+    spec = _spec(ce.pooled_chart(pooled))
+    diamond = [
+        lay
+        for lay in spec["layer"]
+        if isinstance(lay["mark"], dict) and lay["mark"].get("shape") == "diamond"
+    ]
+    assert len(diamond) == 1
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert f"I² = {pooled.i2:.0f} %" in subtitle and "tau² =" in subtitle and "k = 4" in subtitle
+    assert "not a published result" in subtitle
+    assert "NOT COMPARABLE" in subtitle and spec["title"]["subtitleColor"] == "#B00020"
+    pooled_row = [r for r in _data(spec, "kind") if r["kind"] == "pooled (computed here)"]
+    assert pooled_row[0]["hr"] == pytest.approx(pooled.hr)
+
+    clean = forest[forest["study_short"].eq("TACTICS") | forest["comparison"].str.startswith("D + B")]
+    spec = _spec(ce.pooled_chart(evidence.pool_hazard_ratios(clean)))
+    assert "NOT COMPARABLE" not in " ".join(spec["title"]["subtitle"])
+
+
+def test_orr_chart_faceted_by_criterion():
+    orr = evidence.orr_table()
+    spec = _spec(ce.orr_chart(orr))
+    assert spec["facet"]["row"]["field"] == "criterion"
+    assert spec["facet"]["row"]["sort"] == ["RECIST 1.1", "mRECIST", "RECICL", "unspecified"]
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    layers = spec["spec"]["layer"]
+    assert [lay["mark"]["type"] for lay in layers] == ["rule", "bar", "point", "point"]
+    assert layers[2]["encoding"]["x"]["title"] == "Objective response rate (%)"
+    assert layers[3]["mark"]["shape"] == "cross"  # printed % that disagrees with its count
+    kinds = set(layers[2]["encoding"]["color"]["scale"]["domain"])
+    assert kinds == {"exact CI, reported count", "exact CI, count derived from % x n", "no CI (see tooltip)",
+                     "range printed"}  # fmt: skip
+    rows = {(r["label"], r["criterion"]): r for r in _data(spec)}
+    assert rows[("Hur 2023: TARE", "unspecified")]["kind"] == "range printed"
+    assert rows[("EMERALD-1: D + TACE", "mRECIST")]["ci_low"] is None
+
+
+def test_orr_chart_empty_state():
+    spec = _spec(ce.orr_chart(evidence.orr_table(criterion="RECICL", design="single_arm")))
+    assert spec["mark"]["type"] == "text"
+
+
+def test_comparison_table_chart():
+    result = evidence.cross_trial_comparison("launch", "yan2025_tace_bev")
+    spec = _spec(ce.comparison_table_chart(result.profile))
+    assert len(spec["hconcat"]) == 3
+    assert [p["title"]["text"] for p in spec["hconcat"]] == ["", "LAUNCH", "Yan 2025"]
+    text = spec["hconcat"][1]["layer"][1]
+    assert text["mark"]["lineBreak"] == "\n"
+    cells = [r for r in _data(spec) if r["column"] == "LAUNCH"]
+    assert any("Advanced HCC" in r["full"] for r in cells)
+    assert _spec(ce.comparison_table_chart(pd.DataFrame()))["mark"]["type"] == "text"
+
+
+def test_lesson_figures_are_unconfigured_charts():
+    figures = ce.lesson_figures()
+    assert set(figures) == {"04_forest_pfs", "04_forest_os", "04_orr_by_criterion", "04_pooled_default",
+                            "04_cross_trial"}  # fmt: skip
+    for chart in figures.values():
+        assert isinstance(chart, alt.TopLevelMixin)
+        assert chart.config is alt.Undefined
+        _spec(chart)
+
+
+def test_lesson_figures_are_registered_with_the_export():
+    export = pytest.importorskip("hcckit.export")
+    names = set(export.discover_figures(["hcckit.charts"]))
+    assert {"04_forest_pfs", "04_orr_by_criterion", "04_pooled_default"} <= names
+
+
+def test_forest_chart_exports_to_svg_and_png(tmp_path, table):
+    from hcckit.charts import save_chart
+
+    forest = evidence.forest_table(evidence.filter_comparisons(table, endpoint="TTUP"))
+    svg = save_chart(ce.forest_chart(forest), tmp_path / "forest.svg")
+    png = save_chart(ce.forest_chart(forest), tmp_path / "forest.png", scale=1)
+    assert "<svg" in svg.read_text()[:200] and "TACTICS" in svg.read_text()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,172 @@
+"""hcckit.charts.mechanisms: specs (marks, fields, unit titles, model caption), not pixels."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hcckit import mechanisms as m
+from hcckit.charts import MODEL_LABEL
+from hcckit.charts import mechanisms as cm
+
+
+def _walk(spec):
+    """Every dict inside a Vega-Lite spec."""
+    if isinstance(spec, dict):
+        yield spec
+        for v in spec.values():
+            yield from _walk(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from _walk(v)
+
+
+def _titles(spec, channel):
+    return {
+        d[channel]["title"] for d in _walk(spec) if isinstance(d.get(channel), dict) and "title" in d[channel]
+    }
+
+
+def _is_model(spec):
+    return spec.get("usermeta", {}).get("hcckit_model") is True and MODEL_LABEL in json.dumps(spec["title"])
+
+
+@pytest.fixture(scope="module")
+def runs():
+    s = m.Scenario(bev_dose_mg_kg=5.0)
+    return m.simulate(s), m.simulate(s.without_bevacizumab()), m.dose_window(s)
+
+
+@pytest.mark.parametrize("modality", m.MODALITY_KEYS)
+def test_modality_chart_draws_the_scene_with_marks(modality):
+    spec = cm.modality_chart(m.modality_scene(modality)).to_dict(validate=True)
+    marks = {
+        (d["mark"]["type"] if isinstance(d["mark"], dict) else d["mark"]) for d in _walk(spec) if "mark" in d
+    }
+    assert {"area", "rule", "text"} <= marks
+    assert modality in spec["title"]["text"]
+    assert "not to scale" in json.dumps(spec["title"])
+    assert "usermeta" not in spec  # a schematic, not model output
+
+
+def test_modality_chart_empty_scene_is_a_friendly_message():
+    scene = m.modality_scene("TAE").iloc[0:0]
+    spec = cm.modality_chart(scene).to_dict()
+    assert spec["mark"]["type"] == "text"
+
+
+def test_blood_supply_chart_has_percent_axis_and_75():
+    spec = cm.blood_supply_chart(m.blood_supply_table()).to_dict(validate=True)
+    assert "Share of the blood supply (%)" in _titles(spec, "x")
+    values = json.dumps(spec["datasets"])
+    assert "75" in values and "not reported" in values
+
+
+def test_model_chart_is_labelled_and_has_units(runs):
+    run, ref, window = runs
+    chart = cm.model_chart(run, reference=ref, window=window, current_dose=5.0)
+    spec = chart.to_dict(validate=True)
+    assert _is_model(spec)
+    xt = _titles(spec, "x")
+    assert (
+        "Time after TACE (hours)" in xt
+        and "Time after TACE (days)" in xt
+        and "Bevacizumab dose (mg/kg)" in xt
+    )
+    assert len(spec["concat"]) == 4
+    data = next(iter(spec["datasets"].values()))
+    panels = {row["panel"] for row in data}
+    assert {"run", "peak", "window", "zone", "dose"} <= panels
+    scenarios = {row.get("scenario") for row in data if row["panel"] == "run"}
+    assert scenarios == {"this scenario", "same TACE, no bevacizumab"}
+    dose = [row["dose_mg_kg"] for row in data if row["panel"] == "dose"]
+    assert dose == [5.0]
+
+
+def test_model_chart_without_window_has_three_views(runs):
+    run, _, _ = runs
+    spec = cm.model_chart(run).to_dict()
+    assert len(spec["concat"]) == 3
+    assert _is_model(spec)
+
+
+@pytest.mark.parametrize(
+    "fn, unit",
+    [
+        (cm.vegf_surge_chart, "Time after TACE (hours)"),
+        (cm.vessels_chart, "Time after TACE (days)"),
+        (cm.tumour_chart, "Time after TACE (days)"),
+    ],
+)
+def test_single_model_charts_are_labelled(runs, fn, unit):
+    run, ref, _ = runs
+    spec = fn(run, reference=ref).to_dict(validate=True)
+    assert _is_model(spec)
+    assert unit in _titles(spec, "x")
+
+
+def test_surge_chart_marks_the_48_72_h_band(runs):
+    run, _, _ = runs
+    spec = cm.vegf_surge_chart(run).to_dict()
+    band = [
+        d for d in _walk(spec) if d.get("mark", {}) == {"type": "rect", "color": "#F0E442", "opacity": 0.35}
+    ]
+    assert band
+    assert any(48.0 in [row.get("start") for row in rows] for rows in spec["datasets"].values())
+
+
+def test_dose_window_chart(runs):
+    _, _, window = runs
+    spec = cm.dose_window_chart(window, current_dose=15.0).to_dict(validate=True)
+    assert _is_model(spec)
+    assert "Bevacizumab dose (mg/kg)" in _titles(spec, "x")
+    assert "normalisation window" in json.dumps(spec)
+    assert cm.dose_window_chart(window.iloc[0:0]).to_dict()["mark"]["type"] == "text"
+
+
+def test_model_chart_rejects_a_wrong_frame():
+    with pytest.raises(ValueError, match="run"):
+        cm.model_chart(m.modality_table())
+
+
+def test_perfusion_chart_units_per_parameter():
+    spec = cm.perfusion_chart(m.perfusion_table()).to_dict(validate=True)
+    yt = _titles(spec, "y")
+    assert any("(min^-1)" in t for t in yt)
+    assert any("(mL/100 g/min)" in t for t in yt)
+    assert any(t.endswith("(%)") for t in yt)
+    assert len(spec["hconcat"]) == 3
+    assert "usermeta" not in spec  # curated numbers
+    assert "Table 2" in json.dumps(spec["title"])
+
+
+def test_biomarker_and_sessions_charts():
+    spec = cm.biomarker_change_chart(m.biomarker_change_table()).to_dict(validate=True)
+    assert "Change with TACE + bevacizumab (%)" in _titles(spec, "x")
+    assert "-43.2" in json.dumps(spec["datasets"])
+    spec = cm.tace_sessions_chart(m.tace_sessions_table()).to_dict(validate=True)
+    assert "TACE sessions per patient (count)" in _titles(spec, "y")
+
+
+def test_evidence_charts_have_empty_states():
+    for fn, table in (
+        (cm.perfusion_chart, m.perfusion_table(trial_id="emerald1")),
+        (cm.biomarker_change_chart, m.biomarker_change_table(trial_id="emerald1")),
+        (cm.tace_sessions_chart, m.tace_sessions_table(trial_id="emerald1")),
+    ):
+        assert fn(table).to_dict()["mark"]["type"] == "text"
+
+
+def test_lesson_figures_build_and_model_figures_are_labelled():
+    figures = cm.lesson_figures()
+    assert {
+        "mechanisms_model",
+        "mechanisms_blood_supply",
+        "mechanisms_perfusion",
+        "mechanisms_modality_ctace",
+    } <= set(figures)
+    for name, chart in figures.items():
+        spec = chart.to_dict(validate=True)
+        if name in ("mechanisms_model", "mechanisms_vegf_surge", "mechanisms_dose_window"):
+            assert _is_model(spec), name

@@ -1,0 +1,109 @@
+"""hcckit.charts.safety: specs (marks, fields, unit titles, empty states), not pixels."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from hcckit import safety
+from hcckit.charts import safety as cs
+
+
+def _walk(spec):
+    if isinstance(spec, dict):
+        yield spec
+        for v in spec.values():
+            yield from _walk(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from _walk(v)
+
+
+def _titles(spec, channel):
+    return {
+        d[channel]["title"] for d in _walk(spec) if isinstance(d.get(channel), dict) and "title" in d[channel]
+    }
+
+
+def _rows(spec):
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_profile_chart_facets_by_regimen_with_percent_axis():
+    spec = cs.ae_profile_chart(safety.ae_profile(grade="any")).to_dict(validate=True)
+    assert spec["facet"]["row"]["field"] == "regimen"
+    assert "Patients with the event (%)" in _titles(spec, "x")
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert "Any grade" in spec["title"]["text"]
+    assert "Clopper-Pearson" in json.dumps(spec["title"])
+    assert "usermeta" not in spec  # curated counts: neither synthetic nor model
+
+
+def test_profile_chart_pale_bars_for_percent_only_rows():
+    spec = cs.ae_profile_chart(safety.ae_profile(grade=">=3", trials="yan2025_tace_bev")).to_dict()
+    rows = _rows(spec)
+    assert rows and not any(r["has_count"] for r in rows)
+    assert any("printed %" in r["label"] for r in rows)
+
+
+def test_profile_chart_empty_state_shows_the_message():
+    empty = safety.ae_profile(grade="any", trials="chance2201")
+    spec = cs.ae_profile_chart(empty, empty_message="Nothing here").to_dict()
+    assert spec["mark"]["type"] == "text"
+    assert _rows(spec)[0]["message"] == "Nothing here"
+
+
+def test_class_effects_chart_colours_by_exposure():
+    spec = cs.class_effects_chart(safety.class_effects("anti-VEGF")).to_dict(validate=True)
+    assert spec["facet"]["row"]["field"] == "event"
+    colours = [
+        d["color"]
+        for d in _walk(spec)
+        if isinstance(d.get("color"), dict) and d["color"].get("field") == "contains"
+    ]
+    assert colours and colours[0]["scale"]["domain"] == ["contains the cause", "does not"]
+    assert {r["contains"] for r in _rows(spec)} == {"contains the cause", "does not"}
+    assert "not proof of causation" in json.dumps(spec["title"])
+
+
+def test_class_effects_chart_empty_state():
+    empty = safety.class_effects("TKI").iloc[0:0]
+    assert cs.class_effects_chart(empty).to_dict()["mark"]["type"] == "text"
+
+
+def test_two_arm_chart_risk_difference_relative_risk_and_tests():
+    spec = cs.two_arm_chart(safety.two_arm_comparisons("yan2025_tace_bev")).to_dict(validate=True)
+    assert len(spec["hconcat"]) == 3
+    xt = _titles(spec, "x")
+    assert "Risk difference (percentage points)" in xt and "Relative risk (log scale)" in xt
+    rows = [r for r in _rows(spec) if "row" in r]
+    prot = next(r for r in rows if r["row"].startswith("proteinuria"))
+    assert prot["rr_plot"] == 100.0 and prot["rr"].startswith("∞")
+    assert "Fisher p 0.119" in prot["tests"] and "P = 0.043" in prot["tests"]
+    assert "TACE + IA bevacizumab vs TACE" in spec["title"]["text"]
+    assert "Newcombe" in json.dumps(spec["title"])
+    assert all(not (isinstance(v, float) and math.isinf(v)) for r in rows for v in r.values())
+
+
+def test_two_arm_chart_several_trials_and_empty():
+    spec = cs.two_arm_chart(safety.two_arm_comparisons()).to_dict()
+    assert any(r.get("row", "").startswith("CHANCE2201:") for r in _rows(spec))
+    empty = safety.two_arm_comparisons("zhang2021_beva_tace")
+    assert cs.two_arm_chart(empty).to_dict()["mark"]["type"] == "text"
+
+
+def test_charts_reject_wrong_frames():
+    with pytest.raises(ValueError, match="profile"):
+        cs.ae_profile_chart(safety.regimen_table())
+    with pytest.raises(TypeError, match="comparisons"):
+        cs.two_arm_chart([1, 2])
+
+
+def test_lesson_figures_build():
+    figures = cs.lesson_figures()
+    assert {"safety_profile_any_grade", "safety_profile_grade3", "safety_two_arm_yan2025"} <= set(figures)
+    assert {f"safety_class_{k}" for k in ("antivegf", "tki", "immune", "embolization")} <= set(figures)
+    for chart in figures.values():
+        chart.to_dict(validate=True)

@@ -1,0 +1,222 @@
+"""Tests for hcckit.widgets.evidence: set a control, read view.chart.to_dict(); empty states; no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hcckit import evidence
+from hcckit.widgets import evidence as panels
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_evidence_explorer.ipynb"
+
+
+def _rows(chart, key: str) -> list[dict]:
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)
+    return [r for values in spec.get("datasets", {}).values() for r in values if key in r]
+
+
+def _is_empty_state(chart) -> bool:
+    spec = chart.to_dict()
+    return spec.get("mark", {}).get("type") == "text" and "message" in json.dumps(spec)
+
+
+def _no_error(box) -> None:
+    assert "Cannot update" not in box.value and "Unexpected problem" not in box.value
+    assert "Traceback" not in box.value
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return panels.evidence_explorer_panel()
+
+
+def test_explorer_default_and_conventions(explorer):
+    assert "hcckit-primary-control" in explorer.endpoint._dom_classes
+    assert (
+        "hcckit-chart" in explorer.forest_view._dom_classes
+        and "hcckit-chart" in explorer.orr_view._dom_classes
+    )
+    assert explorer.value["endpoint"] == "PFS"
+    labels = {r["ylabel"] for r in _rows(explorer.forest_view.chart, "ylabel")}
+    assert "STAH: Sorafenib + cTACE vs Sorafenib" in labels and len(labels) == 19
+    assert "19 hazard ratio(s) for PFS" in explorer.message.value
+    _no_error(explorer.message)
+
+
+def test_no_dropdown_is_blank(explorer):
+    """A None value shows as a blank dropdown: "any" must be a visible, selected option."""
+    for panel in (explorer, panels.pooling_panel(), panels.cross_trial_panel()):
+        dropdowns = [c for c in vars(panel).values() if type(c).__name__ == "Dropdown"]
+        assert dropdowns
+        for control in dropdowns:
+            assert control.value is not None and control.label, (type(panel).__name__, control.description)
+
+
+def test_explorer_endpoint_changes_the_chart(explorer):
+    orr_chart = explorer.orr_view.chart
+    explorer.endpoint.value = "TTUP"
+    try:
+        assert explorer.orr_view.chart is orr_chart  # the ORR chart does not depend on the endpoint
+        labels = {r["ylabel"] for r in _rows(explorer.forest_view.chart, "ylabel")}
+        assert labels == {"TACTICS: TACE + sorafenib vs TACE"}
+    finally:
+        explorer.endpoint.value = "PFS"
+
+
+def test_explorer_single_arm_empty_state(explorer):
+    explorer.design.value = "single_arm"
+    try:
+        assert _is_empty_state(explorer.forest_view.chart)
+        assert "Single-arm studies have no comparator" in json.dumps(explorer.forest_view.chart.to_dict())
+        assert "hcckit-info" in explorer.message.value
+        orr_labels = {r["label"] for r in _rows(explorer.orr_view.chart, "label")}
+        assert "ChiCTR2100049829: TACE + atezolizumab + bevacizumab" in orr_labels
+        _no_error(explorer.message)
+    finally:
+        explorer.design.value = "any"
+
+
+def test_explorer_filters_that_match_nothing(explorer):
+    explorer.endpoint.value = "RFS"
+    explorer.modality.value = "TARE"
+    try:
+        assert _is_empty_state(explorer.forest_view.chart)
+        assert "No hazard ratio for RFS matches arterial = TARE" in explorer.message.value
+        _no_error(explorer.message)
+        explorer.criterion.value = "RECICL"
+        assert _is_empty_state(explorer.orr_view.chart)
+    finally:
+        explorer.modality.value = "any"
+        explorer.criterion.value = "any"
+        explorer.endpoint.value = "PFS"
+
+
+def test_explorer_ci_toggle_and_criterion(explorer):
+    explorer.ci_level.value = "95"
+    try:
+        stah = next(r for r in _rows(explorer.forest_view.chart, "ylabel") if r["ylabel"].startswith("STAH"))
+        assert "recomputed from the printed 90 % CI" in stah["ci_label"]
+        assert "recomputed" in explorer.notes.value
+    finally:
+        explorer.ci_level.value = "printed"
+    explorer.criterion.value = "RECICL"
+    try:
+        assert {r["study"] for r in _rows(explorer.orr_view.chart, "label")} == {"TACTICS"}
+    finally:
+        explorer.criterion.value = "any"
+
+
+def test_explorer_unexpected_error_becomes_a_message(monkeypatch):
+    panel = panels.evidence_explorer_panel()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(evidence, "orr_table", broken)
+    panel.design.value = "rct"  # must not raise
+    assert "Unexpected problem (RuntimeError): disk on fire" in panel.message.value
+    monkeypatch.undo()
+    panel.design.value = "cohort"  # the panel recovers on the next change
+    assert "Unexpected problem" not in panel.message.value
+
+
+@pytest.fixture()
+def pooling():
+    return panels.pooling_panel()
+
+
+def test_pooling_default_is_flagged(pooling):
+    assert pooling.value["row_ids"] and len(pooling.value["row_ids"]) == 4
+    spec = pooling.view.chart.to_dict()
+    assert "NOT COMPARABLE" in " ".join(spec["title"]["subtitle"])
+    assert (
+        "NOT comparable" in pooling.summary.value and "EMERALD-1 is counted 2 times" in pooling.summary.value
+    )
+    assert "hcckit-warning" in pooling.message.value
+
+
+def test_pooling_narrowed_to_a_comparable_pair(pooling):
+    options = dict((label.split(" - ")[0], value) for label, value in pooling.studies.options)
+    pooling.studies.value = (
+        options["TACTICS: TACE + sorafenib vs TACE"],
+        options["EMERALD-1: D + B + TACE vs TACE"],
+    )
+    assert "look comparable" in pooling.summary.value and "Only 2 studies" in pooling.summary.value
+    pooled = [r for r in _rows(pooling.view.chart, "kind") if r["kind"] == "pooled (computed here)"]
+    assert pooled[0]["hr"] == pytest.approx(0.70, abs=0.005)
+    _no_error(pooling.message)
+    pooling.method.value = "PM"
+    assert "Paule-Mandel" in pooling.summary.value
+
+
+def test_pooling_one_study_and_none(pooling):
+    pooling.studies.value = pooling.studies.value[:1]
+    assert "No pooled estimate" in pooling.message.value and "hcckit-warning" in pooling.message.value
+    assert "not pooled" in pooling.view.chart.to_dict()["title"]["text"]
+    pooling.studies.value = ()
+    assert _is_empty_state(pooling.view.chart) and "No comparison selected" in pooling.message.value
+
+
+def test_pooling_excludes_a_row_without_ci(pooling):
+    pooling.endpoint.value = "OS"
+    pooling.design.value = "any"
+    pooling.question.value = "HAIC + systemic therapy vs systemic therapy"
+    assert len(pooling.value["row_ids"]) == 2  # Zheng 2022 (CI) and Fu 2023 (no CI)
+    assert "No pooled estimate" in pooling.message.value and "1 without a CI" in pooling.message.value
+    _no_error(pooling.message)
+
+
+def test_pooling_unpooled_view_and_empty_subgroup(pooling):
+    pooling.show_pooled.value = False
+    assert pooling.view.chart.to_dict()["title"]["text"] == "Selected comparisons (not pooled)"
+    assert "NOT comparable" in pooling.summary.value
+    pooling.endpoint.value = "PPS"
+    assert (
+        pooling.question.value == "any" and pooling.value["question"] is None
+    )  # the PFS question does not exist for PPS: back to "any"
+    pooling.design.value = "rct"  # the only PPS comparison (An 2023) is a cohort
+    assert _is_empty_state(pooling.view.chart) and "No hazard ratio matches" in pooling.message.value
+
+
+def test_cross_trial_panel():
+    panel = panels.cross_trial_panel()
+    assert panel.value == ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
+    assert "has a control arm" in panel.reasons.value
+    assert len(panel.profile_view.chart.to_dict()["hconcat"]) == 3
+    panel.trial_b.value = panel.trial_a.value
+    assert _is_empty_state(panel.profile_view.chart) and "two different studies" in panel.message.value
+    panel.trial_b.value = "launch"
+    assert "LAUNCH" in json.dumps(panel.profile_view.chart.to_dict())
+    assert panel.message.value == ""
+    with pytest.raises(ValueError, match="trial_a"):
+        panels.cross_trial_panel("nope", "launch")
+
+
+def test_notebook_is_stored_without_outputs():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+    defs = [c for c in code if "def " in "".join(c["source"])]
+    assert len(defs) == 1 and "NotImplementedError" in "".join(defs[0]["source"])  # only the exercise stub
+    assert "widgets.setup()" in "".join(code[0]["source"])
+
+
+@pytest.mark.slow
+def test_notebook_runs_headless():
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    widgets_shown = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets_shown) == 3
+    assert any("log_hr_se: not done yet" in o.get("text", "") for o in outputs)
