@@ -1,0 +1,111 @@
+"""hcckit.widgets.appraisal: panels redraw in place, bad input becomes a message, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from hcckit import appraisal
+from hcckit.widgets.appraisal import CheckYourselfPanel, WalkthroughPanel, finding_card_html
+
+
+@pytest.fixture(scope="module")
+def findings():
+    return appraisal.audit()
+
+
+def test_walkthrough_steps_through_findings_and_redraws(findings):
+    panel = WalkthroughPanel(findings)
+    assert "hcckit-primary-control" in panel._finding._dom_classes
+    assert "hcckit-chart" in panel._view._dom_classes
+    assert len(panel._finding.options) == len(findings)
+    first = panel.value
+    assert first["severity"] == "error"
+    before = panel._view.chart.to_dict()
+    # go to a hazard-ratio finding: the chart changes to the HR drawing
+    target = findings.index[findings["check"] == "hr_ci"][0]
+    panel._finding.value = int(target)
+    assert panel.value["check"] == "hr_ci"
+    assert panel._view.chart.to_dict() != before
+    assert "geometric_mean" in str(panel._view.chart.to_dict())
+    assert "Printed" in panel._card.value and panel.value["reported"].split(" ")[0] in panel._card.value
+    panel._next.click()
+    assert panel._finding.value == int(target) + 1
+    panel._finding.value = 0
+    panel._prev.click()
+    assert panel._finding.value == len(findings) - 1  # wraps around
+
+
+def test_walkthrough_filter_by_severity(findings):
+    panel = WalkthroughPanel(findings)
+    panel._severity.value = "info"
+    assert len(panel._finding.options) == (findings["severity"] == "info").sum()
+    assert panel.value["severity"] == "info"
+    assert "Traceback" not in panel._message.value
+
+
+def test_walkthrough_empty_state():
+    panel = WalkthroughPanel(appraisal.audit(checks=["median_ci"]))
+    assert panel.value is None
+    assert "No finding" in panel._message.value
+    assert panel._view.chart.to_dict()["mark"]["type"] == "text"
+
+
+def test_finding_card_escapes_html():
+    card = finding_card_html(
+        {
+            "severity": "error",
+            "check": "percentage",
+            "message": "<script>x</script>",
+            "reported": "1 < 2",
+            "recomputed": "ok",
+        }
+    )
+    assert "<script>" not in card and "&lt;script&gt;" in card
+
+
+def test_check_yourself_starts_with_a_result_and_mode_changes_chart():
+    panel = CheckYourselfPanel()
+    assert "hcckit-primary-control" in panel._mode._dom_classes
+    assert [f.severity for f in panel.value] == ["error"]  # 20/31 printed 54.5 %
+    assert "54.5" in panel._results.value
+    before = panel._view.chart.to_dict()
+    panel._mode.value = panel.MODES[1]
+    after = panel._view.chart.to_dict()
+    assert before != after and "geometric_mean" in str(after)
+    assert [f.check for f in panel.value] == ["hr_ci", "hr_p_value"]
+    panel._mode.value = panel.MODES[2]
+    assert [f.check for f in panel.value] == ["two_by_two"]
+    assert "Fisher exact" in str(panel._view.chart.to_dict())
+
+
+def test_check_yourself_percentage_inputs():
+    panel = CheckYourselfPanel()
+    panel._count.value = "3"
+    panel._n.value = "45"
+    panel._percent.value = "7"
+    assert [f.severity for f in panel.value] == ["pass"]
+    panel._count.value = ""
+    panel._n.value = "205"
+    panel._percent.value = "29.6"
+    panel._denominator.value = "arm_size"
+    assert [f.severity for f in panel.value] == ["warning"]
+    assert "GRIM" in panel._results.value
+
+
+def test_check_yourself_bad_input_is_a_message_not_a_traceback():
+    panel = CheckYourselfPanel()
+    panel._n.value = "thirty-one"
+    assert panel.value == []
+    assert "n:" in panel._message.value and "Traceback" not in panel._message.value
+    assert panel._view.chart.to_dict()["mark"]["type"] == "text"
+    panel._n.value = "31"
+    assert panel.value and panel._message.value == ""
+    panel._percent.value = ""
+    assert panel.value == [] and "Enter n" in panel._message.value
+    panel._mode.value = panel.MODES[1]
+    panel._low.value = "0.9"  # above the HR and the upper limit
+    panel._high.value = "0.5"
+    assert "low, high" in panel._message.value
+    panel._mode.value = panel.MODES[2]
+    panel._a.value = "70"
+    assert "a:" in panel._message.value and "Traceback" not in panel._message.value
