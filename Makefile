@@ -7,7 +7,19 @@ BIN     = $(VENV)/bin
 # JupyterLab refuses to run as root without --allow-root (e.g. in containers and CI).
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: start install test dashboards lint clean
+# The kit's Jupyter settings live in the repository (binder/start sets the same two variables):
+#   jupyter-config/  voila.json (template, no tracebacks, cell timeout, served files) and the
+#                    matching cell timeout for Voila inside JupyterLab (jupyter_server_config.json)
+#   jupyter-data/    the "hcckit" Voila template (Voila's lab template without CDN requests)
+export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter-config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+export JUPYTER_PATH := $(CURDIR)/jupyter-data$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
+
+# Dashboards: 127.0.0.1 (this computer, e.g. the projector) unless HOST=0.0.0.0 is given to
+# serve the classroom network (no login: only on a network you trust).
+HOST ?= 127.0.0.1
+PORT ?= 8866
+
+.PHONY: start install test dashboards bench figures lint clean
 
 $(BIN)/.hcckit-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +37,18 @@ start: install
 test: install
 	$(BIN)/python -m pytest
 
-## serve every lesson as a Voila dashboard (landing page: notebooks/00_index.ipynb)
+## serve every lesson as a Voila dashboard; landing page: http://HOST:PORT/voila/render/00_index.ipynb
 dashboards: install
-	$(BIN)/voila notebooks/ --port=8866
+	@echo "Landing page: http://$(HOST):$(PORT)/voila/render/00_index.ipynb   (Ctrl-C stops)"
+	$(BIN)/voila notebooks/ --no-browser --Voila.ip=$(HOST) --port=$(PORT)
+
+## performance benchmarks (prints a table; needs Chromium)
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+## save every lesson figure as PNG and SVG into figures/ (offline)
+figures: install
+	$(BIN)/hcckit export-figures figures
 
 lint: install
 	$(BIN)/ruff check hcckit tests benchmarks notebooks/solutions

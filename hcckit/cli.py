@@ -43,7 +43,7 @@ def _audit(args) -> int:
 def _export(args) -> int:
     from hcckit import export
 
-    return export.main_export([args.outdir] + (["--format", args.format] if args.format else []))
+    return export.main_export(args.rest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,10 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("audit", help="consistency audit of the reported trial numbers")
     p.add_argument("--format", choices=["text", "markdown"], default="text")
     p.set_defaults(func=_audit)
-    p = sub.add_parser("export-figures", help="save every lesson figure as PNG and SVG (offline)")
-    p.add_argument("outdir", nargs="?", default="figures")
-    p.add_argument("--format", choices=["png", "svg"], default=None, help="only one format (default: both)")
+    p = sub.add_parser(
+        "export-figures",
+        help="save every lesson figure as PNG and SVG (offline); see hcckit export-figures --help",
+        add_help=False,
+    )
     p.set_defaults(func=_export)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["export-figures"]:  # its own options live in hcckit.export.main_export
+        return _export(argparse.Namespace(rest=argv[1:]))
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -8,8 +8,8 @@ import pytest
 
 from hcckit import data
 from hcckit import response as R
-from hcckit.charts.response import TEACHING_CASES_LABEL
 from hcckit.charts import response as C
+from hcckit.charts.response import TEACHING_CASES_LABEL
 
 
 @pytest.fixture(scope="module")

@@ -39,3 +39,21 @@ def landscape_chart(summary, *, title: str | None = "The curated evidence: one c
         .properties(width=560, height=260)
     )
     return chart if title is None else chart.properties(title=title)
+
+
+def _register_figures() -> None:
+    """Register the landing page's landscape chart with :mod:`hcckit.export` as ``00_landscape``."""
+    try:
+        from hcckit.export import register_figure
+    except ImportError:  # pragma: no cover - export module not installed
+        return
+
+    def landscape():
+        from hcckit import catalogue
+
+        return landscape_chart(catalogue.trial_summary(catalogue.evidence_table()))
+
+    register_figure("00_landscape", title="The curated evidence: one circle per study")(landscape)
+
+
+_register_figures()
