@@ -1,0 +1,345 @@
+"""Panels for the user's own files: classify uploaded lesion measurements, rebuild an uploaded curve.
+
+Both panels keep what worked: a bad file shows a message naming the file, line and column,
+and the previous results stay on screen. Each has an example file (a download link built
+into the page, no server request) and a button that loads it, so a teacher can demonstrate
+without preparing anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as widgets
+
+from hcckit import uploads
+from hcckit.widgets._common import chart_view, message_box, safe, show_message
+
+__all__ = ["MeasurementsUploadPanel", "CurveUploadPanel", "uploaded_file"]
+
+_CRITERIA = ("RECIST 1.1", "mRECIST", "WHO", "EASL")
+_WIDE = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="auto")}
+
+
+def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
+    """(name, bytes) of the file in an ``ipywidgets.FileUpload``, or None when it holds none."""
+    value = upload.value
+    if not value:
+        return None
+    item = value[0] if isinstance(value, (tuple, list)) else next(iter(value.values()))
+    return str(item.get("name", "file")), bytes(item["content"])
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _download_link(text: str, filename: str, label: str) -> str:
+    data = base64.b64encode(text.encode()).decode()
+    return (
+        f'<a download="{html.escape(filename)}" href="data:text/csv;base64,{data}" '
+        f'style="text-decoration:underline">{html.escape(label)}</a>'
+    )
+
+
+def _columns_html(columns: dict, required) -> str:
+    rows = "".join(
+        f"<li><code>{html.escape(c)}</code>{' (required)' if c in required else ''}: {html.escape(d)}</li>"
+        for c, d in columns.items()
+    )
+    return f"<details><summary>File format: the columns</summary><ul style='margin:2px 0 6px 0'>{rows}</ul></details>"
+
+
+def _table_html(frame, *, max_rows: int = 30) -> str:
+    shown = frame.head(max_rows)
+    head = "".join(
+        f"<th style='text-align:left;padding:2px 8px'>{html.escape(str(c))}</th>" for c in shown.columns
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td style='padding:2px 8px'>{html.escape('' if v != v else str(v))}</td>" for v in row
+        )  # v != v: NaN shown empty
+        + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    more = f"<div>… {len(frame) - max_rows} more rows</div>" if len(frame) > max_rows else ""
+    return f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{body}</table>{more}"
+
+
+class MeasurementsUploadPanel(widgets.VBox):
+    """Upload a CSV of lesion measurements and see each patient's verdict under all four criteria.
+
+    The file has one row per lesion per scan (columns: :data:`hcckit.uploads.MEASUREMENT_COLUMNS`).
+    Results: best overall response per patient and criterion (confirmed, RECIST 1.1 Table 3),
+    every visit's verdict with the rule that fired, and a spider chart for the chosen criterion.
+
+    Attributes
+    ----------
+    measurements : pandas.DataFrame or None
+        The last table that was classified successfully.
+    timepoints, best : pandas.DataFrame or None
+        :func:`hcckit.response.assess_all` and :func:`hcckit.response.best_response` of it.
+    chart : altair.JupyterChart
+        The spider chart.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.measurements = self.timepoints = self.best = None
+        self._source = ""
+        example = uploads.example_csv("measurements")
+        intro = widgets.HTML(
+            "<b>Classify your own cases.</b> Upload a CSV file with one row per lesion per scan "
+            "(diameters in mm, day 0 = baseline)."
+            + _columns_html(uploads.MEASUREMENT_COLUMNS, ("patient", "lesion", "day", "kind"))
+            + "Template: "
+            + _download_link(example, "hcckit_measurements_example.csv", "example file (synthetic patient)")
+            + ". Nothing leaves this computer; the file is read in memory only."
+        )
+        self._upload = widgets.FileUpload(
+            accept=".csv,text/csv,text/plain", multiple=False, description="Upload CSV"
+        )
+        self._example = widgets.Button(
+            description="Use the example file", icon="file", layout=widgets.Layout(width="auto")
+        )
+        self._criterion = widgets.Dropdown(
+            options=_CRITERIA, value="mRECIST", description="Chart criterion", **_WIDE
+        )
+        self._message = message_box()
+        self._summary = widgets.HTML()
+        self._visits = widgets.HTML()
+        self.chart = chart_view(self._empty_chart())
+        self.children = [
+            intro,
+            widgets.HBox([self._upload, self._example, self._criterion]),
+            self._message,
+            self._summary,
+            self.chart,
+            widgets.HTML("<b>Every visit</b> (verdict and the rule that fired)"),
+            self._visits,
+        ]
+        self._upload.observe(self._on_upload, names="value")
+        self._example.on_click(self._on_example)
+        self._criterion.observe(self._on_criterion, names="value")
+
+    @staticmethod
+    def _empty_chart():
+        from hcckit.charts._common import empty_chart
+
+        return empty_chart("Upload a file (or use the example) to see the % change of each patient")
+
+    def _on_upload(self, change) -> None:
+        got = uploaded_file(self._upload)
+        if got is not None:
+            safe(self._message)(self.load_bytes)(got[1], name=got[0])
+
+    def _on_example(self, _button) -> None:
+        safe(self._message)(self.load_bytes)(
+            uploads.example_csv("measurements").encode(), name="example file (synthetic)"
+        )
+
+    def _on_criterion(self, change) -> None:
+        if self.timepoints is not None:
+            safe(self._message)(self._draw)()
+
+    def load_bytes(self, content: bytes, *, name: str = "measurements.csv") -> None:
+        """Read, classify and show a measurements CSV; on error raise ``ValueError`` and keep the old results."""
+        from hcckit import response
+
+        table = uploads.read_measurements(content, name=name)
+        try:
+            timepoints = response.assess_all(table)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from exc
+        best = response.best_response(timepoints)
+        self.measurements, self.timepoints, self.best, self._source = table, timepoints, best, name
+        self._draw()
+        show_message(
+            self._message,
+            f"{name}: {_plural(table['patient'].nunique(), 'patient')}, "
+            f"{_plural(len(table), 'lesion measurement')} classified.",
+            kind="info",
+        )
+
+    def _draw(self) -> None:
+        from hcckit.charts import response as charts
+
+        best = self.best
+        wide = best.pivot_table(
+            index="patient", columns="criterion", values="best_response", aggfunc="first"
+        ).reindex(columns=[c for c in _CRITERIA if c in set(best["criterion"])])
+        self._summary.value = "<b>Best overall response (confirmed)</b>" + _table_html(wide.reset_index())
+        cols = [c for c in ("patient", "criterion", "day", "response", "sum", "pct_change_baseline",
+                            "pct_change_nadir", "reason") if c in self.timepoints.columns]  # fmt: skip
+        visits = self.timepoints[cols].copy()
+        for c in ("pct_change_baseline", "pct_change_nadir"):
+            if c in visits:
+                visits[c] = visits[c].round(1)
+        self._visits.value = _table_html(visits, max_rows=60)
+        self.chart.chart = charts.spider_chart(
+            self.timepoints,
+            criterion=self._criterion.value,
+            title=f"{self._source}: % change of the target sum ({self._criterion.value})",
+        )
+
+
+class CurveUploadPanel(widgets.VBox):
+    """Upload a digitised Kaplan-Meier curve (and numbers at risk) and rebuild pseudo patients (Guyot).
+
+    Files: the curve (``time`` in months, ``survival`` 0-1 or %) and optionally the numbers at risk
+    (``time``, ``n_at_risk``). Without numbers at risk, give the number of patients. Digitisation
+    noise (order, duplicates, small overshoots) is repaired and listed. The result is drawn over
+    the digitised points and labelled SYNTHETIC, with the reconstruction error.
+
+    Attributes
+    ----------
+    ipd : pandas.DataFrame or None
+        The last reconstruction (``time`` in months, ``event``, ``synthetic``).
+    report : hcckit.survival.ReconstructionReport or None
+        Its error against the digitised points.
+    chart : altair.JupyterChart
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.ipd = self.report = None
+        self._curve = self._at_risk = None
+        self._names = ["", ""]
+        intro = widgets.HTML(
+            "<b>Rebuild a published curve.</b> Digitise a Kaplan-Meier curve (e.g. with WebPlotDigitizer), "
+            "save the points as CSV with columns <code>time</code> (months) and <code>survival</code> "
+            "(0-1 or %), and, if the figure prints them, the numbers at risk as a second CSV with "
+            "<code>time</code> and <code>n_at_risk</code>. Examples: "
+            + _download_link(uploads.example_csv("curve"), "hcckit_curve_example.csv", "curve")
+            + ", "
+            + _download_link(uploads.example_csv("at_risk"), "hcckit_at_risk_example.csv", "numbers at risk")
+            + " (synthetic arm, median 8.2 months). Files are read in memory only."
+        )
+        self._curve_upload = widgets.FileUpload(accept=".csv,text/csv,text/plain", description="Curve CSV")
+        self._risk_upload = widgets.FileUpload(accept=".csv,text/csv,text/plain", description="At risk CSV")
+        self._example = widgets.Button(
+            description="Use the example files", icon="file", layout=widgets.Layout(width="auto")
+        )
+        self._n = widgets.BoundedIntText(
+            value=0, min=0, max=100_000, description="Patients (if no at-risk table)", **_WIDE
+        )
+        self._events = widgets.BoundedIntText(
+            value=0, min=0, max=100_000, description="Total events (0 = not reported)", **_WIDE
+        )
+        self._message = message_box()
+        self._report = widgets.HTML()
+        self.chart = chart_view(self._empty_chart())
+        self.children = [
+            intro,
+            widgets.HBox([self._curve_upload, self._risk_upload, self._example]),
+            widgets.HBox([self._n, self._events]),
+            self._message,
+            self.chart,
+            self._report,
+        ]
+        self._curve_upload.observe(self._on_curve, names="value")
+        self._risk_upload.observe(self._on_risk, names="value")
+        self._example.on_click(self._on_example)
+        for w in (self._n, self._events):
+            w.observe(self._on_number, names="value")
+
+    @staticmethod
+    def _empty_chart():
+        from hcckit.charts._common import empty_chart
+
+        return empty_chart("Upload a digitised curve (or use the example files) to rebuild it")
+
+    def _on_curve(self, change) -> None:
+        got = uploaded_file(self._curve_upload)
+        if got is not None:
+            safe(self._message)(self.load_curve)(got[1], name=got[0])
+
+    def _on_risk(self, change) -> None:
+        got = uploaded_file(self._risk_upload)
+        if got is not None:
+            safe(self._message)(self.load_at_risk)(got[1], name=got[0])
+
+    def _on_example(self, _button) -> None:
+        def both():
+            self.load_at_risk(
+                uploads.example_csv("at_risk").encode(), name="example numbers at risk", rebuild=False
+            )
+            self.load_curve(uploads.example_csv("curve").encode(), name="example curve")
+
+        safe(self._message)(both)()
+
+    def _on_number(self, change) -> None:
+        if self._curve is not None:
+            safe(self._message)(self.rebuild)()
+
+    def load_curve(self, content: bytes, *, name: str = "curve.csv", rebuild: bool = True) -> None:
+        """Read a digitised curve CSV; on error raise ``ValueError`` and keep the previous curve."""
+        self._curve = uploads.read_curve(content, name=name)
+        self._names[0] = name
+        if rebuild:
+            self.rebuild()
+
+    def load_at_risk(self, content: bytes, *, name: str = "at_risk.csv", rebuild: bool = True) -> None:
+        """Read a numbers-at-risk CSV; on error raise ``ValueError`` and keep the previous table."""
+        self._at_risk = uploads.read_at_risk(content, name=name)
+        self._names[1] = name
+        if rebuild and self._curve is not None:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Run Guyot's reconstruction on the current files and redraw."""
+        import pandas as pd
+
+        from hcckit import survival
+        from hcckit.charts import survival as charts
+
+        if self._curve is None:
+            raise ValueError("curve: upload a digitised curve first")
+        n = self._n.value or None
+        if self._at_risk is None and n is None:
+            raise ValueError("patients: without a numbers-at-risk file, give the number of patients")
+        ipd = survival.reconstruct_ipd(
+            self._curve, self._at_risk, n=n, total_events=self._events.value or None, clean=True
+        )
+        report = survival.reconstruction_error(ipd, curve=self._curve_clean(), at_risk=self._at_risk)
+        self.ipd, self.report = ipd, report
+        km = survival.km_table(ipd)
+        points = self._curve.assign(arm="all", kind="digitised point")
+        self.chart.chart = charts.published_vs_reconstructed_chart(
+            km,
+            published=pd.DataFrame(points),
+            title=f"{self._names[0]}: digitised points vs pseudo patients rebuilt with Guyot's algorithm",
+        )
+        notes = list(ipd.attrs.get("notes", []))
+        rows = [
+            ("Patients rebuilt", f"{report.n}"),
+            ("Events / censored", f"{report.events} / {report.n - report.events}"),
+            ("Largest |KM - digitised| ", f"{100 * report.max_abs_error:.2f} percentage points"),
+            ("Mean |KM - digitised|", f"{100 * report.mean_abs_error:.2f} percentage points"),
+        ]
+        if report.at_risk_max_diff is not None and self._at_risk is not None:
+            rows.append(("Largest difference in numbers at risk", f"{report.at_risk_max_diff}"))
+        table = "".join(f"<tr><td style='padding:2px 8px'>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
+                        for a, b in rows)  # fmt: skip
+        note_html = (
+            "<div><b>What was repaired or assumed:</b><ul>"
+            + "".join(f"<li>{html.escape(str(n))}</li>" for n in notes)
+            + "</ul></div>"
+            if notes
+            else ""
+        )
+        self._report.value = f"<table style='font-size:13px'>{table}</table>{note_html}"
+        show_message(
+            self._message,
+            f"Rebuilt {report.n} SYNTHETIC pseudo patients from {self._names[0]}"
+            + (f" and {self._names[1]}" if self._at_risk is not None else "")
+            + ".",
+            kind="info",
+        )
+
+    def _curve_clean(self):
+        from hcckit import survival
+
+        return survival.clean_curve(self._curve)[0]
