@@ -15,7 +15,10 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 ABSOLUTE = re.compile(r"""["'](/(home|root|work|tmp|Users|usr/local|opt)/|[A-Za-z]:\\\\)""")
-WRITES = re.compile(r"""\.to_csv\(|\.write_text\(|\.write_bytes\(|open\([^)]*["'][wa]b?["']""")
+# to_csv() / to_csv(index=False) return a string; with a path argument they write a file
+WRITES = re.compile(
+    r"""\.to_csv\((?!\s*\)|\s*index=)|\.write_text\(|\.write_bytes\(|open\([^)]*["'][wa]b?["']"""
+)
 
 
 def _sources():
