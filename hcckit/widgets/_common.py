@@ -42,20 +42,26 @@ def setup() -> None:
     import altair as alt
 
     from hcckit.charts._common import register_theme
+    from hcckit.widgets import _chartlib
 
-    alt.JupyterChart.enable_offline()
-    # plain charts displayed directly (not in a chart_view) render offline too
-    alt.renderers.enable("jupyter", offline=True)
+    # plain charts displayed directly (not in a chart_view) render offline too, sharing the
+    # kernel's one copy of the chart JavaScript (see hcckit.widgets._chartlib)
+    alt.renderers.register("hcckit", _chartlib.renderer)
+    alt.renderers.enable("hcckit")
     register_theme()
     _READY = True
 
 
 def chart_view(chart):
-    """Return an offline :class:`altair.JupyterChart` showing ``chart`` (class ``hcckit-chart``)."""
-    import altair as alt
+    """Return an offline :class:`altair.JupyterChart` showing ``chart`` (class ``hcckit-chart``).
+
+    The view is a :class:`hcckit.widgets._chartlib.Chart`: all charts of a kernel share one copy
+    of the Vega JavaScript, sent to the browser once. Redraw with ``view.chart = new_chart``.
+    """
+    from hcckit.widgets._chartlib import Chart
 
     setup()
-    view = alt.JupyterChart(chart)
+    view = Chart(chart)
     view.add_class("hcckit-chart")
     return view
 
