@@ -18,6 +18,12 @@ export JUPYTER_PATH := $(CURDIR)/jupyter-data$(if $(JUPYTER_PATH),:$(JUPYTER_PAT
 # serve the classroom network (no login: only on a network you trust).
 HOST ?= 127.0.0.1
 PORT ?= 8866
+# WARM=n keeps n kernels of LESSON started and executed in advance (Voila's pre-heated kernels):
+# start it a few minutes before class, e.g.  make dashboards WARM=30 LESSON=02_response_criteria.ipynb
+WARM ?= 0
+LESSON ?= 00_index.ipynb
+comma := ,
+WARM_ARGS = $(if $(filter-out 0,$(WARM)),--preheat_kernel=True '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}$(comma) "$(LESSON)": {"pool_size": $(WARM)}}')
 
 .PHONY: start install test dashboards bench figures lint clean
 
@@ -40,7 +46,7 @@ test: install
 ## serve every lesson as a Voila dashboard; landing page: http://HOST:PORT/voila/render/00_index.ipynb
 dashboards: install
 	@echo "Landing page: http://$(HOST):$(PORT)/voila/render/00_index.ipynb   (Ctrl-C stops)"
-	$(BIN)/voila notebooks/ --no-browser --Voila.ip=$(HOST) --port=$(PORT)
+	$(BIN)/voila notebooks/ --no-browser --Voila.ip=$(HOST) --port=$(PORT) $(WARM_ARGS)
 
 ## performance benchmarks (prints a table; needs Chromium)
 bench: install

@@ -268,6 +268,17 @@ def start_voila(
     )
 
 
+def warm_args(lesson: str, kernels: int) -> list[str]:
+    """Voila options that keep ``kernels`` kernels for ``lesson`` started and executed in advance.
+
+    Voila's pre-heated kernels: each one has already run the notebook, so a student's page only
+    has to connect. Other lessons get no pool (a normal kernel on request). Same as
+    ``make dashboards WARM=<kernels> LESSON=<lesson>``.
+    """
+    pools = {"default": {"pool_size": 0}, lesson: {"pool_size": int(kernels)}}
+    return ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+
+
 def start_lab(
     root_dir: Path = REPO,
     *,

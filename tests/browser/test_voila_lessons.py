@@ -89,3 +89,29 @@ def test_tree_page_lists_lessons(voila_server, new_page, screenshot_dir):
     assert not missing, f"tree page does not list {missing}"
     assert "solutions" not in text.split(), "notebooks/solutions should not be offered as a dashboard"
     assert not watch.problems(), "\n".join(watch.problems())
+
+
+def test_warm_kernels_serve_lessons(new_page, tmp_path):
+    """``make dashboards WARM=n``: a pre-heated lesson and a lesson without a pool both work."""
+    import time
+
+    server = harness.start_voila(
+        harness.NOTEBOOKS, extra_args=harness.warm_args("00_index.ipynb", 1), workdir=tmp_path
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while "is filled with 1 kernel" not in server.log_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for name in ("00_index.ipynb", "05_safety.ipynb"):
+            page, watch = new_page()
+            result = harness.open_voila_page(page, server.url(f"voila/render/{name}"))
+            assert not result.error_texts, (name, result.error_texts)
+            assert result.rendered_widgets >= result.expected_widgets > 0, name
+            assert result.charts and all(n > 0 for n in result.charts), (name, result.charts)
+            before = harness.chart_state(page)
+            harness.poke_primary(page)
+            harness.wait_chart_change(page, before)
+            assert not watch.problems(), "\n".join(watch.problems())
+        assert "Using pre-heated kernel" in server.log_text()
+    finally:
+        server.stop()
