@@ -20,10 +20,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 # WARM=n keeps n kernels of LESSON started and executed in advance (Voila's pre-heated kernels):
 # start it a few minutes before class, e.g.  make dashboards WARM=30 LESSON=02_response_criteria.ipynb
+# (a used kernel is replaced 5 minutes later, so refilling does not slow students' first page)
 WARM ?= 0
 LESSON ?= 00_index.ipynb
 comma := ,
-WARM_ARGS = $(if $(filter-out 0,$(WARM)),--preheat_kernel=True '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}$(comma) "$(LESSON)": {"pool_size": $(WARM)}}')
+WARM_ARGS = $(if $(filter-out 0,$(WARM)),--preheat_kernel=True '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}$(comma) "$(LESSON)": {"pool_size": $(WARM)}}' --VoilaKernelManager.fill_delay=300)
 
 .PHONY: start install test dashboards bench figures lint clean
 

@@ -268,15 +268,24 @@ def start_voila(
     )
 
 
+REFILL_DELAY_S = 300
+
+
 def warm_args(lesson: str, kernels: int) -> list[str]:
     """Voila options that keep ``kernels`` kernels for ``lesson`` started and executed in advance.
 
     Voila's pre-heated kernels: each one has already run the notebook, so a student's page only
-    has to connect. Other lessons get no pool (a normal kernel on request). Same as
-    ``make dashboards WARM=<kernels> LESSON=<lesson>``.
+    has to connect. Other lessons get no pool (a normal kernel on request). A used kernel is
+    replaced only after ``REFILL_DELAY_S`` seconds, so refilling does not compete with students
+    opening their pages. Same as ``make dashboards WARM=<kernels> LESSON=<lesson>``.
     """
     pools = {"default": {"pool_size": 0}, lesson: {"pool_size": int(kernels)}}
-    return ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+    return [
+        "--preheat_kernel=True",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        # refill the pool only after the class has arrived, not while students load their pages
+        f"--VoilaKernelManager.fill_delay={REFILL_DELAY_S}",
+    ]
 
 
 def start_lab(
