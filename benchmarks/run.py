@@ -103,6 +103,19 @@ ARM_LATENCY = """
 """.replace("__CHART_STATE__", harness.CHART_STATE_JS.strip())
 
 
+# How the page's charts were updated (hcckit.widgets._chartlib): in place (data only) or redrawn.
+UPDATES_JS = """
+() => {
+  const total = {data: 0, full: 0, ms: []};
+  for (const el of document.querySelectorAll('*')) {
+    const u = el.__hcckitUpdates;
+    if (u) { total.data += u.data; total.full += u.full; total.ms.push(...u.ms); }
+  }
+  return total;
+}
+"""
+
+
 def percentile(values, q):
     values = sorted(values)
     if not values:
@@ -242,6 +255,7 @@ def bench_pages(
     for name, url in pages.items():
         server = servers[name]
         tti, fails, mem, lat, traffic, has_control = [], [], None, [], {}, False
+        updates = None
         for i in range(repeats):
             ctx, page, ready, failed = open_measured(
                 browser, url, traffic=traffic if i == repeats - 1 else None
@@ -263,6 +277,7 @@ def bench_pages(
                     if has_control:
                         try:
                             lat = measure_latency(page, changes)
+                            updates = page.evaluate(UPDATES_JS)
                         except Exception as exc:  # noqa: BLE001
                             fails.append(f"latency: {type(exc).__name__}: {str(exc)[:80]}")
             finally:
@@ -275,12 +290,19 @@ def bench_pages(
             "latency_ms": lat,
             "transfer_mb": mb,
             "has_control": has_control,
+            "chart_updates": updates,
         }
         med = statistics.median(tti) if tti else float("nan")
         print(
             f"  {name:28s} interactive {med:5.1f} s (n={len(tti)})"
             + (f", change->chart median {statistics.median(lat):.0f} ms" if lat else "")
             + (f", kernel RSS {mem[0]:.0f} MB" if mem else "")
+            + (
+                f", chart updates in place {updates['data']} / redrawn {updates['full']}"
+                f" (browser median {statistics.median(updates['ms']):.0f} ms)"
+                if updates and updates["ms"]
+                else ""
+            )
             + (f", FAILURES {fails}" if fails else ""),
             flush=True,
         )

@@ -31,6 +31,45 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#56B4E9", "SD": "#E69F00", "PD": "#D55E00", "NE": "#999999"}
 
 
+def reuse_altair_class_table() -> None:
+    """Make altair build its schema-to-class table once per process instead of on every encoding.
+
+    ``SchemaBase.from_dict`` (called for every shorthand such as ``x="day:Q"``) constructs a new
+    ``altair.utils.schemapi._FromDict``, which hashes the JSON schema of all ~600 altair classes
+    (about 8 ms each time): a third to a half of the time to build a lesson chart. The table
+    depends only on the set of wrapper classes, so one instance per set is reused (altair's own
+    draft fix, vega/altair#3547, does the same). Results are unchanged
+    (tests/test_charts_common.py compares them with altair's own); idempotent.
+    """
+    from altair.utils import schemapi
+
+    if getattr(schemapi._FromDict, "_hcckit_reused", False):
+        return
+    original = schemapi._FromDict
+    tables: dict[tuple, object] = {}
+
+    class _ReusedFromDict(original):
+        _hcckit_reused = True
+        _original = original
+
+        def __new__(cls, wrapper_classes, /):
+            key = tuple(wrapper_classes)
+            converter = tables.get(key)
+            if converter is None:
+                converter = object.__new__(cls)
+                original.__init__(converter, key)
+                tables[key] = converter
+            return converter
+
+        def __init__(self, wrapper_classes, /) -> None:  # built once, in __new__
+            pass
+
+    schemapi._FromDict = _ReusedFromDict
+
+
+reuse_altair_class_table()
+
+
 def _theme() -> dict:
     return {
         "config": {

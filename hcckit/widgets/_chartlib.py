@@ -11,7 +11,13 @@ JavaScript engine to build it (about 55 MB and 1.2 s per kernel). Here instead:
   to altair's own ``render``; the library is referenced by a widget trait, so it reaches the
   browser wherever a chart does (Voila, JupyterLab, Binder) with nothing else to display;
 - the bundle is read from ``hcckit/widgets/js/`` when a copy built for the installed altair
-  version is shipped there, and built with vl-convert otherwise (the same code altair uses).
+  version is shipped there, and built with vl-convert otherwise (the same code altair uses,
+  plus one statement that keeps vega-embed's result on the chart element);
+- a new spec that differs from the drawn one only in its data is applied in place through
+  Vega's View API (``view.data`` then ``run``) instead of altair's full re-embed, and the
+  chart's schema validation is skipped in kernels (:data:`VALIDATE`; the tests validate).
+  tests/browser/test_chart_updates.py checks an in-place update draws exactly what a full
+  redraw of the same spec draws.
 
 Rebuild the shipped copy after upgrading altair or vl-convert (a test fails until you do)::
 
@@ -20,6 +26,7 @@ Rebuild the shipped copy after upgrading altair or vl-convert (a test fails unti
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -34,8 +41,17 @@ log = logging.getLogger("hcckit.widgets")
 
 JS_DIR = Path(__file__).with_name("js")
 _EXPORT = "export{__default as default};"
+_EMBED_ANCHOR = "finalize = api.finalize;"
 
-# The chart widgets' module: wait for the shared library, then draw with altair's render().
+#: Validate chart specs against the Vega-Lite schema when a chart view is (re)drawn. Off in
+#: kernels (speed); the test suite turns it on (tests/conftest.py).
+VALIDATE = False
+
+# The chart widgets' module: wait for the shared library, then draw with altair's render(), but
+# apply a new spec that differs from the drawn one only in its data through Vega's View API
+# (view.data + run: the scales, axes and marks update in place) instead of altair's full
+# re-embed (parse, compile and draw everything again). Whenever anything else changed, a data
+# source is parsed on load (format.parse), or the update throws, altair's re-embed runs.
 STUB_ESM = r"""
 const cache = (globalThis.__hcckitAltair ??= new Map());
 async function library(model) {
@@ -50,16 +66,84 @@ async function library(model) {
   }
   return cache.get(id);
 }
+// The spec without its data: dataset names replaced by their position.
+function skeleton(spec) {
+  const datasets = spec && spec.datasets;
+  if (!datasets || typeof datasets !== "object") return null;
+  const names = Object.keys(datasets);
+  const slot = new Map(names.map((name, i) => [name, "__hcckit_data_" + i]));
+  const text = JSON.stringify({...spec, datasets: null},
+    (key, value) => (key === "name" && slot.has(value) ? slot.get(value) : value));
+  return {text, names, values: names.map((name) => datasets[name])};
+}
+// Can the drawn view take new values for these datasets as they are (no parsing on load)?
+function updatable(api, names) {
+  const data = (api && api.vgSpec && api.vgSpec.data) || [];
+  return names.every((name) => {
+    const d = data.find((entry) => entry.name === name);
+    return d && !d.url && !(d.format && d.format.parse);
+  });
+}
 export default {
   async render(ctx) {
+    const {model, el} = ctx;
     let lib;
-    try { lib = await library(ctx.model); }
+    try { lib = await library(model); }
     catch (error) {
-      ctx.el.innerHTML = '<div style="color:#B00020">The chart library could not be loaded: '
+      el.innerHTML = '<div style="color:#B00020">The chart library could not be loaded: '
         + String(error && error.message || error) + '. Reload the page.</div>';
       return;
     }
-    return lib.render(ctx);
+    let drawn = null;      // {text, names, fast} of the spec the view shows
+    let applied = null;    // the spec object last applied
+    let queue = Promise.resolve();
+    // counts of in-place and full updates, and the last 50 update times in the browser (ms)
+    const stats = (el.__hcckitUpdates = {full: 0, data: 0, ms: []});
+    const took = (t0) => { stats.ms.push(performance.now() - t0); if (stats.ms.length > 50) stats.ms.shift(); };
+    const remember = () => {
+      const spec = model.get("spec");
+      const sk = skeleton(spec);
+      applied = spec;
+      drawn = sk && {text: sk.text, names: sk.names, fast: updatable(el.__hcckitEmbed, sk.names)};
+    };
+    const update = async (reembed) => {
+      const spec = model.get("spec");
+      if (spec === applied) return;
+      const t0 = performance.now();
+      const next = skeleton(spec);
+      const api = el.__hcckitEmbed;
+      if (next && drawn && drawn.fast && api && next.text === drawn.text) {
+        try {
+          next.values.forEach((values, i) => api.view.data(drawn.names[i], structuredClone(values)));
+          await api.view.runAsync();
+          applied = spec;
+          stats.data += 1;
+          took(t0);
+          return;
+        } catch (error) {
+          console.warn("hcckit: in-place chart update failed, redrawing", error);
+        }
+      }
+      await reembed();
+      stats.full += 1;
+      took(t0);
+      remember();
+    };
+    const proxy = new Proxy(model, {
+      get(target, prop) {
+        if (prop === "on") {
+          return (event, callback, ...rest) => target.on(event, event === "change:spec"
+            ? () => { queue = queue.then(() => update(callback)).catch((e) => console.error(e)); }
+            : callback, ...rest);
+        }
+        const value = target[prop];
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const result = await lib.render({...ctx, model: proxy});
+    stats.full += 1;
+    remember();
+    return result;
   }
 };
 """
@@ -83,7 +167,15 @@ def build_bundle() -> str:
     from altair.utils._importers import import_vl_convert
 
     vlc = import_vl_convert()
-    lines = load_js_src().split("\n")
+    source = load_js_src()
+    if source.count(_EMBED_ANCHOR) != 1:
+        raise RuntimeError(
+            f"altair's JupyterChart JavaScript no longer contains {_EMBED_ANCHOR!r} once: "
+            "hcckit.widgets._chartlib must be updated"
+        )
+    # keep vega-embed's result on the element, for the in-place data updates of STUB_ESM
+    source = source.replace(_EMBED_ANCHOR, _EMBED_ANCHOR + " el.__hcckitEmbed = api;")
+    lines = source.split("\n")
     while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
         lines.pop(0)
     return vlc.javascript_bundle("\n".join(lines), vl_version=_versions()[1])
@@ -140,6 +232,22 @@ class Chart(alt.JupyterChart):
     def __init__(self, chart=None, **kwargs):
         kwargs.setdefault("library", library())
         super().__init__(chart, **kwargs)
+
+    @traitlets.observe("chart")
+    def _on_change_chart(self, change):
+        """altair's handler, with the spec's JSON-schema validation skipped unless :data:`VALIDATE`.
+
+        Validation costs 20-40 % of a panel's redraw; every chart function is validated by the
+        tests (which set ``VALIDATE``), so a classroom kernel need not repeat it on each change.
+        """
+        new = change.new
+        if new is None or VALIDATE:
+            return super()._on_change_chart(change)
+        object.__setattr__(new, "to_dict", functools.partial(new.to_dict, validate=False))
+        try:
+            return super()._on_change_chart(change)
+        finally:
+            object.__delattr__(new, "to_dict")
 
 
 def renderer(spec: dict, **metadata) -> dict:
