@@ -244,8 +244,24 @@ def measure_latency(page, changes: int) -> list[float]:
         if ms >= 0:
             out.append(ms)
         step = -step  # back and forth, so sliders stay inside their range
-        page.wait_for_timeout(150)
+        wait_quiet(page)
     return out
+
+
+def wait_quiet(page, *, quiet_ms: int = 300, timeout_s: float = 10) -> None:
+    """Wait until no chart on the page has changed for ``quiet_ms`` (all redraws of a change done).
+
+    Without it, a lesson whose change redraws several charts could still be drawing the second
+    chart when the next change starts, and that late redraw would be timed as the next change.
+    """
+    deadline = time.monotonic() + timeout_s
+    state = harness.chart_state(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        now = harness.chart_state(page)
+        if now == state:
+            return
+        state = now
 
 
 def bench_pages(
