@@ -100,9 +100,8 @@ export default {
     // counts of in-place and full updates, and the last 50 update times in the browser (ms)
     const stats = (el.__hcckitUpdates = {full: 0, data: 0, ms: []});
     const took = (t0) => { stats.ms.push(performance.now() - t0); if (stats.ms.length > 50) stats.ms.shift(); };
-    const remember = () => {
-      const spec = model.get("spec");
-      const sk = skeleton(spec);
+    // after a full draw of `spec` (whose skeleton is `sk`): what the view now shows
+    const remember = (spec, sk) => {
       applied = spec;
       drawn = sk && {text: sk.text, names: sk.names, fast: updatable(el.__hcckitEmbed, sk.names)};
     };
@@ -124,10 +123,10 @@ export default {
           console.warn("hcckit: in-place chart update failed, redrawing", error);
         }
       }
-      await reembed();
+      await reembed();  // draws `spec`: altair reads the model before its first await
       stats.full += 1;
       took(t0);
-      remember();
+      remember(spec, next);
     };
     const proxy = new Proxy(model, {
       get(target, prop) {
@@ -142,7 +141,8 @@ export default {
     });
     const result = await lib.render({...ctx, model: proxy});
     stats.full += 1;
-    remember();
+    const spec = model.get("spec");
+    remember(spec, skeleton(spec));
     return result;
   }
 };

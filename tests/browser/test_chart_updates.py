@@ -65,9 +65,7 @@ def update_server(chromium_ready, tmp_path_factory):
 
 def _wait_updates(page, key: str, count: int) -> dict:
     page.wait_for_function(
-        "([sel, key, n]) => { const r = document.querySelector(sel);"
-        " const h = [r, ...r.querySelectorAll('*')].find((e) => e.__hcckitUpdates);"
-        " return h && h.__hcckitUpdates[key] >= n; }",
+        f"([sel, key, n]) => {{ const u = ({STATE_JS.strip()})(sel).updates; return u && u[key] >= n; }}",
         arg=[".live", key, count],
         timeout=30_000,
     )
