@@ -13,7 +13,8 @@ Main functions
 :func:`best_response`   best overall response per patient, with and without confirmation
 :func:`best_change`     best % change of the target sum per patient (waterfall data)
 :func:`lesion_table`    per-lesion, per-visit measure each criterion uses (the "why")
-:func:`response_rates`  CR/PR/SD/PD/NE, ORR and DCR with exact Clopper-Pearson intervals
+:func:`response_rates`  CR/PR/SD/non-CR/non-PD/PD/NE, ORR and DCR with exact Clopper-Pearson
+                        intervals
 :func:`discordance_table` cross-table of best responses under two criteria
 :func:`trial_rates`     reported response rates of the curated trials, CIs recomputed
 :func:`target_category` the RECIST 1.1 target-lesion rule on integer sums (lesson exercise)
@@ -39,12 +40,16 @@ sa_mm      short axis of a lymph node (mm)
 viable_ld_mm     longest diameter of the arterially enhancing (viable) part (mm); mRECIST
 perp_mm          greatest diameter perpendicular to ``ld_mm`` (mm); WHO
 viable_perp_mm   perpendicular diameter of the viable part (mm); EASL
+infiltrative  infiltrative HCC without measurable margins (bool, optional, default False):
+           non-measurable, so the lesion must be ``non_target`` (Llovet & Lencioni, J Hepatol
+           2020); a ``target`` marked infiltrative raises ``ValueError``
 too_small  radiologist: present but too small to measure (bool, optional). When the
            measure a criterion needs is missing, the default ``too_small_mm`` (5 mm) is used;
            a recorded value is always used as recorded, even below 5 mm
 status     non-target: ``CR`` / ``non_CR_non_PD`` / ``PD`` (mRECIST also ``IR_SD``);
            new lesion: ``equivocal`` / ``unequivocal`` / ``typical`` / ``atypical``
-           (the reader's judgement - never inferred)
+           (the reader's judgement - never inferred). mRECIST reads ``unequivocal`` on an
+           intrahepatic new lesion as ``typical`` (counts only at LD >= 10 mm)
 cytology   ``positive`` / ``negative`` for effusions (optional)
 fragment   optional: label of the fragment of a lesion that split; fragments of one lesion
            on one day are summed
@@ -82,11 +87,26 @@ Choices the specification page leaves open, or where the source text decides
   (Miller 1981's wording) from each lesion's nadir; ``who_pd="sum"`` and
   ``who_reference="baseline"`` give the other readings in the literature.
 - The cytology rule for effusions is applied under every criterion (mRECIST says so; RECIST
-  1.1 section 4.3.4 asks for cytology before calling a new/worse effusion progression).
-- RECIST 1.1 Table 2's "non-CR/non-PD" (non-target disease only) is reported as ``SD`` so
-  that ORR/DCR can be counted; ``reason`` names it.
+  1.1 section 4.3.4 asks for cytology "when the measurable tumour has met criteria for
+  response or stable disease"). So cytology decides only when the effusion would be the only
+  reason for PD; at a visit that is PD on other grounds the reader's PD stands.
+- RECIST 1.1 Table 2's "non-CR/non-PD" (non-target disease only) is its own category
+  (:data:`NON_CR_NON_PD`), not SD (RECIST 1.1 section 4.3.3: SD is an efficacy end point).
+  Counting it towards DCR is a protocol choice, off by default (:func:`response_rates`).
 - mRECIST "atypical nodule counts after >= 10 mm growth": PD is dated back to the scan that
   first showed it, as RECIST 1.1 does for an equivocal lesion later confirmed.
+- mRECIST new intrahepatic lesions: uploaded files use RECIST's words; ``unequivocal`` is read
+  as the typical pattern, so it counts only at LD >= 10 mm (Lencioni & Llovet 2010). A
+  sub-centimetre nodule labelled unequivocal is therefore PD under RECIST 1.1, not mRECIST.
+- Reappearance after an overall CR is PD whatever the size (EORTC RECIST FAQ "Does a new
+  lesion always result in PD?"; RECIST 1.1 Table 3 footnote). The FAQ limits this to a CR
+  *overall*: when targets had gone but non-target disease remained, a reappearing target
+  is added to the sum and the +20 %/+5 mm rule applies. The specification page says the
+  same.
+- Continued PR (EORTC RECIST FAQ "The definition of SD: a clarification" and "Managing PR
+  when TP measurements change slightly over time"): after a confirmed PR, a later visit is
+  PR unless PD is met from the nadir. The specification page only defines PR against the
+  baseline; the FAQ wins, and ``continued_pr="off"`` gives the visit-by-visit reading.
 """
 
 from __future__ import annotations
@@ -98,6 +118,7 @@ from dataclasses import dataclass
 __all__ = [
     "CRITERIA",
     "RESPONSES",
+    "NON_CR_NON_PD",
     "criterion_name",
     "assess",
     "assess_all",
@@ -116,7 +137,10 @@ __all__ = [
 ]
 
 CRITERIA = ("RECIST 1.1", "mRECIST", "WHO", "EASL")
-RESPONSES = ("CR", "PR", "SD", "PD", "NE")
+#: Name of RECIST 1.1 Table 2's category for non-target disease only that is neither CR nor PD.
+NON_CR_NON_PD = "non-CR/non-PD"
+#: Timepoint and best-response categories, in the order of the ordered categorical (best first).
+RESPONSES = ("CR", "PR", "SD", NON_CR_NON_PD, "PD", "NE")
 
 _U = 100  # internal integer units per mm (hundredths of a mm)
 _KINDS = ("target", "non_target", "new")
@@ -163,6 +187,8 @@ class _Options:
     who_reference: str = "nadir"
     who_inclusive: bool = True
     effusion_needs_cytology: bool = True
+    continued_pr: str = "confirmed"
+    confirm_days: int = 28
 
     def __post_init__(self):
         for name in ("too_small_mm", "recist_abs_mm"):
@@ -177,6 +203,11 @@ class _Options:
             raise ValueError(f"who_pd: must be 'lesion' or 'sum', got {self.who_pd!r}")
         if self.who_reference not in ("nadir", "baseline"):
             raise ValueError(f"who_reference: must be 'nadir' or 'baseline', got {self.who_reference!r}")
+        if self.continued_pr not in ("confirmed", "any", "off"):
+            raise ValueError(f"continued_pr: must be 'confirmed', 'any' or 'off', got {self.continued_pr!r}")
+        v = self.confirm_days
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError(f"confirm_days: must be a whole number of days >= 0, got {v!r}")
 
 
 # =========================================================================== validation
@@ -263,7 +294,7 @@ def _prepare(measurements):
         df["organ"] = _norm_text(df["organ"])
     else:
         df["organ"] = "liver"
-    for col in ("is_node", "too_small"):
+    for col in ("is_node", "too_small", "infiltrative"):
         if col in df.columns:
             vals = df[col]
             ok = vals.isna() | vals.isin([True, False, 0, 1])
@@ -353,6 +384,15 @@ def _prepare(measurements):
     pvt = (df["kind"] == "target") & (df["organ"] == "portal_vein")
     if pvt.any():
         _fail(df, pvt, "kind", "portal vein tumour thrombus is non-measurable: mark it non_target")
+    infil = g["infiltrative"].transform("any") & (df["kind"] == "target")
+    if infil.any():
+        _fail(
+            df,
+            infil,
+            "kind",
+            "is 'target' but the lesion is marked infiltrative: infiltrative HCC has no measurable "
+            "margins (Llovet & Lencioni, J Hepatol 2020): mark it non_target",
+        )
 
     df["pid"] = pd.factorize(df["patient"], sort=False)[0]
     df["is_base"] = df["day"] == base_day
@@ -556,6 +596,8 @@ def assess(
     who_reference: str = "nadir",
     who_inclusive: bool = True,
     effusion_needs_cytology: bool = True,
+    continued_pr: str = "confirmed",
+    confirm_days: int = 28,
 ):
     """Classify every assessment of every patient under one response criterion.
 
@@ -589,7 +631,19 @@ def assess(
         ``True``: an increase of exactly 25 % is PD ("25 % or more"); ``False``: more than 25 %.
     effusion_needs_cytology : bool, default True
         A new or worsening effusion/ascites counts as progression only with positive cytology
-        (mRECIST; RECIST 1.1 section 4.3.4 asks for the same confirmation).
+        (mRECIST; RECIST 1.1 section 4.3.4 asks for the same confirmation). Cytology decides
+        only when the effusion would be the only reason for PD: when the measurable disease
+        (or another lesion) already shows PD, the reader's PD stands.
+    continued_pr : {"confirmed", "any", "off"}, default "confirmed"
+        RECIST 1.1 and mRECIST: once a PR has been assigned and confirmed, later visits that
+        are not PD (measured from the nadir) stay PR even when the sum is back above 70 % of
+        baseline (EORTC RECIST FAQ, "continued PR"; e.g. sums 100, 70, 70, 80 -> PR, PR, PR).
+        ``"confirmed"``: after a CR/PR confirmed by a second CR/PR ``confirm_days`` or more
+        later (non-randomised trials); ``"any"``: after any PR (trials that do not require
+        confirmation); ``"off"``: each visit on its own (sum vs baseline), as WHO/EASL always do.
+    confirm_days : int, default 28
+        Confirmation interval (days) used by ``continued_pr="confirmed"``; keep it equal to
+        :func:`best_response`'s.
 
     Returns
     -------
@@ -597,7 +651,7 @@ def assess(
         One row per patient and assessment day (baseline included, ``response`` missing there):
 
         ``criterion``, ``patient``, ``day``;
-        ``response`` (ordered categorical CR < PR < SD < PD < NE);
+        ``response`` (ordered categorical CR < PR < SD < non-CR/non-PD < PD < NE);
         ``target_response`` (``CR``/``PR``/``SD``/``PD``/``NE``, ``none`` without targets),
         ``non_target_response`` (``CR``/``non-CR/non-PD``/``PD``/``NE``/``none``),
         ``new_lesion`` (bool: a new lesion counts as progression at this visit);
@@ -626,11 +680,23 @@ def assess(
     * New lesions: ``unequivocal`` (and ``typical``) count as PD. An ``equivocal`` lesion
       that is later confirmed dates PD back to the scan that first showed it (RECIST 1.1
       section 4.3.2), so earlier rows can change when later scans are added. mRECIST,
-      intrahepatic: ``typical`` counts when LD >= 10 mm; ``atypical`` counts after >= 10 mm
-      interval growth - treated as an equivocal lesion later confirmed (back-dated).
-    * Non-target disease only (RECIST 1.1 Table 2): ``non-CR/non-PD`` is reported as
-      ``SD`` in ``response`` (it counts towards disease control) and spelled out in
-      ``reason``.
+      intrahepatic (Lencioni & Llovet 2010): ``typical`` counts when LD >= 10 mm;
+      ``atypical`` counts after >= 10 mm interval growth - treated as an equivocal lesion
+      later confirmed (back-dated). The RECIST word ``unequivocal`` on an intrahepatic lesion
+      is read as ``typical``: PD only at LD >= 10 mm (a sub-centimetre nodule is not PD).
+    * Reappearance after CR: once an overall CR has been assigned, any target that is no
+      longer gone (mRECIST: enhancing again; nodes: short axis >= 10 mm) or any non-target
+      recorded as present again (non-CR/non-PD) makes the visit PD whatever its size - the
+      +5 mm clause cannot veto it (EORTC RECIST FAQ; RECIST 1.1 Table 3 footnote). Without
+      an overall CR (e.g. targets gone, non-targets still present) a target that reappears
+      is added to the sum and the usual PD rule applies (same FAQ).
+    * Continued PR: see ``continued_pr`` (RECIST 1.1 and mRECIST only).
+    * Non-target disease only (RECIST 1.1 Table 2): neither CR nor PD is ``non-CR/non-PD``,
+      its own category (not SD; RECIST 1.1 section 4.3.3). It does not count towards DCR
+      unless :func:`response_rates` is asked to (``non_cr_non_pd_as_dcr``).
+    * Infiltrative HCC (column ``infiltrative``) is non-measurable: it must be a
+      non-target (Llovet & Lencioni 2020); under mRECIST/EASL an infiltrative non-target
+      without a reader's status follows its enhancement (none = CR, some = non-CR/non-PD).
     * EASL applies WHO thresholds to the viable (enhancing) bidimensional product of
       intrahepatic lesions; extrahepatic lesions use the whole-lesion product.
 
@@ -653,6 +719,8 @@ def assess(
         who_reference=who_reference,
         who_inclusive=who_inclusive,
         effusion_needs_cytology=effusion_needs_cytology,
+        continued_pr=continued_pr,
+        confirm_days=confirm_days,
     )
     return _assess_prepared(_prepare(measurements), crit, opt)
 
@@ -728,11 +796,12 @@ def _assess_prepared(df, crit: str, opt: _Options):
 
     # ---- non-targets
     nt = df[role == "non_target"]
-    nt_cat_row, nt_note_row = _non_target_status(nt, crit, opt)
+    nt_cat_row, nt_pend_row = _non_target_status(nt, crit, opt)
     nt = nt.assign(
         cat=nt_cat_row,
-        note=nt_note_row,
-        is_pd=nt_cat_row == "PD",
+        is_pd=(nt_cat_row == "PD") & ~nt_pend_row,
+        is_pend=nt_pend_row,
+        is_soft=(nt_cat_row == NON_CR_NON_PD) & ~nt_pend_row,
         is_cr=nt_cat_row == "CR",
         is_ne=nt_cat_row == "NE",
     )
@@ -743,6 +812,8 @@ def _assess_prepared(df, crit: str, opt: _Options):
         {
             "present": ng["cat"].size(),
             "any_pd": ng["is_pd"].any(),
+            "any_pend": ng["is_pend"].any(),
+            "any_soft": ng["is_soft"].any(),
             "n_cr": ng["is_cr"].sum(),
             "any_ne": ng["is_ne"].any(),
         }
@@ -751,18 +822,34 @@ def _assess_prepared(df, crit: str, opt: _Options):
     nn = gn["pid"].map(n_nt).fillna(0).astype(int).to_numpy()
     present = gn["present"].fillna(0).to_numpy()
     any_pd = gn["any_pd"].eq(True).to_numpy()
+    any_pend = gn["any_pend"].eq(True).to_numpy()
+    any_soft = gn["any_soft"].eq(True).to_numpy()
     n_cr = gn["n_cr"].fillna(0).to_numpy()
     any_ne = gn["any_ne"].eq(True).to_numpy() | (present < nn)
+    # an effusion recorded as worse without positive cytology is non-CR/non-PD for now
     nt_cat = np.select(
         [any_pd, nn == 0, (n_cr == nn) & ~any_ne, any_ne],
         ["PD", "none", "CR", "NE"],
-        default="non-CR/non-PD",
+        default=NON_CR_NON_PD,
     )
     nt_pd_lesion = _first_lesion_per_visit(ntf[ntf["is_pd"]], visits)
-    nt_notes = _first_note_per_visit(ntf, visits, "note")
+    nt_pend_lesion = _first_lesion_per_visit(ntf[ntf["is_pend"]], visits)
 
     # ---- new lesions
-    new_pd, new_text = _new_lesions(df[role == "new"], visits, crit, opt)
+    new_pd, new_text, new_pend = _new_lesions(df[role == "new"], visits, crit, opt)
+
+    # ---- effusions: cytology decides only when the effusion would be the only reason for PD
+    # (RECIST 1.1 section 4.3.4: "when the measurable tumour has met criteria for response or
+    # stable disease"); when the visit is PD on other grounds the reader's PD stands.
+    other_pd = (t_cat == "PD") | (nt_cat == "PD") | new_pd
+    eff_nt = other_pd & any_pend
+    nt_cat = np.where(eff_nt, "PD", nt_cat)
+    new_pd = new_pd | (other_pd & new_pend)
+    for i in np.flatnonzero(other_pd & new_pend):
+        new_text[i] = new_text[i].replace(
+            "effusion without positive cytology: not PD",
+            "effusion recorded as new; cytology not needed: PD on other grounds",
+        )
 
     # ---- overall (RECIST 1.1 Tables 1 and 2)
     is_base = visits["is_base"].to_numpy()
@@ -778,11 +865,63 @@ def _assess_prepared(df, crit: str, opt: _Options):
             has_t & np.isin(t_cat, ["CR", "PR"]),
             has_t & (t_cat == "SD"),
             ~has_t & (nt_cat == "CR"),
-            ~has_t & (nt_cat == "non-CR/non-PD"),
+            ~has_t & (nt_cat == NON_CR_NON_PD),
         ],
-        [None, "NE", "PD", "NE", "CR", "PR", "SD", "CR", "SD"],
+        [None, "NE", "PD", "NE", "CR", "PR", "SD", "CR", NON_CR_NON_PD],
         default="NE",
-    )
+    ).astype(object)
+
+    # ---- history rules, visit by visit: reappearance after CR, continued PR
+    t_back = has_t & (g["present"].to_numpy() > 0) & ~all_gone  # a target not gone (again)
+    nt_back = any_soft  # a non-target present again (reader: non-CR/non-PD)
+    t_cat = t_cat.astype(object)
+    nt_cat = nt_cat.astype(object)
+    history_txt = [""] * len(visits)
+    cont_on = crit in ("RECIST 1.1", "mRECIST") and opt.continued_pr != "off"
+    day_l = visits["day"].tolist()
+    pid_all = visits["pid"].tolist()
+    cur = None
+    for i in range(len(visits)):
+        if pid_all[i] != cur:
+            cur, cr_day, run_start, confirmed_on = pid_all[i], None, None, None
+        if is_base[i] or no_assess[i]:
+            continue
+        r, day = response[i], day_l[i]
+        if cr_day is not None and r != "PD" and (t_back[i] or nt_back[i]):
+            what = []
+            if t_back[i]:
+                t_cat[i] = "PD"
+                what.append("a target lesion")
+            if nt_back[i]:
+                nt_cat[i] = "PD"
+                what.append("a non-target lesion")
+            r = "PD"
+            history_txt[i] = (
+                f"reappearance after the CR of day {cr_day}: {' and '.join(what)} present again is PD "
+                "whatever its size (EORTC RECIST FAQ; RECIST 1.1 Table 3 footnote) - if the lesion "
+                "never truly disappeared, re-read that CR as PR"
+            )
+        elif cont_on and r == "SD" and has_t[i] and (confirmed_on is not None or opt.continued_pr == "any"):
+            if confirmed_on is not None or run_start is not None:
+                t_cat[i] = "PR"
+                r = "PR"
+                since = f"confirmed on day {confirmed_on}" if confirmed_on is not None else f"day {run_start}"
+                history_txt[i] = (
+                    f"continued PR (PR {since}; not PD vs nadir, so the PR continues although the sum "
+                    "is above 70 % of baseline - EORTC RECIST FAQ)"
+                )
+        response[i] = r
+        if r == "CR" and cr_day is None:
+            cr_day = day
+        if r in ("CR", "PR"):
+            if run_start is None:
+                run_start = day
+            elif confirmed_on is None and day - run_start >= opt.confirm_days:
+                confirmed_on = day
+        elif r == "PD":
+            run_start, confirmed_on = None, None
+        elif r != "NE" and confirmed_on is None:
+            run_start = None
 
     # ---- explanation
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -826,20 +965,32 @@ def _assess_prepared(df, crit: str, opt: _Options):
                     f"{_fmt_mm(B_l[i], product)}; {_fmt_pct(pct_n_l[i])} vs nadir {_fmt_mm(N_l[i], product)}"
                     + (f" on day {int(Nd_l[i])})" if Nd_l[i] == Nd_l[i] else ")")
                 )
-            parts.append(
-                "targets: "
-                + _target_rule(crit, opt, tc, S_l[i], B_l[i], N_l[i], missing_names[i], pd_lesion[i], viable)
-                + "; "
-                + nums
-            )
+            if history_txt[i] and (tc == "PR" or t_back[i]):
+                rule = f"{tc} ({history_txt[i]})"
+            else:
+                rule = _target_rule(
+                    crit, opt, tc, S_l[i], B_l[i], N_l[i], missing_names[i], pd_lesion[i], viable
+                )
+            parts.append("targets: " + rule + "; " + nums)
         if nt_cat[i] != "none":
             txt = f"non-targets: {nt_cat[i]}"
-            if nt_cat[i] == "PD":
+            if nt_back[i] and history_txt[i] and nt_cat[i] == "PD":
+                txt += " (present again after CR)"
+            elif nt_cat[i] == "PD" and nt_pd_lesion[i]:
                 txt += f" (unequivocal progression of {nt_pd_lesion[i]})"
             elif nt_cat[i] == "NE":
                 txt += " (not all evaluated)"
-            if nt_notes[i]:
-                txt += f"; {nt_notes[i]}"
+            if nt_pend_lesion[i]:
+                if eff_nt[i]:
+                    txt += (
+                        f"; effusion {nt_pend_lesion[i]} recorded as worse: cytology not needed, the "
+                        "measurable disease already shows PD"
+                    )
+                else:
+                    txt += (
+                        f"; effusion {nt_pend_lesion[i]} worse but cytology not positive: not PD "
+                        "(cytology decides when the effusion would be the only reason for PD)"
+                    )
             parts.append(txt)
         if new_text[i]:
             parts.append(new_text[i])
@@ -848,17 +999,20 @@ def _assess_prepared(df, crit: str, opt: _Options):
             why = [
                 w
                 for w, hit in (
-                    ("target PD", tc == "PD"),
-                    ("non-target PD", nt_cat[i] == "PD"),
+                    ("reappearance after CR", bool(history_txt[i])),
+                    ("target PD", tc == "PD" and not history_txt[i]),
+                    ("non-target PD", nt_cat[i] == "PD" and not history_txt[i]),
                     ("new lesion", new_pd[i]),
                 )
                 if hit
             ]
             parts.append(f"=> PD ({' + '.join(why)})")
-        elif not has_t[i] and r == "SD":
-            parts.append("=> non-CR/non-PD (non-target disease only; counted as SD)")
+        elif r == NON_CR_NON_PD:
+            parts.append("=> non-CR/non-PD (non-target disease only, RECIST 1.1 Table 2; not SD)")
         elif tc == "CR" and r == "PR":
             parts.append(f"=> PR (targets CR but non-targets {nt_cat[i]})")
+        elif history_txt[i] and r == "PR":
+            parts.append("=> PR (continued)")
         else:
             parts.append(f"=> {r}")
         reasons.append("; ".join(parts))
@@ -955,36 +1109,40 @@ def _lesion_pd(t, g, opt):
 
 
 def _non_target_status(nt, crit, opt):
-    """Per-row non-target category for the criterion (CR, non-CR/non-PD, PD, NE) and a note."""
+    """Per-row non-target category for the criterion (CR, non-CR/non-PD, PD, NE).
+
+    Also returns ``pending``: rows recorded as PD that are effusions without positive
+    cytology. Whether they count is decided per visit in :func:`_assess_prepared` (cytology
+    matters only when the effusion would be the only reason for PD).
+    """
     import numpy as np
 
     st = nt["status"].to_numpy(dtype=object)
     out = np.full(len(nt), "NE", dtype=object)
-    notes = np.full(len(nt), "", dtype=object)
     is_pd = st == "pd"
     out[st == "cr"] = "CR"
-    out[(st == "non_cr_non_pd") | (st == "ir_sd")] = "non-CR/non-PD"
+    out[(st == "non_cr_non_pd") | (st == "ir_sd")] = NON_CR_NON_PD
     out[is_pd] = "PD"
     if _VIABLE[crit]:
-        # mRECIST/EASL non-target CR = no enhancement; demoted targets follow their enhancement
+        # mRECIST/EASL non-target CR = no enhancement; demoted targets and infiltrative HCC
+        # without a reader's status follow their enhancement
         vld = nt["viable_ld_mm"].to_numpy(dtype=float)
         vperp = nt["viable_perp_mm"].to_numpy(dtype=float)
         measured = ~np.isnan(vld) | ~np.isnan(vperp)
         enhancing_gone = (vld == 0) | (vperp == 0)
-        demoted_unrated = (out == "NE") & nt["demoted"].to_numpy(dtype=bool) & measured
-        soft = (out == "non-CR/non-PD") | demoted_unrated
+        follows = nt["demoted"].to_numpy(dtype=bool) | nt["infiltrative"].to_numpy(dtype=bool)
+        demoted_unrated = (out == "NE") & follows & measured
+        soft = (out == NON_CR_NON_PD) | demoted_unrated
         out[soft & enhancing_gone] = "CR"
-        out[demoted_unrated & ~enhancing_gone] = "non-CR/non-PD"
+        out[demoted_unrated & ~enhancing_gone] = NON_CR_NON_PD
+    pending = np.zeros(len(nt), dtype=bool)
     if opt.effusion_needs_cytology:
-        eff = (
+        pending = (
             nt["effusion"].to_numpy(dtype=bool)
             & is_pd
             & (nt["cytology"].to_numpy(dtype=object) != "positive")
         )
-        out[eff] = "non-CR/non-PD"
-        for i in np.flatnonzero(eff):
-            notes[i] = f"effusion {nt['lesion'].iloc[i]} worse but cytology not positive: not PD"
-    return out, notes
+    return out, pending
 
 
 def _first_lesion_per_visit(rows, visits):
@@ -992,14 +1150,6 @@ def _first_lesion_per_visit(rows, visits):
         rows.groupby(["pid", "day"])["lesion"].agg(lambda s: ", ".join(map(str, s))), on=["pid", "day"]
     )
     return joined["lesion"].fillna("").to_numpy(dtype=object)
-
-
-def _first_note_per_visit(rows, visits, col):
-    if col not in rows.columns or not (rows[col] != "").any():
-        return [""] * len(visits)
-    r = rows[rows[col] != ""]
-    joined = visits[["pid", "day"]].join(r.groupby(["pid", "day"])[col].agg("; ".join), on=["pid", "day"])
-    return joined[col].fillna("").tolist()
 
 
 def _missing_targets(t, t_base, visits, complete, has_t):
@@ -1019,15 +1169,21 @@ def _missing_targets(t, t_base, visits, complete, has_t):
 
 
 def _new_lesions(new, visits, crit, opt):
-    """Which visits have a new lesion that counts as PD (with back-dating), and words for it."""
+    """Which visits have a new lesion that counts as PD (with back-dating), and words for it.
+
+    Returns ``(flag, text, pending)``; ``pending`` marks visits with a new effusion recorded
+    as unequivocal/typical but without positive cytology (it counts only when the visit is PD
+    on other grounds, see :func:`_assess_prepared`).
+    """
     import numpy as np
     import pandas as pd
 
     n = len(visits)
     flag = np.zeros(n, dtype=bool)
+    pending = np.zeros(n, dtype=bool)
     text = [""] * n
     if len(new) == 0:
-        return flag, text
+        return flag, text, pending
     new = new.sort_values(["pid", "lesion", "day"], kind="stable").copy()
     st = new["status"].to_numpy(dtype=object)
     counts = np.isin(st, ["unequivocal", "typical"])
@@ -1043,26 +1199,35 @@ def _new_lesions(new, visits, crit, opt):
             new.groupby(["pid", "lesion"], sort=False)["ld_mm"].transform("first").to_numpy(dtype=float)
         )
         ldu, firstu = _units(ld), _units(first_ld)
-        counts = np.where(
-            liver,
-            (st == "unequivocal")
-            | ((st == "typical") & (ldu >= 10 * _U))
-            | ((st == "atypical") & (ldu - firstu >= 10 * _U)),
-            counts,
-        )
+        # Lencioni & Llovet 2010: an intrahepatic new lesion is HCC at >= 10 mm with the
+        # typical pattern, or (atypical) after >= 10 mm interval growth. A RECIST word
+        # 'unequivocal' is read as 'typical': it counts only at >= 10 mm.
+        with np.errstate(invalid="ignore"):
+            counts = np.where(
+                liver,
+                (np.isin(st, ["unequivocal", "typical"]) & (ldu >= 10 * _U))
+                | ((st == "atypical") & (ldu - firstu >= 10 * _U)),
+                counts,
+            )
+    pend_row = np.zeros(len(new), dtype=bool)
     if opt.effusion_needs_cytology:
         eff = new["effusion"].to_numpy()
-        counts = np.where(eff, new["cytology"].to_numpy(dtype=object) == "positive", counts)
+        positive = new["cytology"].to_numpy(dtype=object) == "positive"
+        pend_row = eff & ~positive & counts
+        counts = np.where(eff, positive, counts)
     new["counts"] = counts
+    new["pending"] = pend_row
     grp = new.groupby(["pid", "lesion"], sort=False)
     summary = pd.DataFrame(
         {
             "first_day": grp["day"].min(),
             "first_status": grp["status"].first(),
             "effusion": grp["effusion"].first(),
+            "liver": grp["liver"].first(),
         }
     )
     summary["confirm_day"] = new[new["counts"]].groupby(["pid", "lesion"])["day"].min()
+    summary["pending_day"] = new[new["pending"]].groupby(["pid", "lesion"])["day"].min()
     summary = summary.reset_index()
     last_status = new.groupby(["pid", "lesion", "day"], sort=False)["status"].first()
     by_pid: dict[int, list] = {}
@@ -1079,6 +1244,8 @@ def _new_lesions(new, visits, crit, opt):
             first = int(les.first_day)
             if first > day:
                 continue
+            if les.pending_day == les.pending_day and int(les.pending_day) <= day:
+                pending[i] = True
             if les.confirm_day == les.confirm_day:  # confirmed at some visit (not nan)
                 conf = int(les.confirm_day)
                 flag[i] = True
@@ -1104,11 +1271,16 @@ def _new_lesions(new, visits, crit, opt):
                 why = "atypical nodule, no >= 10 mm growth yet: not PD"
             elif crit == "mRECIST" and status == "typical":
                 why = "typical pattern but < 10 mm: not PD yet"
+            elif crit == "mRECIST" and status == "unequivocal" and bool(les.liver):
+                why = (
+                    "labelled unequivocal, but mRECIST counts an intrahepatic nodule as HCC only at "
+                    ">= 10 mm with the typical pattern (size < 10 mm or not recorded): not PD yet"
+                )
             else:
                 why = "equivocal, not confirmed: not PD"
             words.append(f"new lesion {les.lesion} ({why})")
         text[i] = "; ".join(words)
-    return flag, text
+    return flag, text, pending
 
 
 # =========================================================================== several criteria
@@ -1152,33 +1324,44 @@ def lesion_table(measurements, criterion: str, **options):
 
 
 # =========================================================================== best response
-_RANK = {"CR": 0, "PR": 1, "SD": 2, "PD": 3, "NE": 4}
+def _best_one(days, resps, confirm_days, sd_min_days, nt_only=False):
+    """Best overall response of one patient: (unconfirmed, confirmed, flag).
 
-
-def _best_one(days, resps, confirm_days, sd_min_days):
-    """Best overall response of one patient: (unconfirmed, confirmed, day_u, day_c, reason, flag)."""
+    ``unconfirmed`` and ``confirmed`` are ``(category, day, reason)``. A PR after a CR is
+    marked ``PR*``: it cannot start or confirm a PR (after an overall CR any reappearance is
+    PD: RECIST 1.1 Table 3 footnote) and the sequence is flagged.
+    """
     # stop at the first PD
     seq = []
+    flag = ""
+    cr_day = None
     for d, r in zip(days, resps, strict=True):
-        seq.append((d, r))
+        if cr_day is not None and r in ("PR", "SD", NON_CR_NON_PD) and not flag:
+            flag = (
+                f"CR followed by {r} (days {cr_day} and {d}): after an overall CR any reappearance is "
+                "PD (RECIST 1.1 Table 3 footnote; EORTC RECIST FAQ), so either the later visit is PD "
+                "or the CR should be re-read as PR"
+                + (" (or non-targets were not evaluated: Table 1 gives PR)" if r == "PR" else "")
+                + " - check the data"
+            )
+        if r == NON_CR_NON_PD:
+            nt_only = True
+        seq.append((d, "PR*" if (r == "PR" and cr_day is not None) else r))
+        if r == "CR" and cr_day is None:
+            cr_day = d
         if r == "PD":
             break
-    flag = ""
-    seen_cr = False
-    for _d, r in seq:
-        if r == "CR":
-            seen_cr = True
-        elif r == "PR" and seen_cr:
-            flag = "CR followed by PR: check the data (RECIST 1.1 Table 3 footnote)"
     first = {}
     for d, r in seq:
         first.setdefault(r, d)
     pd_day = first.get("PD")
-    sd_ok = [d for d, r in seq if r in ("CR", "PR", "SD") and d >= sd_min_days]
+    stable = "non-CR/non-PD" if nt_only else "SD"
+    sd_ok = [d for d, r in seq if r in ("CR", "PR", "SD", NON_CR_NON_PD) and d >= sd_min_days]
 
     def fallback(note):
         if sd_ok:
-            return "SD", sd_ok[0], f"{note}; disease stable on day {sd_ok[0]} (>= {sd_min_days} d)"
+            what = "non-CR/non-PD" if nt_only else "disease stable"
+            return stable, sd_ok[0], f"{note}; {what} on day {sd_ok[0]} (>= {sd_min_days} d)"
         if pd_day is not None:
             return (
                 "PD",
@@ -1186,7 +1369,7 @@ def _best_one(days, resps, confirm_days, sd_min_days):
                 f"{note}; PD on day {pd_day}"
                 + (
                     ""
-                    if not any(r in ("CR", "PR", "SD") for _d, r in seq)
+                    if not any(r in ("CR", "PR", "SD", NON_CR_NON_PD) for _d, r in seq)
                     else f" before the SD minimum ({sd_min_days} d)"
                 ),
             )
@@ -1224,6 +1407,12 @@ def _best_one(days, resps, confirm_days, sd_min_days):
         if unc[0] in ("CR", "PR"):
             note += f" (no second CR/PR >= {confirm_days} d later)"
         conf = fallback(note)
+    if flag:
+        conf = (
+            conf[0],
+            conf[1],
+            conf[2] + "; a PR after a CR is a data problem and confirms nothing (see flag)",
+        )
     return unc, conf, flag
 
 
@@ -1245,7 +1434,9 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
     sd_min_days : int, default 42
         SD (and an unconfirmed CR/PR, which then counts as SD) needs an assessment at least
         this many days from treatment start (day 0); otherwise the best is PD if progression
-        follows, else NE. Use e.g. 183 for "SD maintained >= 6 months".
+        follows, else NE. Use e.g. 183 for "SD maintained >= 6 months". For non-target
+        disease only the same minimum applies to ``non-CR/non-PD`` (and an unconfirmed CR
+        then counts as non-CR/non-PD).
 
     Returns
     -------
@@ -1259,7 +1450,10 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
     -----
     Assessments after the first PD are ignored. Examples (RECIST 1.1 Table 3): PR, PR >= 28 d
     apart -> PR; PR, SD -> SD; PR then PD before the SD minimum -> PD; PR, CR -> PR;
-    CR, CR -> CR; PR, PR only 20 days apart -> SD.
+    CR, CR -> CR; PR, PR only 20 days apart -> SD if the SD minimum is met, otherwise PD
+    (progression follows) or NE. A PR (or SD, non-CR/non-PD) after a CR cannot happen under
+    the rules (:func:`assess` scores the reappearance PD); met in timepoints from elsewhere,
+    it confirms nothing and ``flag`` says so.
     """
     import numpy as np
     import pandas as pd
@@ -1276,6 +1470,14 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
     key_list = list(timepoints.drop_duplicates(keys)[keys].itertuples(index=False, name=None))
     resp_all = timepoints["response"].astype(object).to_numpy()
     days_all = timepoints["day"].to_numpy()
+    # non-target disease only: known from assess()'s target_response ("none"), else inferred
+    if "target_response" in timepoints.columns:
+        tr = timepoints["target_response"].astype(object)
+        no_t = (tr.eq("none") | tr.isna()).groupby(codes).all().to_numpy()
+        has_fu = tr.notna().groupby(codes).any().to_numpy()
+        nt_only_by_code = no_t & has_fu
+    else:
+        nt_only_by_code = np.zeros(len(key_list), dtype=bool)
     per_group: list[tuple[list, list]] = [([], []) for _ in key_list]
     for i in np.lexsort((days_all, codes)):
         r = resp_all[i]
@@ -1284,8 +1486,8 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
             d.append(int(days_all[i]))
             rs.append(r)
     rows = []
-    for key, (days, resps) in zip(key_list, per_group, strict=True):
-        unc, conf, flag = _best_one(days, resps, confirm_days, sd_min_days)
+    for code, (key, (days, resps)) in enumerate(zip(key_list, per_group, strict=True)):
+        unc, conf, flag = _best_one(days, resps, confirm_days, sd_min_days, bool(nt_only_by_code[code]))
         chosen = conf if confirm else unc
         confirmed = (conf[0] == chosen[0]) if chosen[0] in ("CR", "PR") else pd.NA
         reason = chosen[2]
@@ -1348,17 +1550,27 @@ def best_change(timepoints, best=None):
 
 
 # =========================================================================== target rule alone
-def target_category(sum_tenth_mm: int, baseline_tenth_mm: int, nadir_tenth_mm: int) -> str:
+def target_category(
+    sum_tenth_mm: int, baseline_tenth_mm: int, nadir_tenth_mm: int, *, nadir_was_cr: bool = True
+) -> str:
     """RECIST 1.1 target-lesion category from integer sums in tenths of a mm: ``PR``/``SD``/``PD``.
 
     PD is tested first: sum >= 120 % of the nadir AND at least 5 mm (50 tenths) above it;
     then PR: sum <= 70 % of the baseline; otherwise SD. (CR is lesion-wise and cannot be
     decided from sums: see :func:`assess`.)
 
+    A nadir of 0 mm means every target had disappeared. With ``nadir_was_cr=True`` (default:
+    target disease only, so that visit was an overall CR) any sum above 0 afterwards is a
+    reappearance after CR and PD whatever its size - the 5 mm clause cannot veto it (EORTC
+    RECIST FAQ; RECIST 1.1 Table 3 footnote). Pass ``False`` when non-target disease remained
+    at the nadir (no overall CR): the usual +20 % / +5 mm rule then applies (same FAQ).
+
     >>> target_category(196, 280, 280)   # 28.0 -> 19.6 mm: exactly -30 %
     'PR'
     >>> target_category(160, 180, 120)   # +33 % but only +4 mm above the nadir
     'SD'
+    >>> target_category(40, 500, 0)      # 4 mm after every target had gone: reappearance
+    'PD'
     """
     for name, v in (
         ("sum_tenth_mm", sum_tenth_mm),
@@ -1369,7 +1581,11 @@ def target_category(sum_tenth_mm: int, baseline_tenth_mm: int, nadir_tenth_mm: i
             raise ValueError(f"{name}: must be a whole number of tenths of a mm >= 0, got {v!r}")
     if baseline_tenth_mm == 0:
         raise ValueError("baseline_tenth_mm: the baseline sum must be > 0")
+    if not isinstance(nadir_was_cr, bool):
+        raise ValueError(f"nadir_was_cr: must be True or False, got {nadir_was_cr!r}")
     s, b, n = sum_tenth_mm, baseline_tenth_mm, nadir_tenth_mm
+    if n == 0 and s > 0 and nadir_was_cr:
+        return "PD"
     if s > n and 5 * s >= 6 * n and s - n >= 50:
         return "PD"
     if 10 * s <= 7 * b:
@@ -1407,15 +1623,20 @@ def explain_target(
     nadir_mm: float,
     criterion: str = "RECIST 1.1",
     mrecist_5mm: bool = False,
+    nadir_was_cr: bool = True,
 ) -> TargetVerdict:
     """Apply a criterion's PR/PD thresholds to three sums (mm) and say which rule fired.
 
     Works for RECIST 1.1 and mRECIST (diameters, mm); WHO/EASL sums are products (mm^2) and
-    use 50 % / 25 %. Sums are rounded to 0.01 mm and compared exactly.
+    use 50 % / 25 %. Sums are rounded to 0.01 mm and compared exactly. A nadir of 0 that was
+    an overall CR (``nadir_was_cr``, default True; see :func:`target_category`) makes any
+    sum above 0 PD: reappearance after CR, whatever the size or the 5 mm option.
     """
     crit = criterion_name(criterion)
     s, b, n = (int(round(x * _U)) for x in (sum_mm, baseline_mm, nadir_mm))
-    if crit in ("WHO", "EASL"):
+    if n == 0 and s > 0 and nadir_was_cr:
+        cat, rule = "PD", "reappearance after CR (nadir 0): PD whatever the size (EORTC RECIST FAQ)"
+    elif crit in ("WHO", "EASL"):
         s, b, n = (int(round(x * _U * _U)) for x in (sum_mm, baseline_mm, nadir_mm))
         if s > n and 4 * s >= 5 * n:
             cat, rule = "PD", "sum of products >= 125 % of nadir"
@@ -1453,8 +1674,9 @@ def response_rates(
     column: str = "best_response",
     level: float = 0.95,
     sided: str = "two",
+    non_cr_non_pd_as_dcr: bool = False,
 ):
-    """CR, PR, SD, PD, NE, ORR (CR+PR) and DCR (CR+PR+SD) with exact Clopper-Pearson intervals.
+    """CR, PR, SD, non-CR/non-PD, PD, NE, ORR (CR+PR) and DCR (CR+PR+SD), exact Clopper-Pearson CIs.
 
     Parameters
     ----------
@@ -1466,12 +1688,16 @@ def response_rates(
         Which best response to count (``best_unconfirmed`` / ``best_confirmed`` also work).
     level, sided
         Passed to :func:`hcckit.stats.proportion_ci`.
+    non_cr_non_pd_as_dcr : bool, default False
+        Protocol choice: count non-CR/non-PD (non-target disease only, RECIST 1.1 Table 2)
+        towards disease control. RECIST 1.1 (section 4.3.3) names the category precisely
+        because SD is an efficacy end point, so by default it is not disease control.
 
     Returns
     -------
     pandas.DataFrame
         ``[by,] endpoint, count, n, percent, ci_low_pct, ci_high_pct, level, sided``; the
-        denominator ``n`` is every patient in the group (NE included).
+        denominator ``n`` is every patient in the group (NE included). Percentages in %.
     """
     import pandas as pd
 
@@ -1479,6 +1705,8 @@ def response_rates(
 
     if column not in best.columns:
         raise ValueError(f"column: '{column}' not in best (columns are {list(best.columns)})")
+    if not isinstance(non_cr_non_pd_as_dcr, bool):
+        raise ValueError(f"non_cr_non_pd_as_dcr: must be True or False, got {non_cr_non_pd_as_dcr!r}")
     keys = [by] if by and by in best.columns else []
     groups = best.groupby(keys, sort=False) if keys else [((), best)]
     rows = []
@@ -1489,6 +1717,8 @@ def response_rates(
         counts = {r: int((resp == r).sum()) for r in RESPONSES}
         counts["ORR"] = counts["CR"] + counts["PR"]
         counts["DCR"] = counts["ORR"] + counts["SD"]
+        if non_cr_non_pd_as_dcr:
+            counts["DCR"] += counts[NON_CR_NON_PD]
         for endpoint in (*RESPONSES, "ORR", "DCR"):
             ci = proportion_ci(counts[endpoint], n, level=level, sided=sided)
             rows.append(
@@ -1593,7 +1823,8 @@ def discordance_table(
         The two criteria (rows and columns of the table).
     column : str, default "best_response"
     wide : bool, default False
-        ``False``: tidy, one row per cell (all 25 cells, zeros included) with
+        ``False``: tidy, one row per cell (all 36 cells of the six categories, zeros
+        included) with
         ``row_criterion, row_response, col_criterion, col_response, count, agree``.
         ``True``: a ``pandas.crosstab``-style table with totals.
     """

@@ -45,11 +45,12 @@ MEASUREMENT_COLUMNS = {
     "perp_mm": "longest perpendicular diameter (mm, WHO)",
     "viable_perp_mm": "perpendicular diameter of the viable part (mm, EASL)",
     "too_small": "present but too small to measure (true/false)",
+    "infiltrative": "infiltrative HCC, non-measurable: must be non_target (true/false)",
     "status": "non-target: CR / non_CR_non_PD / PD / IR_SD; new lesion: equivocal / unequivocal / typical / atypical",
     "cytology": "positive / negative (effusions)",
 }
 _MEASUREMENT_REQUIRED = ("patient", "lesion", "day", "kind")
-_BOOL_COLUMNS = ("is_node", "too_small")
+_BOOL_COLUMNS = ("is_node", "too_small", "infiltrative")
 
 #: Digitised curve columns: time (months) and survival (0-1, or 0-100 %).
 CURVE_COLUMNS = {"time": "months since randomisation", "survival": "survival probability (0-1 or %)"}

@@ -52,7 +52,7 @@ def test_waterfall(cohort):
     assert bar["encoding"]["y"]["field"] == "best_pct_change"
     assert "(%)" in bar["encoding"]["y"]["title"] and "mRECIST" in bar["encoding"]["y"]["title"]
     assert bar["encoding"]["color"]["field"] == "best_response"
-    assert bar["encoding"]["color"]["scale"]["domain"] == ["CR", "PR", "SD", "PD", "NE"]
+    assert bar["encoding"]["color"]["scale"]["domain"] == ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
     assert "rule" in marks(spec)
     assert line_values(spec) == [-30, 20]
     assert is_synthetic(spec)

@@ -410,7 +410,8 @@ def test_non_target_disease_only_table_2():
     assert responses(nt_only("PD")) == ["PD"]
     assert responses(nt_only(None)) == ["NE"]
     out = R.assess(nt_only("non_CR_non_PD"), "RECIST 1.1")
-    assert out["response"].iloc[1] == "SD" and "non-CR/non-PD" in out["reason"].iloc[1]
+    # RECIST 1.1 section 4.3.3 / Table 2: its own category, not SD
+    assert out["response"].iloc[1] == "non-CR/non-PD" and "Table 2" in out["reason"].iloc[1]
 
 
 def test_mrecist_non_target_cr_means_no_enhancement():
@@ -804,7 +805,7 @@ def test_discordance_table():
         }
     )
     long = R.discordance_table(best)
-    assert len(long) == 25 and long["count"].sum() == 3
+    assert len(long) == 36 and long["count"].sum() == 3  # 6 x 6 categories (non-CR/non-PD added)
     cell = long[(long.row_response == "SD") & (long.col_response == "PR")]
     assert cell["count"].item() == 1 and not cell["agree"].item()
     wide = R.discordance_table(best, wide=True)
@@ -876,3 +877,88 @@ def test_lesion_table():
     assert set(tbl.columns) >= {"criterion", "patient", "lesion", "day", "role", "measure", "unit", "gone"}
     assert tbl.loc[(tbl.lesion == "L1") & (tbl.day == 0), "measure"].item() == 2000.0
     assert (tbl["unit"] == "mm²").all()
+
+
+# --------------------------------------------------------------------------- issue 13 rules
+
+
+def test_reappearance_after_cr_is_pd_whatever_the_size():
+    # EORTC RECIST FAQ "Does a new lesion always result in PD?"; RECIST 1.1 Table 3 footnote
+    m = table(series({0: 30, 42: 0, 84: 4}))
+    assert responses(m) == ["CR", "PD"]
+    m["viable_ld_mm"] = m["ld_mm"]
+    assert responses(m, "mRECIST", mrecist_5mm=True) == ["CR", "PD"]
+    assert "reappearance after the CR of day 42" in row(m, 84)["reason"]
+    assert R.target_category(40, 500, 0) == "PD"
+    assert R.target_category(40, 500, 0, nadir_was_cr=False) == "PR"  # no overall CR: usual rule
+
+
+def test_reappearing_target_without_overall_cr_follows_usual_rule():
+    # same FAQ: without an overall CR the reappeared lesion is added to the sum
+    rows = series({0: 30, 42: 0, 84: 4}) + [
+        dict(lesion="NT", day=d, kind="non_target", organ="lung", status=s)
+        for d, s in ((0, None), (42, "non_CR_non_PD"), (84, "non_CR_non_PD"))
+    ]
+    assert responses(table(rows)) == ["PR", "PR"]
+
+
+def test_best_response_cr_then_pr_is_not_a_confirmed_pr():
+    # RECIST 1.1 Table 3 footnote: CR then PR is a data problem, never a confirmed PR
+    best = R.best_response(tp(["CR", "PR"]))
+    assert best["best_confirmed"].item() != "PR"
+    assert "CR followed by PR" in best["flag"].item() and "data problem" in best["reason"].item()
+
+
+def test_pr_pr_too_close_before_sd_minimum_is_pd_or_ne():
+    # spec: PR, PR only 20 days apart -> SD if the SD minimum is met, otherwise PD or NE
+    assert R.best_response(tp(["PR", "PR"], [14, 34]))["best_response"].item() == "NE"
+    assert R.best_response(tp(["PR", "PR", "PD"], [14, 34, 40]))["best_response"].item() == "PD"
+
+
+def test_mrecist_subcentimetre_unequivocal_intrahepatic_lesion_is_not_pd():
+    # Lencioni & Llovet 2010: new intrahepatic HCC only >= 10 mm with the typical pattern
+    m = _with_new({84: "unequivocal"}, sizes=[8])
+    m["viable_ld_mm"] = m["ld_mm"]
+    assert responses(m, "mRECIST")[1] == "SD"
+    assert responses(m, "RECIST 1.1")[1] == "PD"  # RECIST 1.1 unchanged
+    m = _with_new({84: "unequivocal"}, sizes=[10])
+    m["viable_ld_mm"] = m["ld_mm"]
+    assert responses(m, "mRECIST")[1] == "PD"
+
+
+def test_non_cr_non_pd_not_in_dcr_by_default():
+    # RECIST 1.1 section 4.3.3 / Table 2; DCR inclusion is a protocol option
+    best = pd.DataFrame({"patient": range(4), "best_response": ["PR", "SD", "non-CR/non-PD", "PD"]})
+    rates = R.response_rates(best).set_index("endpoint")
+    assert rates.loc["DCR", "count"] == 2 and rates.loc["non-CR/non-PD", "count"] == 1
+    rates = R.response_rates(best, non_cr_non_pd_as_dcr=True).set_index("endpoint")
+    assert rates.loc["DCR", "count"] == 3
+
+
+def test_continued_pr_after_confirmed_pr():
+    # EORTC RECIST FAQ "Managing PR when TP measurements change slightly": 100, 70, 70, 80 -> PR
+    m = table(series({0: 100, 42: 70, 84: 70, 126: 80}))
+    assert responses(m) == ["PR", "PR", "PR"]
+    assert responses(m, continued_pr="off") == ["PR", "PR", "SD"]
+    m = table(series({0: 100, 42: 70, 84: 80}))  # PR not confirmed: no continued PR
+    assert responses(m) == ["PR", "SD"]
+
+
+def test_effusion_cytology_matters_only_when_it_would_be_the_only_pd():
+    # RECIST 1.1 section 4.3.4: cytology when the measurable tumour meets CR/PR/SD
+    out = row(_nt("PD", target_follow=40, organ="ascites"), 42)
+    assert out["response"] == "PD" and out["non_target_response"] == "PD"
+    assert "cytology not needed" in out["reason"]
+    assert responses(_nt("PD", target_follow=25, organ="ascites")) == ["SD"]
+
+
+def test_infiltrative_hcc_is_non_target():
+    # Llovet & Lencioni, J Hepatol 2020: infiltrative HCC is non-measurable
+    m = _nt("IR_SD", target_follow=25, organ="liver", infiltrative=True, viable_ld_mm=0.0, ld_mm=40.0)
+    m["infiltrative"] = m["infiltrative"].fillna(False).astype(bool)
+    m["viable_ld_mm"] = m["viable_ld_mm"].fillna(m["ld_mm"])
+    assert responses(m, "RECIST 1.1") == ["SD"]
+    bad = m.copy()
+    bad.loc[bad.lesion == "L1", "infiltrative"] = True
+    with pytest.raises(ValueError, match="infiltrative"):
+        R.assess(bad, "RECIST 1.1")

@@ -134,6 +134,7 @@ def reference(patients, criterion, *, abs_tenths=50, who_pd="lesion"):
         complete_sums = [B]
         history = {les: [base[les]] for les in lesions}
         present_days = {r["day"] for r in rows} | ({42 * new_at} if new_at is not None else set())
+        had_cr = False  # an overall CR was assigned: any reappearance is PD (EORTC RECIST FAQ)
         for k in range(1, n_fu + 1):
             day = 42 * k
             if day not in present_days:  # a visit with no row at all does not exist in the table
@@ -166,6 +167,9 @@ def reference(patients, criterion, *, abs_tenths=50, who_pd="lesion"):
                 resp = "PR"
             else:
                 resp = "SD"
+            if had_cr and resp != "PD" and any(v > 0 for v in vals.values()):
+                resp = "PD"
+            had_cr = had_cr or resp == "CR"
             out[(pid, day)] = resp
             if complete:
                 complete_sums.append(S)
@@ -179,7 +183,12 @@ def engine(df, criterion, **opt):
 
 
 def engine_all(df, criteria=R.CRITERIA, **opt):
-    """{criterion: {(patient, day): response}} from one assess_all call (validated once)."""
+    """{criterion: {(patient, day): response}} from one assess_all call (validated once).
+
+    The reference has no "continued PR" rule (EORTC FAQ; tested in test_response.py), so the
+    engine is compared with that rule switched off.
+    """
+    opt.setdefault("continued_pr", "off")
     res = R.assess_all(df, criteria, **opt)
     res = res[res["response"].notna()]
     out = {c: {} for c in criteria}

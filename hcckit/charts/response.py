@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from hcckit.charts._common import RESPONSE_COLOURS, label_synthetic
+from hcckit.charts._common import MIN_FONT_PX, RESPONSE_COLOURS, label_synthetic
 
 TEACHING_CASES_LABEL = "SYNTHETIC teaching cases designed for the lesson - not trial data"
 
@@ -24,8 +24,10 @@ __all__ = [
     "rates_chart",
 ]
 
-_ORDER = ["CR", "PR", "SD", "PD", "NE"]
-_SCALE = alt.Scale(domain=_ORDER, range=[RESPONSE_COLOURS[r] for r in _ORDER])
+_ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
+# RECIST 1.1 Table 2's non-target-only category gets its own colour (Okabe-Ito reddish purple)
+_COLOURS = {**RESPONSE_COLOURS, "non-CR/non-PD": "#CC79A7"}
+_SCALE = alt.Scale(domain=_ORDER, range=[_COLOURS[r] for r in _ORDER])
 # PR / PD thresholds on the % change of the target sum, by criterion
 _LINES = {"RECIST 1.1": (-30, 20), "mRECIST": (-30, 20), "WHO": (-50, 25), "EASL": (-50, 25)}
 
@@ -63,7 +65,7 @@ def _threshold_rules(criterion: str | None, *, orient: str = "y"):
     rule = alt.Chart(lines).mark_rule(strokeDash=[6, 4], color="#444444").encode(**enc)
     text = (
         alt.Chart(lines)
-        .mark_text(align="left", dx=4, dy=-6, color="#444444", fontSize=11)
+        .mark_text(align="left", dx=4, dy=-6, color="#444444", fontSize=MIN_FONT_PX)
         .encode(text="label:N", **enc)
     )
     return rule + text
@@ -286,7 +288,7 @@ def criteria_chart(
     lines = alt.Chart(df).mark_line(point=True, strokeWidth=2.5).encode(x, y, colour)
     labels = (
         alt.Chart(df[df["label"] != "baseline"])
-        .mark_text(dx=16, fontSize=12, fontWeight="bold")
+        .mark_text(dx=16, fontSize=MIN_FONT_PX, fontWeight="bold")
         .encode(x, y, colour, text="label:N", tooltip=["criterion", "day", "label", "reason"])
     )
     guides = pd.DataFrame(
@@ -298,7 +300,7 @@ def criteria_chart(
     rules = alt.Chart(guides).mark_rule(strokeDash=[5, 4], color="#777777").encode(alt.Y("value:Q"))
     rule_text = (
         alt.Chart(guides)
-        .mark_text(align="left", dx=2, dy=-5, color="#555555", fontSize=10)
+        .mark_text(align="left", dx=2, dy=-5, color="#555555", fontSize=MIN_FONT_PX)
         .encode(alt.Y("value:Q"), text="label:N", x=alt.value(2))
     )
     return _finish(rules + rule_text + lines + labels, data, synthetic, title)
@@ -359,7 +361,7 @@ def rates_chart(
     )
     text = (
         alt.Chart(df)
-        .mark_text(align="left", dx=8, dy=-10, fontSize=11)
+        .mark_text(align="left", dx=8, dy=-10, fontSize=MIN_FONT_PX)
         .encode(alt.X("percent:Q", scale=x_scale), y, text=alt.Text("percent:Q", format=".0f"))
     )
     chart = (bars + dots + text).properties(height=alt.Step(34))
