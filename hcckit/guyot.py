@@ -37,6 +37,13 @@ __all__ = [
 ]
 
 _MAX_ITER = 500
+_CLEAN_TOLERANCE = 0.02  # clean_curve()'s default: overshoot treated as digitisation noise
+
+
+def _unit(time_unit) -> str:
+    if not isinstance(time_unit, str) or not time_unit.strip():
+        raise ValueError(f"time_unit: must be a unit name such as 'months', got {time_unit!r}")
+    return time_unit.strip()
 
 
 class DataDiscrepancyWarning(UserWarning):
@@ -50,7 +57,19 @@ class DataDiscrepancyWarning(UserWarning):
 
 def _as_frame(obj, *, field: str, columns: tuple[str, ...]) -> pd.DataFrame:
     if isinstance(obj, Mapping) and not isinstance(obj, pd.DataFrame):
-        obj = pd.DataFrame(obj)
+        if columns[0] not in obj and all(np.ndim(v) == 0 for v in obj.values()):
+            # {time: value}, e.g. {0: 200, 6: 158} for numbers at risk (as synthesize_arm accepts)
+            obj = pd.DataFrame({columns[0]: list(obj.keys()), columns[1]: list(obj.values())})
+        else:
+            try:
+                obj = pd.DataFrame(obj)
+            except ValueError as err:
+                raise ValueError(
+                    f"{field}: give a DataFrame with columns {', '.join(columns)}, a mapping of those "
+                    f"columns to lists, or a mapping of {columns[0]} to {columns[1]} ({err})"
+                ) from None
+    elif isinstance(obj, (list, tuple)) and obj and all(np.ndim(p) == 1 and len(p) == 2 for p in obj):
+        obj = pd.DataFrame([tuple(p) for p in obj], columns=list(columns))  # [(time, value), ...]
     if not isinstance(obj, pd.DataFrame):
         raise TypeError(
             f"{field}: expected a DataFrame with columns {', '.join(columns)}; got {type(obj).__name__}"
@@ -65,10 +84,17 @@ def _as_frame(obj, *, field: str, columns: tuple[str, ...]) -> pd.DataFrame:
     if len(bad):
         row = bad[0]
         raise ValueError(f"{field}: row {row} is not numeric ({obj.loc[row, list(columns)].to_dict()})")
+    inf = np.isinf(out.to_numpy(dtype=float)).any(axis=1)
+    if inf.any():
+        row = int(np.flatnonzero(inf)[0])
+        col = next(c for c in columns if np.isinf(out[c].iloc[row]))
+        raise ValueError(
+            f"{field}.{col}: row {row} is {out[col].iloc[row]:g}; every {col} must be a finite number"
+        )
     return out.reset_index(drop=True)
 
 
-def validate_curve(curve) -> tuple[pd.DataFrame, list[str]]:
+def validate_curve(curve, *, time_unit: str = "months") -> tuple[pd.DataFrame, list[str]]:
     """Check digitised curve coordinates strictly; return them with (0, 1) prepended if missing.
 
     Parameters
@@ -89,6 +115,7 @@ def validate_curve(curve) -> tuple[pd.DataFrame, list[str]]:
         or out-of-order times, survival that increases, survival at time 0 below 1.
         :func:`clean_curve` repairs the last three kinds of digitisation noise instead.
     """
+    time_unit = _unit(time_unit)
     df = _as_frame(curve, field="curve", columns=("time", "survival"))
     notes: list[str] = []
     if df.empty:
@@ -98,21 +125,26 @@ def validate_curve(curve) -> tuple[pd.DataFrame, list[str]]:
         raise ValueError(f"curve: row {row} has a missing time or survival")
     s = df["survival"].to_numpy()
     t = df["time"].to_numpy()
-    _check_survival_range(s, field="curve.survival")
+    _check_survival_range(s, field="curve.survival", repairable=_CLEAN_TOLERANCE)
     if (t < 0).any():
         row = int(np.flatnonzero(t < 0)[0])
-        raise ValueError(f"curve.time: row {row} has a negative time ({t[row]:g} months)")
+        hint = (
+            "; pass clean=True / use clean_curve() to set slightly negative times to 0"
+            if t.min() >= -_CLEAN_TOLERANCE * max(t.max(), 1e-9)
+            else ""
+        )
+        raise ValueError(f"curve.time: row {row} has a negative time ({t[row]:g} {time_unit}){hint}")
     if (np.diff(t) < 0).any():
         row = int(np.flatnonzero(np.diff(t) < 0)[0]) + 1
         raise ValueError(
-            f"curve.time: points are out of order (row {row}: {t[row]:g} months comes after "
-            f"{t[row - 1]:g} months); sort them, or pass clean=True / use clean_curve()"
+            f"curve.time: points are out of order (row {row}: {t[row]:g} {time_unit} comes after "
+            f"{t[row - 1]:g} {time_unit}); sort them, or pass clean=True / use clean_curve()"
         )
     if (np.diff(s) > 0).any():
         row = int(np.flatnonzero(np.diff(s) > 0)[0]) + 1
         raise ValueError(
             f"curve.survival: survival increases from {s[row - 1]:.4g} to {s[row]:.4g} at row {row} "
-            f"({t[row]:g} months); a Kaplan-Meier curve never rises. Pass clean=True / use clean_curve() "
+            f"({t[row]:g} {time_unit}); a Kaplan-Meier curve never rises. Pass clean=True / use clean_curve() "
             "to flatten digitisation noise"
         )
     zero = t == 0
@@ -130,14 +162,20 @@ def validate_curve(curve) -> tuple[pd.DataFrame, list[str]]:
     return df, notes
 
 
-def _check_survival_range(s: np.ndarray, *, field: str) -> None:
+def _check_survival_range(s: np.ndarray, *, field: str, repairable: float = 0.0) -> None:
+    """Raise for survival outside 0-1; ``repairable``: overshoot that clean_curve() would clip."""
+    fix = " - pass clean=True / use clean_curve() to clip digitisation overshoot to 0-1"
     if (s > 1).any():
         row = int(np.flatnonzero(s > 1)[0])
-        hint = " - survival must be a proportion (0-1): divide percentages by 100" if s.max() > 1.5 else ""
+        if s.max() > 1.5:
+            hint = " - survival must be a proportion (0-1): divide percentages by 100"
+        else:
+            hint = fix if s.max() <= 1 + repairable else ""
         raise ValueError(f"{field}: row {row} is {s[row]:g}, above 1{hint}")
     if (s < 0).any():
         row = int(np.flatnonzero(s < 0)[0])
-        raise ValueError(f"{field}: row {row} is {s[row]:g}, below 0")
+        hint = fix if s.min() >= -repairable else ""
+        raise ValueError(f"{field}: row {row} is {s[row]:g}, below 0{hint}")
 
 
 def _merge_duplicate_times(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -150,7 +188,9 @@ def _merge_duplicate_times(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def clean_curve(curve, *, tolerance: float = 0.02) -> tuple[pd.DataFrame, list[str]]:
+def clean_curve(
+    curve, *, tolerance: float = _CLEAN_TOLERANCE, time_unit: str = "months"
+) -> tuple[pd.DataFrame, list[str]]:
     """Repair the usual digitisation noise in curve coordinates and say what was changed.
 
     Steps, each reported in the returned notes: drop rows with a missing value; clip survival
@@ -176,6 +216,7 @@ def clean_curve(curve, *, tolerance: float = 0.02) -> tuple[pd.DataFrame, list[s
         For problems that are not noise: survival far above 1 (percentages), far below 0, or
         far negative times.
     """
+    time_unit = _unit(time_unit)
     df = _as_frame(curve, field="curve", columns=("time", "survival"))
     notes: list[str] = []
     na = df.isna().any(axis=1)
@@ -197,7 +238,7 @@ def clean_curve(curve, *, tolerance: float = 0.02) -> tuple[pd.DataFrame, list[s
         limit = tolerance * max(t.max(), 1e-9)
         if (t < -limit).any():
             row = int(np.flatnonzero(t < -limit)[0])
-            raise ValueError(f"curve.time: row {row} has a negative time ({t[row]:g} months)")
+            raise ValueError(f"curve.time: row {row} has a negative time ({t[row]:g} {time_unit})")
         notes.append(f"set {int(neg.sum())} slightly negative time(s) to 0")
         df["time"] = np.clip(t, 0.0, None)
     if (np.diff(df["time"].to_numpy()) < 0).any():
@@ -219,7 +260,9 @@ def clean_curve(curve, *, tolerance: float = 0.02) -> tuple[pd.DataFrame, list[s
     return df, notes
 
 
-def validate_at_risk(at_risk, *, n: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+def validate_at_risk(
+    at_risk, *, n: int | None = None, time_unit: str = "months"
+) -> tuple[pd.DataFrame, list[str]]:
     """Check published numbers at risk; return them (starting at time 0) and notes.
 
     Parameters
@@ -244,6 +287,7 @@ def validate_at_risk(at_risk, *, n: int | None = None) -> tuple[pd.DataFrame, li
         and "at_risk" in at_risk.columns
     ):
         at_risk = at_risk.rename(columns={"at_risk": "n_at_risk"})  # a table from survival.at_risk_table
+    time_unit = _unit(time_unit)
     df = _as_frame(at_risk, field="at_risk", columns=("time", "n_at_risk"))
     notes: list[str] = []
     if df.empty:
@@ -255,11 +299,11 @@ def validate_at_risk(at_risk, *, n: int | None = None) -> tuple[pd.DataFrame, li
     r = df["n_at_risk"].to_numpy(dtype=float)
     if (t < 0).any():
         row = int(np.flatnonzero(t < 0)[0])
-        raise ValueError(f"at_risk.time: row {row} has a negative time ({t[row]:g} months)")
+        raise ValueError(f"at_risk.time: row {row} has a negative time ({t[row]:g} {time_unit})")
     if (np.diff(t) <= 0).any():
         row = int(np.flatnonzero(np.diff(t) <= 0)[0]) + 1
         raise ValueError(
-            f"at_risk.time: times must increase (row {row}: {t[row]:g} months after {t[row - 1]:g} months)"
+            f"at_risk.time: times must increase (row {row}: {t[row]:g} {time_unit} after {t[row - 1]:g} {time_unit})"
         )
     if (r < 0).any() or not np.allclose(r, np.round(r)):
         row = int(np.flatnonzero((r < 0) | ~np.isclose(r, np.round(r)))[0])
@@ -269,15 +313,17 @@ def validate_at_risk(at_risk, *, n: int | None = None) -> tuple[pd.DataFrame, li
     if (np.diff(r) > 0).any():
         row = int(np.flatnonzero(np.diff(r) > 0)[0]) + 1
         raise ValueError(
-            f"at_risk.n_at_risk: numbers at risk increase from {r[row - 1]:g} at {t[row - 1]:g} months "
-            f"to {r[row]:g} at {t[row]:g} months; they can only fall over time"
+            f"at_risk.n_at_risk: numbers at risk increase from {r[row - 1]:g} at {t[row - 1]:g} {time_unit} "
+            f"to {r[row]:g} at {t[row]:g} {time_unit}; they can only fall over time"
         )
     df["n_at_risk"] = np.round(r).astype(int)
     if t[0] > 0:
         if n is None:
             raise ValueError("at_risk.time: the table must start at time 0, or pass n (patients at time 0)")
         if n < df["n_at_risk"].iloc[0]:
-            raise ValueError(f"n: {n} patients, but {df['n_at_risk'].iloc[0]} are at risk at {t[0]:g} months")
+            raise ValueError(
+                f"n: {n} patients, but {df['n_at_risk'].iloc[0]} are at risk at {t[0]:g} {time_unit}"
+            )
         df = pd.concat([pd.DataFrame({"time": [0.0], "n_at_risk": [int(n)]}), df], ignore_index=True)
         notes.append(f"added {n} at risk at time 0 (from n)")
     elif n is not None and int(n) != int(df["n_at_risk"].iloc[0]):
@@ -334,7 +380,15 @@ def _fit_interval(lo, hi, n_start, last, t_s, s, d, cen, n_hat, km_hat, *, first
     return last
 
 
-def _guyot(t_s: list[float], s: list[float], t_risk: list[float], n_risk: list[int], total_events):
+def _guyot(
+    t_s: list[float],
+    s: list[float],
+    t_risk: list[float],
+    n_risk: list[int],
+    total_events,
+    *,
+    time_unit: str = "months",
+):
     """Core of Guyot's algorithm on clean inputs (lists); returns (times, events, notes)."""
     notes: list[str] = []
     n_t = len(t_s)
@@ -369,7 +423,7 @@ def _guyot(t_s: list[float], s: list[float], t_risk: list[float], n_risk: list[i
             notes.append(f"interval {i + 1}: censoring adjustment did not settle")
         if n_hat[nxt] < n_risk[i + 1]:
             notes.append(
-                f"at {t_risk[i + 1]:g} months the curve leaves {n_hat[nxt]} at risk, fewer than the "
+                f"at {t_risk[i + 1]:g} {time_unit} the curve leaves {n_hat[nxt]} at risk, fewer than the "
                 f"published {n_risk[i + 1]}: the rebuilt number is used from there"
             )
             n_risk[i + 1] = n_hat[nxt]
@@ -393,15 +447,14 @@ def _guyot(t_s: list[float], s: list[float], t_risk: list[float], n_risk: list[i
     if total_events is not None:
         before = sum(d[: upper[n_int - 2] + 1]) if n_int > 1 else 0
         if n_int > 1 and before >= total_events:
+            # Rounding of the earlier intervals already reached the total: the drops the curve
+            # shows after the last number at risk are real events and are kept (as IPDfromKM
+            # does); the censoring there stays at the earlier rate.
             notes.append(
-                f"total_events: {before} events are already rebuilt before the last interval "
-                f"(published total {total_events}); no events after {t_risk[-1]:g} months"
+                f"total_events: {before} events are already rebuilt before the last number at risk "
+                f"({t_risk[-1]:g} {time_unit}; published total {total_events}); the curve's drops "
+                f"after it are kept, so the rebuilt total is {sum(d)}"
             )
-            for k in range(lo, hi + 1):
-                d[k] = 0
-                cen[k] = 0
-            cen_times[i] = []
-            n_censor[i] = 0
         else:
             seen = set()
             for _ in range(_MAX_ITER):
@@ -448,7 +501,9 @@ def _guyot(t_s: list[float], s: list[float], t_risk: list[float], n_risk: list[i
     return times, events, notes
 
 
-def reconstruct_ipd(curve, at_risk=None, n=None, total_events=None, *, clean: bool = False) -> pd.DataFrame:
+def reconstruct_ipd(
+    curve, at_risk=None, n=None, total_events=None, *, clean: bool = False, time_unit: str = "months"
+) -> pd.DataFrame:
     """Rebuild pseudo patient data from a digitised Kaplan-Meier curve (Guyot et al. 2012).
 
     Parameters
@@ -493,10 +548,11 @@ def reconstruct_ipd(curve, at_risk=None, n=None, total_events=None, *, clean: bo
     >>> len(ipd), int(ipd["event"].sum())
     (50, 23)
     """
+    time_unit = _unit(time_unit)
     if clean:
-        df, notes = clean_curve(curve)
+        df, notes = clean_curve(curve, time_unit=time_unit)
     else:
-        df, notes = validate_curve(curve)
+        df, notes = validate_curve(curve, time_unit=time_unit)
     if n is not None:
         if isinstance(n, bool) or not float(n).is_integer() or n <= 0:
             raise ValueError(f"n: must be a positive whole number of patients, got {n!r}")
@@ -505,15 +561,22 @@ def reconstruct_ipd(curve, at_risk=None, n=None, total_events=None, *, clean: bo
         if n is None:
             raise ValueError("n: give n (patients at time 0) when at_risk is not given")
         risk = pd.DataFrame({"time": [0.0], "n_at_risk": [n]})
+        if total_events is None:
+            notes.append(
+                "no numbers at risk and no total events given: no censoring assumed before the last "
+                f"curve point ({float(df['time'].iloc[-1]):g} {time_unit}); everyone still at risk there "
+                "is censored at that time"
+            )
     else:
-        risk, risk_notes = validate_at_risk(at_risk, n=n)
+        risk, risk_notes = validate_at_risk(at_risk, n=n, time_unit=time_unit)
         notes += risk_notes
     t_last = float(df["time"].iloc[-1])
-    beyond = risk["time"] >= t_last
+    beyond = risk["time"] > t_last
     beyond.iloc[0] = False
     if beyond.any():
         notes.append(
-            f"ignored {int(beyond.sum())} number(s) at risk at or after the last curve point ({t_last:g} months)"
+            f"ignored {int(beyond.sum())} number(s) at risk after the last curve point "
+            f"({t_last:g} {time_unit}): the curve says nothing about events there"
         )
         risk = risk[~beyond].reset_index(drop=True)
     n0 = int(risk["n_at_risk"].iloc[0])
@@ -538,7 +601,12 @@ def reconstruct_ipd(curve, at_risk=None, n=None, total_events=None, *, clean: bo
         order = np.argsort(t, kind="stable")
         t, s = t[order], s[order]
     times, events, core_notes = _guyot(
-        t.tolist(), s.tolist(), risk["time"].tolist(), risk["n_at_risk"].astype(int).tolist(), total_events
+        t.tolist(),
+        s.tolist(),
+        risk["time"].tolist(),
+        risk["n_at_risk"].astype(int).tolist(),
+        total_events,
+        time_unit=time_unit,
     )
     notes += core_notes
     out = pd.DataFrame({"time": np.asarray(times, dtype=float), "event": np.asarray(events, dtype=int)})

@@ -165,7 +165,9 @@ def _html_table(title: str, rows: Iterable[tuple[str, str]], *, note: str = "") 
     return f"<div><b>{html.escape(title)}</b><table style='{_CSS}'>{body}</table>{foot}</div>"
 
 
-def _landmark_pairs(landmarks, *, field: str = "landmarks") -> list[tuple[float, float]]:
+def _landmark_pairs(
+    landmarks, *, field: str = "landmarks", time_unit: str = "months"
+) -> list[tuple[float, float]]:
     """Validate landmarks (months -> survival 0-1); return sorted (time, survival) pairs."""
     if landmarks is None:
         return []
@@ -178,19 +180,19 @@ def _landmark_pairs(landmarks, *, field: str = "landmarks") -> list[tuple[float,
             items = [tuple(p) for p in landmarks]
         except TypeError:
             raise TypeError(
-                f"{field}: expected a mapping of months to survival (0-1), e.g. {{12: 0.733}}"
+                f"{field}: expected a mapping of {time_unit} to survival (0-1), e.g. {{12: 0.733}}"
             ) from None
     pairs = []
     for item in items:
         if len(item) != 2:
-            raise ValueError(f"{field}: each landmark is (months, survival), got {item!r}")
+            raise ValueError(f"{field}: each landmark is ({time_unit}, survival), got {item!r}")
         t, s = item
         try:
             t, s = float(t), float(s)
         except (TypeError, ValueError):
             raise ValueError(f"{field}[{t!r}]: time and survival must be numbers, got {s!r}") from None
         if not math.isfinite(t) or t <= 0:
-            raise ValueError(f"{field}: time {t:g} months must be a positive number")
+            raise ValueError(f"{field}: time {t:g} {time_unit} must be a positive number")
         if not math.isfinite(s) or s > 1:
             hint = f" - landmarks are proportions (0-1): write {s / 100:.3f} for {s:g} %" if s > 1 else ""
             raise ValueError(f"{field}[{t:g}]: survival {s:g} is above 100 %{hint}")
@@ -204,16 +206,18 @@ def _landmark_pairs(landmarks, *, field: str = "landmarks") -> list[tuple[float,
     pairs.sort()
     for (t0, s0), (t1, s1) in zip(pairs, pairs[1:], strict=False):
         if t0 == t1:
-            raise ValueError(f"{field}: time {t0:g} months is given twice")
+            raise ValueError(f"{field}: time {t0:g} {time_unit} is given twice")
         if s1 > s0:
             raise ValueError(
-                f"{field}: survival increases over time ({s0:.3g} at {t0:g} months, {s1:.3g} at "
-                f"{t1:g} months); a survival curve can only fall"
+                f"{field}: survival increases over time ({s0:.3g} at {t0:g} {time_unit}, {s1:.3g} at "
+                f"{t1:g} {time_unit}); a survival curve can only fall"
             )
     return pairs
 
 
-def _check_median_vs_landmarks(median: float, pairs: list[tuple[float, float]], *, tol: float = 1e-9) -> None:
+def _check_median_vs_landmarks(
+    median: float, pairs: list[tuple[float, float]], *, tol: float = 1e-9, time_unit: str = "months"
+) -> None:
     """Raise if the median contradicts the landmarks (S(median) must be 0.5)."""
     lo, hi = 0.0, math.inf  # the landmarks bracket the median in [lo, hi]
     for t, s in pairs:
@@ -226,14 +230,14 @@ def _check_median_vs_landmarks(median: float, pairs: list[tuple[float, float]], 
     for t, s in pairs:
         if abs(t - median) <= tol and abs(s - 0.5) > tol:
             raise ValueError(
-                f"median and landmarks contradict each other: a median of {median:g} months means "
-                f"50 % survival at {median:g} months, but landmarks give {s:.1%} there"
+                f"median and landmarks contradict each other: a median of {median:g} {time_unit} means "
+                f"50 % survival at {median:g} {time_unit}, but landmarks give {s:.1%} there"
             )
     if not lo <= median <= hi:
-        where = f"between {lo:g} and {hi:g} months" if math.isfinite(hi) else f"after {lo:g} months"
+        where = f"between {lo:g} and {hi:g} {time_unit}" if math.isfinite(hi) else f"after {lo:g} {time_unit}"
         detail = "; ".join(f"S({t:g}) = {s:.1%}" for t, s in pairs)
         raise ValueError(
-            f"median and landmarks contradict each other: median {median:g} months is outside the "
+            f"median and landmarks contradict each other: median {median:g} {time_unit} is outside the "
             f"range the landmarks allow ({where}: {detail})"
         )
 
@@ -407,7 +411,7 @@ class SurvivalModel:
 
 
 def survival_model(
-    median=None, *, landmarks=None, model: str = "piecewise", label: str = ""
+    median=None, *, landmarks=None, model: str = "piecewise", label: str = "", time_unit: str = "months"
 ) -> SurvivalModel:
     """Build the generating survival function from a published median and/or landmark rates.
 
@@ -425,6 +429,8 @@ def survival_model(
         log(2) / median, or fitted to the landmarks when no median is given.
     label : str, optional
         Name used in notes.
+    time_unit : str, default "months"
+        Name of the time unit of ``median`` and the landmark times, used in messages.
 
     Returns
     -------
@@ -442,13 +448,16 @@ def survival_model(
     >>> [round(float(m.survival(t)), 3) for t in (12, 24, 36)], round(m.median, 1)
     ([0.733, 0.385, 0.237], 17.9)
     """
+    from hcckit.guyot import _unit
+
+    time_unit = _unit(time_unit)
     _check_choice(model, MODELS, field="model")
     median = _positive(median, field="median")
-    pairs = _landmark_pairs(landmarks)
+    pairs = _landmark_pairs(landmarks, time_unit=time_unit)
     if median is None and not pairs:
-        raise ValueError("median/landmarks: give a published median (months) and/or landmark rates")
+        raise ValueError(f"median/landmarks: give a published median ({time_unit}) and/or landmark rates")
     if median is not None and pairs:
-        _check_median_vs_landmarks(median, pairs)
+        _check_median_vs_landmarks(median, pairs, time_unit=time_unit)
     points = sorted(set(pairs + ([(median, 0.5)] if median is not None else [])))
     if all(s >= 1.0 for _, s in points):
         raise ValueError("landmarks: survival never falls below 100 %; give a median or a lower rate")
@@ -496,33 +505,121 @@ def survival_model(
 # ---------------------------------------------------------------------------------------
 
 
-def _censoring_from_at_risk(model: SurvivalModel, risk: pd.DataFrame, notes: list[str]):
-    """Censoring survival G at the at-risk times: n_j / n_0 = S(t_j) G(t_j); returns (times, G)."""
+# Allowance for published rates rounded to whole percents (73 % may be 72.5-73.5 %).
+_RATE_ROUNDING = 0.005
+
+
+def _check_at_risk_vs_points(
+    points: Sequence[tuple[float, float]], risk: pd.DataFrame, *, time_unit: str = "months"
+) -> None:
+    """Raise only where numbers at risk are impossible given the published survival points.
+
+    Kaplan-Meier identity: an event among n_k at risk multiplies both the number at risk and
+    S by (n_k - d_k) / n_k, a censoring lowers the number at risk only, so n(t) / S(t-) never
+    increases. Hence n(t_i) <= n(t_j) S(t_i-) / S(t_j-) for t_j < t_i, and the published points
+    bound the two survivals: S(t_i-) <= S(t_a) for the last point t_a < t_i, S(t_j-) >= S(t_c)
+    for the first point t_c >= t_j (S(0-) = 1). Survival *between* published points is not
+    known, so an interpolated model curve is never the yardstick. Rates are allowed
+    ``_RATE_ROUNDING`` either way.
+    """
+    pts = sorted(points)
     t = risk["time"].to_numpy(dtype=float)
     r = risk["n_at_risk"].to_numpy(dtype=float)
+    for i in range(1, len(t)):
+        before = [(tp, sp) for tp, sp in pts if tp < t[i]]
+        if not before:
+            continue
+        ta, sa = before[-1]
+        for j in range(i):
+            if t[j] <= 0:
+                tc, sc = 0.0, 1.0
+            else:
+                after = [(tp, sp) for tp, sp in pts if tp >= t[j]]
+                if not after or after[0][0] > ta:
+                    continue  # no published point between t_j and t_i: nothing is forced
+                tc, sc = after[0][0], max(after[0][1] - _RATE_ROUNDING, 1e-12)
+            bound = r[j] * min(sa + _RATE_ROUNDING, 1.0) / sc
+            if r[i] > bound + 1e-9:
+                since = (
+                    f"{int(r[j])} at risk at {_fmt_t(t[j])} {time_unit} and survival of at least "
+                    f"{sc:.1%} at {_fmt_t(tc)} {time_unit}"
+                    if t[j] > 0
+                    else f"{int(r[j])} patients at time 0"
+                )
+                raise ValueError(
+                    f"at_risk: {int(r[i])} patients at risk at {_fmt_t(t[i])} {time_unit}, but with "
+                    f"{since}, published survival of {sa:.1%} at {_fmt_t(ta)} {time_unit} leaves at most "
+                    f"{bound:.1f} at risk (allowing for rates rounded to whole percents) - numbers at "
+                    "risk and survival contradict each other"
+                )
+
+
+def _censoring_from_at_risk(
+    model: SurvivalModel, risk: pd.DataFrame, notes: list[str], *, time_unit: str = "months"
+):
+    """Censoring survival G at the at-risk times: n_j / n_0 = S(t_j) G(t_j); returns (times, G).
+
+    Raises only for a true contradiction between the numbers at risk and the published points
+    (:func:`_check_at_risk_vs_points`). Where the model curve, interpolated between published
+    points, leaves fewer alive than the numbers at risk imply, G is held flat and a note says so.
+    """
+    t = risk["time"].to_numpy(dtype=float)
+    r = risk["n_at_risk"].to_numpy(dtype=float)
+    if model.hazard_ratio == 1.0:
+        _check_at_risk_vs_points(model.points, risk, time_unit=time_unit)
     s = model.survival(t)
     g = (r / r[0]) / s
+    short: list[tuple[float, float]] = []  # (time, patients the model leaves fewer than published)
     for j in range(1, len(t)):
-        excess = r[j] - r[0] * s[j]
-        if excess > 1.5 and model.kind == "piecewise" and model.hazard_ratio == 1.0:
-            raise ValueError(
-                f"at_risk: {int(r[j])} patients at risk at {t[j]:g} months, but the published survival "
-                f"leaves only {r[0] * s[j]:.1f} of {int(r[0])} alive - numbers at risk and survival contradict each other"
-            )
         if g[j] > g[j - 1] + 1e-9:
-            if g[j] > g[j - 1] + 0.05:
-                notes.append(
-                    f"at_risk: {int(r[j])} at risk at {t[j]:g} months is more than the model and the "
-                    f"earlier censoring allow; no censoring assumed from {t[j - 1]:g} to {t[j]:g} months"
-                )
+            allowed = r[0] * s[j] * g[j - 1]
+            if g[j] > g[j - 1] + 0.05 or r[j] - allowed > 1.5:
+                short.append((t[j], r[j] - allowed))
             g[j] = g[j - 1]
+    if short:
+        where = ", ".join(_fmt_t(x) for x, _ in short)
+        worst = max(short, key=lambda p: p[1])
+        notes.append(
+            f"at_risk: at {where} {time_unit} more patients are at risk than the model curve "
+            f"(interpolated between the published points) leaves alive; no censoring assumed there, "
+            f"so the pseudo-patients have fewer at risk than published (at most {worst[1]:.1f} fewer, "
+            f"at {_fmt_t(worst[0])} {time_unit})"
+        )
     g = np.clip(g, 0.0, 1.0)
     g[0] = 1.0
     return t, g
 
 
+def _extend_censoring(
+    times: np.ndarray, g: np.ndarray, t_end: float, notes: list[str], *, time_unit: str = "months"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Continue G past the last at-risk time to ``t_end`` at the table's average censoring rate.
+
+    Guyot et al. (2012) make the same assumption for the interval after the last number at risk.
+    Everyone still followed at ``t_end`` (the last published point) is censored there.
+    """
+    span = times[-1] - times[0]
+    rate = (1.0 - g[-1]) / span if span > 0 else 0.0  # fall of G per time unit
+    g_end = max(g[-1] - rate * (t_end - times[-1]), 0.0)
+    notes.append(
+        f"at_risk: the table ends at {_fmt_t(times[-1])} {time_unit} but published points reach "
+        f"{_fmt_t(t_end)} {time_unit}; censoring assumed to continue at the table's average rate "
+        f"({100 * rate:.2g} % of patients per {time_unit.rstrip('s')}) to {_fmt_t(t_end)} {time_unit}, "
+        "where everyone still followed is censored"
+    )
+    if g_end <= 0:
+        notes.append(
+            f"at_risk: at that rate nobody is followed to {_fmt_t(t_end)} {time_unit}; the last "
+            "published points cannot be reproduced"
+        )
+    return np.append(times, t_end), np.append(g, g_end)
+
+
 def _censor_times(u: np.ndarray, times: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """Invert a piecewise-linear censoring survival G (G(times[0]) = 1) at probabilities ``u``."""
+    """Invert a piecewise-linear censoring survival G (G(times[0]) = 1) at probabilities ``u``.
+
+    Patients with ``u <= g[-1]`` (still followed at the last time) are censored at ``times[-1]``.
+    """
     out = np.full(u.shape, times[-1], dtype=float)  # survivors past the table: censored at its end
     for j in range(len(times) - 1):
         g0, g1 = g[j], g[j + 1]
@@ -543,6 +640,7 @@ def simulate_arm(
     method: str = "quantile",
     seed: int | None = 0,
     arm: str | None = None,
+    time_unit: str = "months",
 ) -> pd.DataFrame:
     """Draw ``n`` synthetic pseudo-patients from a :class:`SurvivalModel`.
 
@@ -555,14 +653,20 @@ def simulate_arm(
     at_risk : DataFrame or mapping, optional
         Published numbers at risk (``time`` months, ``n_at_risk``; or ``{months: count}``). The
         censoring distribution G is derived from them: at risk(t) = n S(t) G(t), G linear between
-        the published times, everyone still followed at the last time censored there. A table whose
-        time-0 count differs from ``n`` is reported (:class:`DataDiscrepancyWarning`), not fatal.
+        the published times. When the model's published points go beyond the table, G continues
+        at the table's average censoring rate up to the last point (as Guyot et al. 2012 assume
+        after the last number at risk; a note says so); everyone still followed at the end is
+        censored there. A table whose time-0 count differs from ``n`` is reported
+        (:class:`DataDiscrepancyWarning`), not fatal. Numbers at risk that the published points
+        make impossible raise ``ValueError``: n(t) / S(t-) never increases (Kaplan-Meier), so
+        n(t) <= n(t') S(t-) / S(t'-) for t' < t, with S bounded by the published points on either
+        side and rates allowed 0.5 percentage points of rounding.
     accrual : float, optional
         Months over which patients enter, uniformly. Use with ``follow_up``; not with ``at_risk``.
     follow_up : float, optional
         Months of follow-up after the last patient entered. Each patient is followed for
         ``follow_up`` to ``follow_up + accrual`` months (median about ``follow_up + accrual / 2``).
-        Neither given and no ``at_risk``: no censoring.
+        Neither given and no ``at_risk``: no censoring (a note says so).
     method : {"quantile", "random"}, default "quantile"
         ``quantile``: deterministic event times at evenly spaced survival probabilities
         (i - 0.5) / n, so the Kaplan-Meier curve passes within 1 / (2n) of the generating curve
@@ -572,6 +676,8 @@ def simulate_arm(
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same patients.
     arm : str, optional
         Adds an ``arm`` column with this value.
+    time_unit : str, default "months"
+        Name of the time unit, used in messages and notes.
 
     Returns
     -------
@@ -579,6 +685,9 @@ def simulate_arm(
         ``time`` (months), ``event`` (1 event, 0 censored), ``synthetic`` (True), plus ``arm``
         when given; ``attrs`` hold ``notes``, ``model`` and ``synthetic``.
     """
+    from hcckit.guyot import _unit
+
+    time_unit = _unit(time_unit)
     if not isinstance(model, SurvivalModel):
         raise TypeError(
             f"model: expected a SurvivalModel (from survival_model()), got {type(model).__name__}"
@@ -601,9 +710,12 @@ def simulate_arm(
             "at_risk: give either published numbers at risk or accrual/follow_up for censoring, not both"
         )
     if risk is not None:
-        risk, risk_notes = validate_at_risk(risk, n=n)
+        risk, risk_notes = validate_at_risk(risk, n=n, time_unit=time_unit)
         notes += risk_notes
-        times, g = _censoring_from_at_risk(model, risk, notes)
+        times, g = _censoring_from_at_risk(model, risk, notes, time_unit=time_unit)
+        t_points = max((p[0] for p in model.points), default=0.0)
+        if t_points > times[-1] and g[-1] > 0:
+            times, g = _extend_censoring(times, g, t_points, notes, time_unit=time_unit)
         v = (np.arange(n) + 0.5) / n if method == "quantile" else rng.random(n)
         if method == "quantile":
             v = rng.permutation(v)
@@ -621,6 +733,10 @@ def simulate_arm(
         t_cens = f + a * v
     else:
         t_cens = np.full(n, np.inf)
+        notes.append(
+            "no censoring assumed (no numbers at risk, accrual or follow-up given): every "
+            "pseudo-patient is followed until the event, so the tail runs past any real follow-up"
+        )
     event = (t_event <= t_cens).astype(int)
     time = np.minimum(t_event, t_cens)
     out = pd.DataFrame({"time": time, "event": event})
@@ -645,6 +761,7 @@ def synthesize_arm(
     method: str = "quantile",
     hazard_ratio: float | None = None,
     arm: str | None = None,
+    time_unit: str = "months",
 ) -> pd.DataFrame:
     """Synthetic pseudo-patients whose Kaplan-Meier curve reproduces a trial arm's published summaries.
 
@@ -672,6 +789,8 @@ def synthesize_arm(
         (proportional hazards).
     arm : str, optional
         Value of an ``arm`` column.
+    time_unit : str, default "months"
+        Name of the time unit of every time given, used in messages and notes.
 
     Returns
     -------
@@ -689,11 +808,19 @@ def synthesize_arm(
             raise ValueError("model: pass either a SurvivalModel or median/landmarks, not both")
         built = model
     else:
-        built = survival_model(median, landmarks=landmarks, model=model, label=arm or "")
+        built = survival_model(median, landmarks=landmarks, model=model, label=arm or "", time_unit=time_unit)
     if hazard_ratio is not None:
         built = built.with_hazard_ratio(hazard_ratio)
     return simulate_arm(
-        built, n=n, at_risk=at_risk, accrual=accrual, follow_up=follow_up, method=method, seed=seed, arm=arm
+        built,
+        n=n,
+        at_risk=at_risk,
+        accrual=accrual,
+        follow_up=follow_up,
+        method=method,
+        seed=seed,
+        arm=arm,
+        time_unit=time_unit,
     )
 
 
@@ -1848,6 +1975,69 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
     return out
 
 
+def _last_point(a: PublishedArm) -> float:
+    """Latest published time point of an arm (median or landmark), months; 0 if none."""
+    times = [t for t, _ in a.landmarks] + ([a.median] if a.median is not None else [])
+    return max(times, default=0.0)
+
+
+def _arm_censoring(
+    a: PublishedArm,
+    censoring: str,
+    accrual: float | None,
+    follow_up: float | None,
+    *,
+    unknown: str = "none",
+) -> tuple[dict, str | None]:
+    """Censoring arguments for :func:`simulate_arm` for one published arm, and a note saying why.
+
+    ``auto``: numbers at risk where printed; else the arm's published median follow-up m, as
+    uniform follow-up from m/2 to 3m/2 months (accrual m, follow-up m/2: median m); else the given
+    accrual/follow-up, with the follow-up raised to the last published point when the assumed
+    median follow-up (follow_up + accrual/2) is shorter than it (the trial observed that point, so
+    it followed patients that long; every pseudo-patient is then followed past it); else
+    ``unknown``: ``"none"`` (no censoring) or ``"last_point"`` (follow-up uniform from the last
+    published point t to 1.5 t). ``at_risk``: numbers at risk, else the design as given.
+    ``design``: the design as given. ``none``: no censoring.
+    """
+    t_last = _last_point(a)
+    if censoring in ("auto", "at_risk") and a.at_risk:
+        return {"at_risk": pd.DataFrame(list(a.at_risk), columns=["time", "n_at_risk"])}, None
+    if censoring == "none":
+        return {}, None
+    if censoring == "auto" and a.median_follow_up:
+        m = float(a.median_follow_up)
+        note = (
+            f"{a.arm_id}: censoring from the published median follow-up of {_fmt_t(m)} months "
+            f"(assumed uniform follow-up from {_fmt_t(m / 2)} to {_fmt_t(1.5 * m)} months)"
+        )
+        return {"accrual": m, "follow_up": m / 2}, note
+    if accrual is not None or follow_up is not None:
+        acc, fu = accrual or 0.0, follow_up or 0.0
+        if censoring == "auto" and t_last > 0 and fu + acc / 2 < t_last:
+            note = (
+                f"{a.arm_id}: {_fmt_t(acc)} months' accrual + {_fmt_t(fu)} months' follow-up is too short "
+                f"for the published point at {_fmt_t(t_last)} months (no follow-up published); "
+                f"follow-up after accrual raised to {_fmt_t(t_last)} months so it can be reproduced"
+            )
+            return {"accrual": acc, "follow_up": t_last}, note
+        note = None
+        if t_last > 0 and fu + acc / 2 < t_last:
+            note = (
+                f"{a.arm_id}: the assumed follow-up (median {_fmt_t(fu + acc / 2)} months) is shorter than "
+                f"the published point at {_fmt_t(t_last)} months; the pseudo-patients may not reproduce it"
+            )
+        return {"accrual": acc, "follow_up": fu}, note
+    if unknown == "last_point" and t_last > 0:
+        note = (
+            f"{a.arm_id}: no follow-up published; assumed uniform follow-up from {_fmt_t(t_last)} to "
+            f"{_fmt_t(1.5 * t_last)} months (the trial observed its last published point, "
+            f"{_fmt_t(t_last)} months)"
+        )
+        return {"accrual": t_last / 2, "follow_up": t_last}, note
+    return {}, None
+
+
 def synthesize_published(
     trial_id: str,
     *,
@@ -1870,8 +2060,14 @@ def synthesize_published(
         How each arm's survival function is built (see :func:`survival_model`).
     censoring : {"auto", "at_risk", "design", "none"}
         ``at_risk``: from the published numbers at risk (arms without them fall back to
-        ``design``); ``design``: uniform accrual over ``accrual`` months plus ``follow_up`` months;
-        ``none``; ``auto``: ``at_risk`` where published, else ``design``.
+        ``design``); ``design``: uniform accrual over ``accrual`` months plus ``follow_up`` months
+        (a note when that median follow-up is shorter than the last published point);
+        ``none``; ``auto``: numbers at risk where published, else the arm's published median
+        follow-up m (follow-up assumed uniform from m/2 to 3m/2 months), else ``design`` with the
+        follow-up after accrual raised to the last published point when ``follow_up + accrual/2``
+        is shorter than it (the trial observed that point), else no censoring. Notes say which.
+    accrual, follow_up : float, optional
+        Months of uniform accrual and of follow-up after the last patient entered.
     comparator : {"summaries", "hazard_ratio"}
         ``summaries``: each arm from its own median/landmarks; ``hazard_ratio``: non-control arms
         are the control's curve with the published HR applied (proportional hazards).
@@ -1921,12 +2117,9 @@ def synthesize_published(
                 built = a.model(model=model)
         if a.n is None:
             raise ValueError(f"n: trial {trial_id!r} arm {a.arm_id!r} has no number of patients")
-        use_risk = censoring in ("auto", "at_risk") and bool(a.at_risk)
-        kwargs: dict = {}
-        if use_risk:
-            kwargs["at_risk"] = pd.DataFrame(list(a.at_risk), columns=["time", "n_at_risk"])
-        elif censoring != "none" and (accrual is not None or follow_up is not None):
-            kwargs.update(accrual=accrual, follow_up=follow_up)
+        kwargs, why = _arm_censoring(a, censoring, accrual, follow_up)
+        if why:
+            notes.append(why)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataDiscrepancyWarning)  # already in a.notes
             df = simulate_arm(built, n=a.n, method=method, seed=seed + i, arm=a.arm_id, **kwargs)
@@ -2078,12 +2271,17 @@ def synthesize_across_trials(
     -------
     DataFrame
         ``arm`` ("trial: arm label", ordered as given), ``trial_id``, ``time`` (months), ``event``,
-        ``synthetic`` (True). No censoring is simulated (each trial's follow-up differs).
+        ``synthetic`` (True). Each arm is censored at its own trial's follow-up: from its published
+        numbers at risk, else its published median follow-up m (uniform follow-up from m/2 to
+        3m/2 months), else (no follow-up published) uniform follow-up from its last published
+        point t to 1.5 t, so no curve runs past what its trial could have observed.
+        ``attrs["notes"]`` say which assumption each arm got.
     """
     if not arms:
         raise ValueError("arms: choose at least one arm")
     frames = []
     labels = []
+    notes: list[str] = []
     for i, (tid, arm_id) in enumerate(arms):
         found = [a for a in published_arms(tid, endpoint=endpoint) if a.arm_id == arm_id]
         if not found:
@@ -2093,13 +2291,24 @@ def synthesize_across_trials(
             raise ValueError(f"arms: {tid!r} {arm_id!r} reports no {endpoint} median or rates (or no n)")
         name = next(iter(_load("trials").query("trial_id == @tid")["name"]), tid)
         label = f"{name}: {a.label}"
-        df = simulate_arm(a.model(model=model), n=a.n, method=method, seed=seed + i, arm=label)
+        kwargs, why = _arm_censoring(a, "auto", None, None, unknown="last_point")
+        if why:
+            notes.append(f"{tid} {why}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataDiscrepancyWarning)  # already in a.notes
+            df = simulate_arm(a.model(model=model), n=a.n, method=method, seed=seed + i, arm=label, **kwargs)
+        notes += [f"{tid} {m}" for m in a.notes if f"{tid} {m}" not in notes]
+        notes += [
+            f"{tid} {a.arm_id}: {m}"
+            for m in df.attrs.get("notes", [])
+            if not m.startswith("DISCREPANCY") and f"{tid} {a.arm_id}: {m}" not in notes
+        ]
         df.insert(1, "trial_id", tid)
         frames.append(df)
         labels.append(label)
     out = pd.concat(frames, ignore_index=True)
     out["arm"] = pd.Categorical(out["arm"], categories=list(dict.fromkeys(labels)), ordered=True)
-    out.attrs.update({"synthetic": True, "endpoint": endpoint, "notes": []})
+    out.attrs.update({"synthetic": True, "endpoint": endpoint, "notes": notes})
     return out
 
 

@@ -217,3 +217,90 @@ def test_at_risk_missing_time_zero_uses_n():
         warnings.simplefilter("error")
         ipd = reconstruct_ipd(curve, pd.DataFrame({"time": [4], "n_at_risk": [25]}), n=40)
     assert len(ipd) == 40
+
+
+# --- issue 13, items 12 and 13 --------------------------------------------------------------
+
+
+def _kidney_male() -> pd.DataFrame:
+    """lifelines kidney_transplant, male recipients (real patients; time in days)."""
+    from lifelines.datasets import load_kidney_transplant
+
+    d = load_kidney_transplant()
+    d = d[(d["black_male"] == 1) | (d["white_male"] == 1)]
+    return pd.DataFrame({"time": d["time"].astype(float), "event": d["death"]})
+
+
+def test_total_events_keeps_the_last_drop_of_the_curve():
+    data = _kidney_male()
+    curve = survival.km_steps(data)  # "digitised": the KM curve of the real data at its steps
+    risk = survival.at_risk_table(data, times=[0, 1000, 2000, 3000])
+    total = int(data["event"].sum())  # 87
+    plain = reconstruct_ipd(curve, risk, time_unit="days")
+    with_total = reconstruct_ipd(curve, risk, total_events=total, time_unit="days")
+    err_plain = survival.reconstruction_error(plain, curve=curve).max_abs_error
+    err_total = survival.reconstruction_error(with_total, curve=curve).max_abs_error
+    # rounding reaches 88 events before 3000 days; the drops after it used to be deleted (3.8 points)
+    assert err_plain < 0.005
+    assert err_total == pytest.approx(err_plain, abs=0.002)
+    assert with_total["time"][with_total["event"] == 1].max() > 3000
+    note = " ".join(with_total.attrs["notes"])
+    assert "kept" in note and "3000 days" in note and "months" not in note
+
+
+def test_infinite_time_is_a_value_error_naming_field_and_row():
+    curve = pd.DataFrame({"time": [0, 2, math.inf], "survival": [1, 0.8, 0.6]})
+    with pytest.raises(ValueError, match=r"curve\.time: row 2 is inf"):
+        reconstruct_ipd(curve, n=50)
+    with pytest.raises(ValueError, match=r"curve\.time: row 2 is inf"):
+        reconstruct_ipd(curve, {0: 50, 1: 45}, clean=True)
+    ok = pd.DataFrame({"time": [0, 2, 4], "survival": [1, 0.8, 0.6]})
+    with pytest.raises(ValueError, match=r"at_risk\.time: row 1 is inf"):
+        reconstruct_ipd(ok, pd.DataFrame({"time": [0, math.inf], "n_at_risk": [50, 10]}))
+
+
+def test_at_risk_as_a_mapping_or_pairs_is_accepted():
+    curve = pd.DataFrame({"time": [0, 2, 4, 6], "survival": [1, 0.8, 0.6, 0.5]})
+    frame = reconstruct_ipd(curve, pd.DataFrame({"time": [0, 3], "n_at_risk": [50, 38]}))
+    as_dict = reconstruct_ipd(curve, {0: 50, 3: 38})
+    as_pairs = reconstruct_ipd(curve, [(0, 50), (3, 38)])
+    pd.testing.assert_frame_equal(frame, as_dict)
+    pd.testing.assert_frame_equal(frame, as_pairs)
+    with pytest.raises(ValueError, match="at_risk"):
+        reconstruct_ipd(curve, {"time": [0, 3], "n_at_risk": [50]})
+
+
+def test_only_n_says_no_censoring_was_assumed():
+    curve = pd.DataFrame({"time": [0, 2, 4, 6], "survival": [1, 0.8, 0.6, 0.5]})
+    ipd = reconstruct_ipd(curve, n=50, time_unit="weeks")
+    assert any("no censoring assumed" in n and "6 weeks" in n for n in ipd.attrs["notes"])
+    with_total = reconstruct_ipd(curve, n=50, total_events=20)
+    assert not any("no censoring assumed" in n for n in with_total.attrs["notes"])
+
+
+def test_number_at_risk_at_the_last_curve_time_is_kept():
+    curve = pd.DataFrame({"time": [0, 2, 4, 6, 8, 10], "survival": [1, 0.9, 0.8, 0.7, 0.6, 0.55]})
+    risk = pd.DataFrame({"time": [0, 5, 10], "n_at_risk": [100, 70, 40]})
+    ipd = reconstruct_ipd(curve, risk)
+    assert not any("ignored" in n for n in ipd.attrs["notes"])
+    rep = survival.reconstruction_error(ipd, curve=curve, at_risk=risk)
+    assert rep.at_risk_max_diff == 0
+    assert rep.max_abs_error < 0.01
+    later = pd.DataFrame({"time": [0, 5, 12], "n_at_risk": [100, 70, 40]})
+    assert any("ignored 1" in n for n in reconstruct_ipd(curve, later).attrs["notes"])
+
+
+def test_slight_overshoot_says_clean_repairs_it_and_units_follow_the_caller():
+    over = pd.DataFrame({"time": [0, 2, 4], "survival": [1, 1.01, 0.8]})
+    with pytest.raises(ValueError, match=r"above 1 - pass clean=True"):
+        reconstruct_ipd(over, n=20)
+    assert len(reconstruct_ipd(over, n=20, clean=True)) == 20
+    with pytest.raises(ValueError, match="divide percentages by 100"):
+        reconstruct_ipd(pd.DataFrame({"time": [0, 2], "survival": [100, 80]}), n=20)
+    far = pd.DataFrame({"time": [0, 2, 4], "survival": [1, 1.3, 0.8]})
+    with pytest.raises(ValueError, match="above 1$"):
+        reconstruct_ipd(far, n=20)
+    with pytest.raises(ValueError, match=r"-1 weeks"):
+        reconstruct_ipd(
+            pd.DataFrame({"time": [0, -1, 4], "survival": [1, 0.9, 0.8]}), n=20, time_unit="weeks"
+        )

@@ -224,7 +224,10 @@ def test_censoring_from_numbers_at_risk():
     arm = survival.synthesize_arm(1000, median=20, at_risk=risk, method="quantile", seed=0)
     table = survival.at_risk_table(arm, times=list(risk))
     assert np.allclose(table["at_risk"], list(risk.values()), atol=15)
-    assert arm["time"].max() <= 18 + 1e-9
+    # the published median (20 months) lies after the last at-risk column (18): censoring goes on
+    # at the table's rate up to it and everyone still followed is censored there (issue 13, item 11)
+    assert arm["time"].max() == pytest.approx(20)
+    assert any("table ends at 18 months" in n for n in arm.attrs["notes"])
 
 
 def test_implied_hazard_ratio_and_consistency():
@@ -367,3 +370,108 @@ def test_hazard_ratio_needs_two_arms(two_arms):
 def test_median_follow_up_reverse_km():
     arm = survival.synthesize_arm(2000, median=1000, accrual=24, follow_up=12)
     assert survival.median_follow_up(arm) == pytest.approx(24.0, abs=0.2)  # 12 + 24 / 2
+
+
+# --- issue 13, items 10, 11, 13: numbers at risk against published points --------------------
+
+
+def _real(name: str) -> pd.DataFrame:
+    """A lifelines data set as (time, event); the real patients, in that data set's time unit."""
+    from lifelines import datasets
+
+    if name == "rossi_fin0":
+        d = datasets.load_rossi().query("fin == 0")
+        return pd.DataFrame({"time": d["week"], "event": d["arrest"]})
+    if name == "rossi_fin1":
+        d = datasets.load_rossi().query("fin == 1")
+        return pd.DataFrame({"time": d["week"], "event": d["arrest"]})
+    if name == "kidney_male":
+        d = datasets.load_kidney_transplant()
+        d = d[(d["black_male"] == 1) | (d["white_male"] == 1)]
+        return pd.DataFrame({"time": d["time"], "event": d["death"]})
+    if name == "gbsg2":
+        d = datasets.load_gbsg2()
+        return pd.DataFrame({"time": d["time"], "event": d["cens"]})
+    if name == "lung":
+        d = datasets.load_lung().dropna(subset=["time", "status"])
+        return pd.DataFrame({"time": d["time"], "event": d["status"]})
+    if name == "waltons":
+        d = datasets.load_waltons()
+        return pd.DataFrame({"time": d["T"], "event": d["E"]})
+    raise KeyError(name)
+
+
+def _published_summaries(data: pd.DataFrame):
+    """What a paper would print: KM rates (3 decimals) at 3 times and an 8-column at-risk table."""
+    km = survival.km_steps(data)
+    t_max = float(data["time"].max())
+    times = [round(t_max * f) for f in (0.25, 0.5, 0.85)]
+    sf = km.set_index("time")["survival"]
+    rates = {t: round(float(sf[sf.index <= t].iloc[-1]), 3) for t in times}  # KM step value at t
+    step = max(round(t_max / 8), 1)
+    table = survival.at_risk_table(data, times=list(range(0, int(t_max), step)))
+    return rates, table
+
+
+def test_rossi_at_risk_table_agrees_with_its_landmarks():
+    # the reported case: rossi (fin = 0), at-risk table every 4 weeks from the real data
+    data = _real("rossi_fin0")
+    table = survival.at_risk_table(data, times=range(0, 53, 4))
+    arm = survival.synthesize_arm(216, landmarks={12: 0.954, 26: 0.852, 52: 0.694}, at_risk=table)
+    got = survival.landmark_survival(arm, times=[12, 26, 52])["survival"].to_numpy()
+    assert np.allclose(got, [0.954, 0.852, 0.694], atol=0.01)
+    # the model curve between the points leaves fewer alive than the table: said, not raised
+    assert any("interpolated between the published points" in n for n in arm.attrs["notes"])
+
+
+@pytest.mark.parametrize("name", ["rossi_fin0", "rossi_fin1", "kidney_male", "gbsg2", "lung", "waltons"])
+def test_summaries_from_real_data_are_never_called_contradictory(name):
+    data = _real(name)
+    rates, table = _published_summaries(data)
+    for model in ("piecewise", "weibull"):
+        arm = survival.synthesize_arm(len(data), landmarks=rates, at_risk=table, model=model)
+        assert len(arm) == len(data)
+
+
+def test_truly_contradictory_numbers_at_risk_still_raise():
+    data = _real("rossi_fin0")
+    table = survival.at_risk_table(data, times=range(0, 53, 4))
+    # 206 at risk at 12 weeks, survival 95.4 % at 12 and 85.2 % at 26: at 28 weeks at most
+    # 206 x 0.857 / 0.949 = 186 can be at risk (the real table has 182); 190 is impossible
+    table.loc[table["time"] == 28, "at_risk"] = 190
+    with pytest.raises(ValueError, match="190 patients at risk at 28 weeks.*contradict"):
+        survival.synthesize_arm(
+            216, landmarks={12: 0.954, 26: 0.852, 52: 0.694}, at_risk=table, time_unit="weeks"
+        )
+    # simplest case: half have died by 6 months, 60 of 100 cannot be at risk at 12
+    with pytest.raises(ValueError, match="at most 50.5"):
+        survival.synthesize_arm(100, landmarks={6: 0.5}, at_risk={0: 100, 12: 60})
+
+
+def test_published_points_after_the_last_at_risk_column_are_used():
+    arm = survival.synthesize_arm(
+        200, median=20, landmarks={12: 0.66, 24: 0.44}, at_risk={0: 200, 6: 158, 12: 125, 18: 90}
+    )
+    assert survival.median_survival(arm).median == pytest.approx(20, abs=0.5)
+    s24 = survival.landmark_survival(arm, times=[24])["survival"].iloc[0]
+    assert s24 == pytest.approx(0.44, abs=0.02)
+    table = survival.at_risk_table(arm, times=[0, 6, 12, 18])
+    assert np.allclose(table["at_risk"], [200, 158, 125, 90], atol=2)
+    note = " ".join(arm.attrs["notes"])
+    assert "table ends at 18 months" in note and "24 months" in note
+
+
+def test_no_censoring_is_said():
+    arm = survival.synthesize_arm(45, median=17.9)
+    assert any("no censoring assumed" in n for n in arm.attrs["notes"])
+    censored = survival.synthesize_arm(45, median=17.9, accrual=24, follow_up=15)
+    assert not any("no censoring assumed" in n for n in censored.attrs["notes"])
+
+
+def test_messages_use_the_callers_time_unit():
+    with pytest.raises(ValueError, match="time 12 weeks is given twice"):
+        survival.survival_model(landmarks=[(12, 0.9), (12, 0.8)], time_unit="weeks")
+    with pytest.raises(ValueError, match=r"at 4 weeks to 12 at 8 weeks"):
+        survival.synthesize_arm(20, median=10, at_risk={0: 20, 4: 10, 8: 12}, time_unit="weeks")
+    with pytest.raises(ValueError, match="time_unit"):
+        survival.synthesize_arm(20, median=10, time_unit="")

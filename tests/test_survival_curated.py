@@ -128,3 +128,60 @@ def test_unknown_trial_and_endpoint():
         survival.published_arms("nope", endpoint="PFS")
     with pytest.raises(ValueError, match="^endpoint: must be one of"):
         survival.published_arms("emerald1", endpoint="DFS")
+
+
+# --- lesson 03 §6 (issue 12): each trial censored at its own follow-up ----------------------
+
+
+def _arm(data, trial_id):
+    return data[data["trial_id"] == trial_id]
+
+
+def test_across_trials_each_arm_is_censored_at_its_own_follow_up():
+    chosen = [
+        ("chictr2100049829_tace_atezo_bev", "tace_atezo_bev"),  # median follow-up 26.7 months
+        ("an2023_haic_lenv_pd1", "haic_lenv_pd1"),  # no follow-up curated; median OS 43.6
+        ("chictr2200056222_debtace_tqb_anlo", "debtace_tqb_anlo"),  # printed numbers at risk
+    ]
+    pfs = survival.synthesize_across_trials(chosen[:1] + chosen[2:], endpoint="PFS")
+    chictr = _arm(pfs, "chictr2100049829_tace_atezo_bev")
+    # the tail used to run to about 110 months with no censoring; now it ends by 1.5 x 26.7
+    assert chictr["time"].max() <= 1.5 * 26.7 + 1e-9
+    assert chictr["event"].eq(0).any()
+    assert survival.median_survival(chictr, arm="x").median == pytest.approx(17.9, abs=0.3)
+    notes = " ".join(pfs.attrs["notes"])
+    assert "median follow-up of 26.7 months" in notes
+    os_ = survival.synthesize_across_trials(chosen[1:2], endpoint="OS")
+    an = _arm(os_, "an2023_haic_lenv_pd1")
+    assert survival.median_survival(an, arm="x").median == pytest.approx(43.6, abs=0.3)
+    assert an["time"].max() <= 1.5 * 43.6 + 1e-9
+    assert "no follow-up published" in " ".join(os_.attrs["notes"])
+
+
+def test_published_rebuild_reproduces_a_median_beyond_the_assumed_follow_up():
+    # the lesson panel passes 24 months' accrual + 12 of follow-up for every trial without
+    # numbers at risk; An 2023 printed a median OS of 43.6 months, which 36 months cannot show
+    data = survival.synthesize_published("an2023_haic_lenv_pd1", endpoint="OS", accrual=24, follow_up=12)
+    pd1 = data[data["arm"] == "haic_lenv_pd1"]
+    assert survival.median_survival(pd1, arm="x").median == pytest.approx(43.6, abs=0.3)
+    assert any("raised to 43.6 months" in n for n in data.attrs["notes"])
+    # an explicit design is kept as given, and the consequence is said
+    design = survival.synthesize_published(
+        "an2023_haic_lenv_pd1", endpoint="OS", censoring="design", accrual=24, follow_up=12
+    )
+    pd1 = design[design["arm"] == "haic_lenv_pd1"]
+    assert math.isinf(survival.median_survival(pd1, arm="x").median)
+    assert any("may not reproduce" in n for n in design.attrs["notes"])
+
+
+def test_published_rebuild_uses_the_trials_median_follow_up():
+    data = survival.synthesize_published("chictr2100049829_tace_atezo_bev", endpoint="OS")
+    assert data["time"].max() <= 1.5 * 26.7 + 1e-9
+    assert any("median follow-up of 26.7 months" in n for n in data.attrs["notes"])
+    cmp = survival.compare_published(
+        data,
+        published=survival.published_points(
+            survival.published_arms("chictr2100049829_tace_atezo_bev", endpoint="OS")
+        ),
+    )
+    assert cmp["difference"].abs().max() < 3  # months for the median, percentage points for rates
