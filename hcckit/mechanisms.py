@@ -12,7 +12,9 @@ Three things for lesson 01 (``notebooks/01_tace_mechanisms.ipynb``):
   from the portal vein; HCC is predominantly fed by the hepatic artery (same review).
 * **A qualitative dynamic model** (:class:`Scenario`, :class:`ModelParameters`, :func:`simulate`,
   :func:`summarize`, :func:`dose_window`): embolization -> hypoxia -> HIF-1alpha -> VEGF surge ->
-  revascularisation and regrowth, with bevacizumab (dose and timing) blunting the surge.
+  revascularisation and regrowth, with bevacizumab (dose and timing) blunting the surge and,
+  for a while, normalising the vessels (less hypoxia than TACE alone). Its dose window is a
+  preclinical hypothesis; the standard bevacizumab dose in HCC is 15 mg/kg IV every 3 weeks.
   **It is a teaching model, not a prediction**: every parameter is an illustrative choice
   (listed with its meaning by :func:`parameter_table`), none is fitted to patient data.
 * **Trial evidence** (:func:`perfusion_table`, :func:`biomarker_change_table`,
@@ -104,16 +106,24 @@ _MODALITIES = [
     {
         "modality": "TARE",
         "name": "Transarterial radioembolization (TARE / SIRT)",
-        "delivered": "Microspheres loaded with a radioactive isotope, usually yttrium-90 (Y-90; Lu-177 is "
-        "also used); beta rays with an average range of 0.25 cm",
-        "where": "Into the liver through the hepatic artery, lodging in the tumour",
-        "how_it_acts": "Close-range (internal) radiotherapy that selectively destroys tumour cells",
+        "delivered": "Microspheres carrying a radioactive isotope: usually yttrium-90 (Y-90, beta rays with an "
+        "average range of 0.25 cm); the clinical alternative is holmium-166 (Ho-166 microspheres, HEPAR "
+        "trials: Smits et al. 2010 and 2012; Reinders et al. J Nucl Med 2022 in HCC). Iodine-131 and "
+        "rhenium-188 lipiodol were used historically (Sundram, Biomed Imaging Interv J 2006)",
+        "where": "Into the liver through the hepatic artery, lodging in the tumour's arterioles",
+        "how_it_acts": "Close-range (internal) radiotherapy that selectively destroys tumour cells; "
+        "microembolic (little embolic effect), so it needs the arterial flow to stay open (Joo et al., "
+        "Korean J Radiol 2018)",
         "occludes_artery": False,
         "chemotherapy": False,
         "radiation": True,
-        "caveat": "Off-target microspheres can cause radiation-induced liver disease (RILD) or damage "
-        "nearby organs.",
-        "source_location": "Review text 'TARE'; Figure 1C legend",
+        "caveat": "Radiation to the non-tumorous liver can cause radioembolization-induced liver disease "
+        "(REILD); spheres that reach other organs cause gastrointestinal ulcers (gut) or radiation "
+        "pneumonitis (through hepatopulmonary shunts). A Tc-99m MAA mapping angiography first measures "
+        "the lung-shunt fraction and looks for gut-bound vessels (Laidlaw & Johnson, Semin Intervent "
+        "Radiol 2021;38:453-9).",
+        "source_location": "Review text 'TARE'; Figure 1C legend (isotopes and caveats: the sources named "
+        "in the text)",
     },
     {
         "modality": "HAIC",
@@ -319,7 +329,7 @@ def modality_scene(modality: str):
         "TAE": "embolic particles",
         "cTACE": "lipiodol + chemotherapy, then embolic",
         "DEB-TACE": "drug-eluting beads",
-        "TARE": "Y-90 microspheres (beta radiation)",
+        "TARE": "Y-90 microspheres (beta radiation; microembolic)",
         "HAIC": "continuous chemotherapy infusion",
     }[modality]
     add("label", "label", 7.6, 0.6, text=f"delivered: {delivered}")
@@ -446,8 +456,11 @@ class Scenario:
         Intensity of the intra-arterial chemotherapy given with the embolization, 0-1
         (0 = bland embolization, TAE; 1 = full-dose cTACE).
     bev_dose_mg_kg : float
-        Bevacizumab dose in mg/kg, 0-15 (0 = none; 5 mg/kg was the intra-arterial dose of the
-        RCT and of BEVA-TACE; 15 mg/kg is the usual intravenous dose with atezolizumab).
+        Bevacizumab dose in mg/kg, 0-15, given once (0 = none). 15 mg/kg intravenously every
+        3 weeks is the standard dose in HCC (with atezolizumab, IMbrave150: Finn et al. NEJM
+        2020;382:1894-905; with durvalumab after TACE, EMERALD-1: Sangro et al. Lancet
+        2025;405:216-32). 5 mg/kg intra-arterially is investigational: one RCT (Yan 2025) and
+        BEVA-TACE used it. The model's dose axis is not calibrated to patients.
     bev_time_h : float
         When bevacizumab is given, in hours after TACE, 0-336 (0 = right after TACE, as in the RCT).
     immune_priming : float
@@ -487,7 +500,8 @@ class Scenario:
 PRESETS = {
     "TACE alone": Scenario(),
     "TACE + bevacizumab 5 mg/kg right after (as in the RCT)": Scenario(bev_dose_mg_kg=5.0, bev_time_h=0.0),
-    "TACE + bevacizumab 15 mg/kg (high dose)": Scenario(bev_dose_mg_kg=15.0, bev_time_h=0.0),
+    # 15 mg/kg is the standard IV dose in HCC (every 3 weeks); the model gives it once, as a bolus
+    "TACE + bevacizumab 15 mg/kg (standard IV dose, once)": Scenario(bev_dose_mg_kg=15.0, bev_time_h=0.0),
     "TACE + bevacizumab 5 mg/kg one week later": Scenario(bev_dose_mg_kg=5.0, bev_time_h=168.0),
     "TAE (no chemotherapy)": Scenario(chemotherapy=0.0),
 }
@@ -576,25 +590,56 @@ class ModelParameters:
         "embolization is partly temporary (why TACE is repeated)",
     )
     quality_gain: float = _doc(
-        0.6,
+        1.0,
         "relative",
         "how much better vessels carry blood when free VEGF is low (0 = no normalisation)",
-        "low-dose bevacizumab 'normalises' leaky tumour vessels (BEVA-TACE paper, Jain 2001)",
+        "anti-VEGF 'normalises' leaky tumour vessels for a while: better perfusion and oxygenation "
+        "(Jain, Science 2005; Winkler et al., Cancer Cell 2004, in mice)",
     )
     tau_quality_h: float = _doc(
         168.0, "hours", "time constant of vessel (ab)normalisation", "normalisation takes days"
+    )
+    new_vessel_function: float = _doc(
+        0.4,
+        "fraction 0-1",
+        "blood a new, VEGF-driven vessel carries relative to a mature one (leaky, tortuous, immature)",
+        "revascularisation under a VEGF surge restores vessels faster than it restores oxygen "
+        "(abnormal tumour vessels deliver oxygen poorly; Jain, Science 2005)",
+    )
+    prune_quality_loss: float = _doc(
+        0.75,
+        "fraction 0-1",
+        "how much function the vessels lose where pruning has hit the vessel bed (the damage heals "
+        "as slowly as embolized arteries recanalise, tau_recanal_h)",
+        "beyond the window vessels regress and perfuse worse: quality gain peaks at an intermediate "
+        "dose and falls in the pruning zone (a preclinical idea: Jain, Science 2005; Huang et al., "
+        "PNAS 2012, in mice)",
     )
     prune_level: float = _doc(
         2.0,
         "x 5 mg/kg",
         "bevacizumab level at which vessel pruning reaches half its maximum rate",
-        "sustained or high doses regress vessels into hypoxia: the 'normalisation window' (BEVA-TACE paper)",
+        "sustained or high exposure regresses vessels into hypoxia; that the window depends on dose is a "
+        "preclinical hypothesis (Huang et al., PNAS 2012, in mice; BEVA-TACE paper)",
     )
     k_prune_per_h: float = _doc(
-        0.004, "per hour", "maximum rate of vessel pruning by bevacizumab", "high dose prunes"
+        0.004,
+        "per hour",
+        "maximum rate of vessel pruning by bevacizumab",
+        "high or sustained exposure prunes",
     )
     growth_per_h: float = _doc(
-        0.0008, "per hour", "growth rate of well-oxygenated viable tumour", "revascularised tumour regrows"
+        0.0016,
+        "per hour",
+        "growth rate of well-oxygenated viable tumour with its full pre-TACE vessel bed",
+        "revascularised tumour regrows",
+    )
+    vessel_support: float = _doc(
+        1.0,
+        "exponent",
+        "how strongly tumour growth depends on the size of its vessel bed (mature + new vessels; "
+        "0 = not at all)",
+        "the tumour regrows on the vessels the VEGF surge rebuilds (review; RCT)",
     )
     tumour_max: float = _doc(
         3.0,
@@ -709,6 +754,7 @@ _STATES = (
     "vegf_total",
     "tumour",
     "immune",
+    "prune_damage",
 )
 
 
@@ -731,16 +777,19 @@ def _hypoxia(o2, o2_half):
 def _rhs(t, y, p: ModelParameters, s: Scenario, bev_on: bool):
     import numpy as np
 
-    mature, new, quality, hif, adapt, vegf, tumour, immune = y
+    mature, new, quality, hif, adapt, vegf, tumour, immune, damage = y
     x0 = 1.0 / (1.0 + (1.0 / p.o2_half) ** 2)  # pre-TACE hypoxia
     bev = (s.bev_dose_mg_kg / 5.0) * 2.0 ** (-(t - s.bev_time_h) / p.bev_half_life_h) if bev_on else 0.0
     free = vegf / (1.0 + bev / p.bev_binding)
-    o2 = (mature + new) * quality
+    o2 = (mature + p.new_vessel_function * new) * quality
     hyp = 1.0 / (1.0 + (max(o2, 0.0) / p.o2_half) ** 2)
-    prune = p.k_prune_per_h * (bev / p.prune_level) ** 4 / (1.0 + (bev / p.prune_level) ** 4)
+    pruning = (bev / p.prune_level) ** 4 / (1.0 + (bev / p.prune_level) ** 4)  # 0-1
+    prune = p.k_prune_per_h * pruning
     d_mature = (1.0 - mature) / p.tau_recanal_h - prune * mature
     d_new = p.k_angio_per_h * max(free - 1.0, 0.0) * (p.new_vessels_max - new) - prune * new
-    target_q = (1.0 + p.quality_gain) / (1.0 + p.quality_gain * free**2)
+    target_q = (
+        (1.0 + p.quality_gain) / (1.0 + p.quality_gain * free**2) * (1.0 - p.prune_quality_loss * damage)
+    )
     d_quality = (target_q - quality) / p.tau_quality_h
     d_adapt = (hyp - adapt) / p.tau_adapt_h
     d_hif = (hyp - p.adaptation * (adapt - x0) - hif) / p.tau_hif_h
@@ -748,10 +797,18 @@ def _rhs(t, y, p: ModelParameters, s: Scenario, bev_on: bool):
     tolerance = p.hypoxia_tolerance + p.tolerance_gain * max(adapt - x0, 0.0)
     necrosis = p.k_necrosis_per_h * max(hyp - tolerance, 0.0)
     chemo = s.chemotherapy * p.k_chemo_per_h * math.exp(-t / p.tau_chemo_h)
-    growth = p.growth_per_h * (1.0 - hyp) / (1.0 - x0) * (1.0 - tumour / p.tumour_max)
+    growth = (
+        p.growth_per_h
+        * (1.0 - hyp)
+        / (1.0 - x0)
+        * (1.0 - tumour / p.tumour_max)
+        * (mature + new) ** p.vessel_support
+    )
     d_tumour = (growth - necrosis - chemo - p.k_immune_per_h * immune * min(o2, 1.5)) * tumour
     d_immune = s.immune_priming * p.k_prime * (necrosis + chemo) * tumour - immune / p.tau_immune_h
-    return np.array([d_mature, d_new, d_quality, d_hif, d_adapt, d_vegf, d_tumour, d_immune])
+    # share of the vessel bed hit by pruning; it heals only as slowly as embolized arteries recanalise
+    d_damage = prune * (1.0 - damage) - damage / p.tau_recanal_h
+    return np.array([d_mature, d_new, d_quality, d_hif, d_adapt, d_vegf, d_tumour, d_immune, d_damage])
 
 
 def _time_grid(days: float):
@@ -770,7 +827,7 @@ def _solve(scenario: Scenario, parameters: ModelParameters, days: float):
 
     p, s = parameters, scenario
     x0 = 1.0 / (1.0 + (1.0 / p.o2_half) ** 2)
-    y = np.array([1.0 - s.embolization * p.arterial_share, 0.0, 1.0, x0, x0, 1.0, 1.0, 0.0])
+    y = np.array([1.0 - s.embolization * p.arterial_share, 0.0, 1.0, x0, x0, 1.0, 1.0, 0.0, 0.0])
     grid = _time_grid(days)
     end = float(grid[-1])
     bev = s.bev_dose_mg_kg > 0
@@ -819,8 +876,15 @@ def simulate(
     * free VEGF above baseline grows new vessels (revascularisation) and makes vessels leaky
       (lower quality); the tumour regrows as oxygen returns;
     * bevacizumab (a bolus of ``bev_dose_mg_kg`` at ``bev_time_h``, half-life ~3 weeks)
-      neutralises VEGF: the surge is blunted, vessels normalise (quality rises), and at high
-      levels vessels are pruned (hypoxia): the "normalisation window";
+      neutralises VEGF: the surge is blunted and fewer leaky new vessels grow; the vessels
+      normalise (quality rises), so oxygen delivery improves and hypoxia is *lower* than after
+      TACE alone (Jain, Science 2005). High levels prune vessels, and where pruning has hit the
+      bed the remaining vessels lose function (``prune_quality_loss``; the damage heals slowly):
+      hypoxia. The window is mainly a *time* window after the drug starts (Winkler et al.,
+      Cancer Cell 2004); its dependence on dose is a preclinical hypothesis (Huang et al.,
+      PNAS 2012, in mice), drawn here for teaching, not a dosing recommendation;
+    * new, VEGF-driven vessels carry less blood than mature ones (``new_vessel_function``) and
+      the tumour's growth scales with its vessel bed (``vessel_support``);
     * chemotherapy kills tumour for a few days; necrosis can prime an immune response that kills
       well-perfused tumour (``immune_priming``).
 
@@ -859,7 +923,7 @@ def simulate(
     x0 = 1.0 / (1.0 + (1.0 / p.o2_half) ** 2)
     bev = _bev_level(t, scenario.bev_dose_mg_kg, scenario.bev_time_h, p.bev_half_life_h)
     free = state["vegf_total"] / (1.0 + bev / p.bev_binding)
-    o2 = (state["mature_vessels"] + state["new_vessels"]) * state["vessel_quality"]
+    o2 = (state["mature_vessels"] + p.new_vessel_function * state["new_vessels"]) * state["vessel_quality"]
     prune_rate = p.k_prune_per_h * (bev / p.prune_level) ** 4 / (1.0 + (bev / p.prune_level) ** 4)
     hazard = np.concatenate([[0.0], np.cumsum(np.diff(t) * (prune_rate[1:] + prune_rate[:-1]) / 2)])
     out = pd.DataFrame(
@@ -1003,10 +1067,10 @@ def _window(base: Scenario, parameters: ModelParameters, doses: tuple, days: flo
         gain = 100.0 * (res.vessel_quality / ref.vessel_quality - 1.0)
         if dose == 0:
             zone = "no bevacizumab"
+        elif gain >= WINDOW_MIN_QUALITY_GAIN_PCT and res.mean_hypoxia < ref.mean_hypoxia:
+            zone = "normalisation window"
         elif res.pruned_pct > WINDOW_MAX_PRUNED_PCT:
             zone = "pruning (hypoxia)"
-        elif gain >= WINDOW_MIN_QUALITY_GAIN_PCT:
-            zone = "normalisation window"
         else:
             zone = "below the window"
         rows.append(
@@ -1016,6 +1080,7 @@ def _window(base: Scenario, parameters: ModelParameters, doses: tuple, days: flo
                 "quality_gain_pct": gain,
                 "pruned_pct": res.pruned_pct,
                 "mean_hypoxia": res.mean_hypoxia,
+                "hypoxia_change": res.mean_hypoxia - ref.mean_hypoxia,
                 "zone": zone,
             }
         )
@@ -1029,11 +1094,15 @@ def dose_window(
     parameters: ModelParameters | None = None,
     days: float = 42,
 ):
-    """The model's "normalisation window": what each bevacizumab dose does, other settings fixed.
+    """The model's "normalisation window" over dose: what each bevacizumab dose does, other settings fixed.
 
-    **Qualitative teaching model, not predictive.** The idea comes from the BEVA-TACE paper
-    (Zhang 2021, Discussion; after Jain, Nat Med 2001): low doses normalise tumour vessels,
-    sustained or high doses regress them into hypoxia.
+    **Qualitative teaching model, not predictive.** Normalised vessels carry blood and oxygen
+    better, so hypoxia falls (Jain, Science 2005); sustained or high exposure regresses
+    vessels into hypoxia. The window is mainly a *time* window after anti-VEGF starts (Winkler
+    et al., Cancer Cell 2004); that it also depends on dose is a **preclinical hypothesis**
+    (Huang et al., PNAS 2012, in mice; BEVA-TACE paper, Zhang 2021). In patients the standard
+    bevacizumab dose in HCC is 15 mg/kg IV every 3 weeks (IMbrave150, EMERALD-1); the doses
+    here are model inputs, not a dosing recommendation.
 
     Parameters
     ----------
@@ -1051,9 +1120,10 @@ def dose_window(
         One row per dose: ``dose_mg_kg``, ``vegf_peak_fold`` (free VEGF peak, x pre-TACE),
         ``quality_gain_pct`` (mean vessel quality days 7-42 vs the same TACE without bevacizumab,
         %), ``pruned_pct`` (% of vessels pruned by day 42), ``mean_hypoxia`` (0-1, days 7-42),
-        and ``zone``: ``no bevacizumab``, ``below the window``
-        (quality gain < 10 %), ``normalisation window`` (gain >= 10 % with <= 10 % pruned) or
-        ``pruning (hypoxia)`` (> 10 % pruned).
+        ``hypoxia_change`` (``mean_hypoxia`` minus that of TACE alone; negative = better
+        oxygenated) and ``zone``: ``no bevacizumab``; ``normalisation window`` (quality gain
+        >= 10 % *and* less hypoxia than TACE alone); ``pruning (hypoxia)`` (otherwise, when
+        > 10 % of vessels are pruned); ``below the window`` (the rest).
     """
     import pandas as pd
 

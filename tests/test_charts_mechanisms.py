@@ -125,6 +125,21 @@ def test_dose_window_chart(runs):
     assert cm.dose_window_chart(window.iloc[0:0]).to_dict()["mark"]["type"] == "text"
 
 
+def test_dose_window_is_labelled_a_preclinical_hypothesis_and_shows_hypoxia(runs):
+    _, _, window = runs
+    for spec in (
+        cm.dose_window_chart(window, current_dose=5.0).to_dict(validate=True),
+        cm.model_chart(runs[0], reference=runs[1], window=window, current_dose=5.0).to_dict(),
+    ):
+        text = json.dumps(spec)
+        assert "preclinical hypothesis" in text
+        assert "15 mg/kg IV every 3 weeks" in text
+    data = next(iter(cm.dose_window_chart(window).to_dict()["datasets"].values()))
+    hyp = {row["dose_mg_kg"]: row["hypoxia vs TACE alone"] for row in data if row["panel"] == "window"}
+    # inside the window hypoxia is below TACE alone (normalised vessels oxygenate better); pruning: above
+    assert hyp[5.0] < 0 < hyp[15.0]
+
+
 def test_model_chart_rejects_a_wrong_frame():
     with pytest.raises(ValueError, match="run"):
         cm.model_chart(m.modality_table())

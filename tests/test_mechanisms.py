@@ -34,6 +34,20 @@ def test_scene_has_liver_tumour_vessels_and_what_is_delivered(modality):
     assert (scene["modality"] == modality).all()
 
 
+def test_tare_isotopes_and_caveats_are_the_clinical_ones():
+    # Y-90, or holmium-166 (HEPAR trials); I-131/Re-188 lipiodol only historically; Lu-177 is not a TARE isotope
+    tare = m.modality_table().set_index("modality").loc["TARE"]
+    assert "Lu-177" not in tare["delivered"] and "lutetium" not in tare["delivered"].lower()
+    assert "yttrium-90" in tare["delivered"] and "holmium-166" in tare["delivered"]
+    assert "historically" in tare["delivered"]
+    # microembolic, not "does not block the artery"; REILD from the non-tumorous liver; MAA lung-shunt mapping
+    assert "microembolic" in tare["how_it_acts"]
+    assert "non-tumorous liver" in tare["caveat"] and "REILD" in tare["caveat"]
+    assert "Tc-99m MAA" in tare["caveat"] and "lung-shunt" in tare["caveat"]
+    assert "pneumonitis" in tare["caveat"] and "ulcer" in tare["caveat"]
+    assert "RILD" not in tare["caveat"].replace("REILD", "")
+
+
 def test_scene_materials_differ_by_modality():
     parts = {k: set(m.modality_scene(k).query("element == 'material'")["part"]) for k in m.MODALITY_KEYS}
     assert parts["TAE"] == {"embolic particles"}
@@ -204,6 +218,52 @@ def test_normalisation_window_low_dose_normalises_high_dose_prunes():
     assert window.loc[15.0, "pruned_pct"] > 3 * window.loc[5.0, "pruned_pct"]
     assert window.loc[15.0, "mean_hypoxia"] > window.loc[5.0, "mean_hypoxia"]
     assert window["pruned_pct"].is_monotonic_increasing
+    assert window["hypoxia_change"].iloc[0] == 0
+
+
+def test_inside_the_window_normalised_vessels_mean_less_hypoxia_than_tace_alone():
+    # Normalisation = better perfusion and oxygenation (Jain, Science 2005): in the window hypoxia
+    # must be *below* TACE alone (the old model gave 0.44 vs 0.40, the wrong way round).
+    alone = m.summarize(m.simulate(m.Scenario()))
+    window_dose = m.summarize(m.simulate(RCT_DOSE))
+    assert window_dose.mean_hypoxia < alone.mean_hypoxia
+    assert window_dose.vessel_quality > alone.vessel_quality
+    table = m.dose_window().set_index("dose_mg_kg")
+    inside = table[table["zone"] == "normalisation window"]
+    assert len(inside) >= 1 and (inside["hypoxia_change"] < 0).all()
+    pruning = table[table["zone"] == "pruning (hypoxia)"]
+    assert (pruning["hypoxia_change"] > 0).all()
+
+
+def test_quality_gain_peaks_inside_the_window_and_falls_in_the_pruning_zone():
+    table = m.dose_window(doses=(0.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0))
+    peak = table.loc[table["quality_gain_pct"].idxmax()]
+    assert peak["zone"] == "normalisation window"
+    assert 0 < peak["dose_mg_kg"] < 15
+    after = table[table["dose_mg_kg"] >= peak["dose_mg_kg"]]["quality_gain_pct"]
+    assert after.is_monotonic_decreasing  # falls through the pruning zone
+    gain = table.set_index("dose_mg_kg")["quality_gain_pct"]
+    assert gain[15.0] < gain[5.0]  # the old model: 28.5 % at 15 vs 15.2 % at 5 mg/kg
+
+
+def test_normalisation_is_a_time_window_after_the_drug_starts():
+    # Winkler et al., Cancer Cell 2004: the benefit opens after anti-VEGF starts and closes again
+    alone = m.simulate(m.Scenario())
+    bev = m.simulate(RCT_DOSE)
+    extra = (bev["vessel_quality"] - alone["vessel_quality"]).to_numpy()
+    days = bev["time_days"].to_numpy()
+    i = int(extra.argmax())
+    assert 5 <= days[i] <= 21
+    assert extra[-1] < 0.6 * extra[i]
+
+
+def test_model_labels_the_dose_dependence_as_preclinical():
+    table = m.parameter_table().set_index("parameter")
+    assert "preclinical" in table.loc["prune_level", "behaviour"]
+    assert "preclinical" in table.loc["prune_quality_loss", "behaviour"]
+    assert "preclinical hypothesis" in m.dose_window.__doc__
+    assert "not predictive" in m.dose_window.__doc__
+    assert "15 mg/kg IV every 3 weeks" in m.dose_window.__doc__
 
 
 def test_low_dose_keeps_more_vessels_than_high_dose():
@@ -211,7 +271,9 @@ def test_low_dose_keeps_more_vessels_than_high_dose():
     high = m.simulate(m.Scenario(bev_dose_mg_kg=15.0))
     day28 = low["time_days"].sub(28).abs().idxmin()
     assert low.loc[day28, "vessel_density"] > high.loc[day28, "vessel_density"]
-    assert high.loc[day28, "vessel_quality"] > 1  # vessels that remain look normalised
+    # pruned vessels also work worse: the remaining ones are not "more normal" at the pruning dose
+    assert low.loc[day28, "vessel_quality"] > high.loc[day28, "vessel_quality"]
+    assert low.loc[day28, "hypoxia"] < high.loc[day28, "hypoxia"]
 
 
 def test_revascularisation_then_regrowth_after_tace_alone():

@@ -62,7 +62,7 @@ def test_model_panel_dose_slider_redraws_the_labelled_chart():
     rows = _data_rows(panel.view.chart)
     assert [r["dose_mg_kg"] for r in rows if r.get("panel") == "dose"] == [15.0]
     assert "Free VEGF peaks" in panel.texts["summary"].value
-    assert panel.controls["preset"].value == "TACE + bevacizumab 15 mg/kg (high dose)"
+    assert panel.controls["preset"].value == "TACE + bevacizumab 15 mg/kg (standard IV dose, once)"
     assert panel.message.value == ""
 
 

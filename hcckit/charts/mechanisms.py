@@ -14,7 +14,7 @@ import functools
 import altair as alt
 import pandas as pd
 
-from hcckit.charts._common import PALETTE, empty_chart, label_model
+from hcckit.charts._common import MIN_FONT_PX, PALETTE, empty_chart, label_model
 
 __all__ = [
     "modality_chart",
@@ -141,7 +141,7 @@ def modality_chart(scene: pd.DataFrame, *, title: str | None = None, width: int 
     if not labels.empty:
         layers.append(
             alt.Chart(labels)
-            .mark_text(fontSize=13, fontWeight="bold", color="#222222")
+            .mark_text(fontSize=MIN_FONT_PX, fontWeight="bold", color="#222222")
             .encode(x, y, text="text:N")
         )
     chart = (
@@ -202,7 +202,7 @@ def blood_supply_chart(table: pd.DataFrame, *, title: str | None = None):
     )
     text = (
         alt.Chart(df)
-        .mark_text(color="white", fontWeight="bold", fontSize=13)
+        .mark_text(color="white", fontWeight="bold", fontSize=MIN_FONT_PX)
         .encode(x="mid:Q", y=y, text="label:N")
     )
     chart = (bars + text).properties(width=520, height=150)
@@ -229,7 +229,16 @@ _RUN_COLUMNS = {
     "tumour": "viable tumour",
     "hypoxia": "hypoxia (0-1)",
 }
-_WINDOW_COLUMNS = {"quality_gain_pct": "vessel quality gain", "pruned_pct": "vessels pruned"}
+_WINDOW_COLUMNS = {
+    "quality_gain_pct": "vessel quality gain",
+    "pruned_pct": "vessels pruned",
+    "hypoxia_change_pts": "hypoxia vs TACE alone",
+}
+#: Subtitle of the dose-window view: the dose dependence is preclinical, the clinical dose is 15 mg/kg.
+WINDOW_CAVEAT = [
+    "Dose dependence: a preclinical hypothesis (mice).",
+    "Standard dose in HCC: 15 mg/kg IV every 3 weeks.",
+]
 _ZONES = {
     "below the window": "#EDEDED",
     "normalisation window": "#CDEBC5",
@@ -255,7 +264,13 @@ def _model_data(run, reference=None, window=None, current_dose=None) -> pd.DataF
         frames.append(pd.DataFrame({"panel": ["peak"], "time_h": [float(week.loc[i, "time_h"])]}))
     if window is not None and not window.empty:
         _require(window, ["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"], "window")
-        w = window[["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"]].rename(columns=_WINDOW_COLUMNS)
+        w = window[["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"]].assign(
+            # percentage points of hypoxia (0-1 x 100) against the same TACE without bevacizumab
+            hypoxia_change_pts=100.0 * window["hypoxia_change"]
+            if "hypoxia_change" in window
+            else float("nan")
+        )
+        w = w.rename(columns=_WINDOW_COLUMNS)
         frames.append(w.assign(panel="window"))
         doses = window["dose_mg_kg"].to_numpy(dtype=float)
         mids = [(a + b) / 2 for a, b in zip(doses[:-1], doses[1:], strict=True)]
@@ -323,7 +338,7 @@ def _surge_spec(width, height):
         "First week: HIF-1α and the VEGF surge (hours)",
         subtitle="yellow: peak reported 48-72 h (RCT); dotted: model peak",
         anchor="start",
-        fontSize=13,
+        fontSize=MIN_FONT_PX,
     )
     return alt.layer(band, lines, peak, width=width, height=height, title=title)
 
@@ -336,7 +351,7 @@ def _vessels_spec(width, height):
         "Level (× pre-TACE)",
     )
     title = alt.TitleParams(
-        "Vessels: revascularisation, normalisation, pruning (days)", anchor="start", fontSize=13
+        "Vessels: revascularisation, normalisation, pruning (days)", anchor="start", fontSize=MIN_FONT_PX
     )
     return lines.properties(width=width, height=height, title=title)
 
@@ -348,7 +363,7 @@ def _tumour_spec(width, height):
         "Time after TACE (days)",
         "Viable tumour (× pre-TACE); hypoxia (0-1)",
     )
-    title = alt.TitleParams("Tumour: necrosis, then regrowth (days)", anchor="start", fontSize=13)
+    title = alt.TitleParams("Tumour: necrosis, then regrowth (days)", anchor="start", fontSize=MIN_FONT_PX)
     return lines.properties(width=width, height=height, title=title)
 
 
@@ -371,14 +386,15 @@ def _window_spec(width, height):
     lines = (
         _panel("window")
         .transform_fold(measures, as_=["measure", "pct"])
+        .transform_filter("isValid(datum.pct)")
         .mark_line(point=True, strokeWidth=2.5, color="#0072B2")
         .encode(
             x=alt.X("dose_mg_kg:Q", title="Bevacizumab dose (mg/kg)"),
-            y=alt.Y("pct:Q", title="% (days 7-42, vs no bevacizumab)"),
+            y=alt.Y("pct:Q", title="% or % points (days 7-42)"),
             strokeDash=alt.StrokeDash(
                 "measure:N",
-                scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3]]),
-                legend=alt.Legend(title=None, orient="top"),
+                scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3], [1, 3]]),
+                legend=alt.Legend(title=None, orient="top", columns=1),
             ),
             tooltip=[
                 alt.Tooltip("dose_mg_kg:Q", title="dose (mg/kg)"),
@@ -392,7 +408,9 @@ def _window_spec(width, height):
         .mark_rule(color="black", strokeWidth=2)
         .encode(x="dose_mg_kg:Q", tooltip=[alt.Tooltip("dose_mg_kg:Q", title="your dose (mg/kg)")])
     )
-    title = alt.TitleParams("The normalisation window (dose, mg/kg)", anchor="start", fontSize=13)
+    title = alt.TitleParams(
+        "The normalisation window (dose, mg/kg)", subtitle=WINDOW_CAVEAT, anchor="start", fontSize=MIN_FONT_PX
+    )
     return alt.layer(shade, lines, dose, width=width, height=height, title=title).resolve_scale(
         color="independent"
     )
@@ -457,9 +475,11 @@ def tumour_chart(run: pd.DataFrame, *, reference: pd.DataFrame | None = None, ti
 
 
 def dose_window_chart(window: pd.DataFrame, *, current_dose: float | None = None, title: str | None = None):
-    """Vessel-quality gain and pruning (%) against bevacizumab dose (mg/kg), zones shaded (model).
+    """Vessel-quality gain, pruning (%) and hypoxia change (% points) against bevacizumab dose (mg/kg).
 
-    ``window`` is ``mechanisms.dose_window(...)``; ``current_dose`` draws a vertical rule.
+    ``window`` is ``mechanisms.dose_window(...)``; ``current_dose`` draws a vertical rule. Zones
+    are shaded; the subtitle says that the dose dependence is a preclinical hypothesis and that
+    the standard dose in HCC is 15 mg/kg IV every 3 weeks (qualitative model output).
     """
     _require(window, ["dose_mg_kg", "quality_gain_pct", "pruned_pct", "zone"], "window")
     if window.empty:
@@ -529,7 +549,9 @@ def perfusion_chart(perfusion: pd.DataFrame, *, title: str | None = None):
         )
         errs = alt.Chart(df).mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
         panels.append(
-            (bars + errs).properties(width=150, height=240, title=alt.TitleParams(label, fontSize=13))
+            (bars + errs).properties(
+                width=150, height=240, title=alt.TitleParams(label, fontSize=MIN_FONT_PX)
+            )
         )
     chart = alt.hconcat(*panels)
     default = alt.TitleParams(
@@ -597,7 +619,7 @@ def tace_sessions_chart(sessions: pd.DataFrame, *, title: str | None = None):
         high=sessions["value"] + sessions["spread_low"].fillna(0),
         text=[f"{s} {v:.1f}" for s, v in zip(sessions["statistic"], sessions["value"], strict=True)],
     )
-    x = alt.X("arm:N", title=None, sort=arms, axis=alt.Axis(labelAngle=0, labelFontSize=13))
+    x = alt.X("arm:N", title=None, sort=arms, axis=alt.Axis(labelAngle=0, labelFontSize=MIN_FONT_PX))
     bars = (
         alt.Chart(df)
         .mark_bar(width=70)
@@ -621,7 +643,9 @@ def tace_sessions_chart(sessions: pd.DataFrame, *, title: str | None = None):
         )
     )
     errs = alt.Chart(df).mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q")
-    text = alt.Chart(df).mark_text(dy=-10, dx=24, fontSize=13).encode(x=x, y="value:Q", text="text:N")
+    text = (
+        alt.Chart(df).mark_text(dy=-10, dx=24, fontSize=MIN_FONT_PX).encode(x=x, y="value:Q", text="text:N")
+    )
     chart = (bars + errs + text).properties(width=300, height=260)
     default = alt.TitleParams(
         text="Fewer TACE sessions with bevacizumab",
