@@ -16,6 +16,9 @@ evidence    cross-trial views: forest-plot tables, pooling
 safety      adverse-event profiles and two-arm comparisons
 mechanisms  didactic (qualitative) TACE / VEGF dynamic model
 appraisal   consistency audit of reported trial numbers
+labels      people-facing names for every id (designs, endpoints, criteria, checks, arms, trials)
+formatting  numbers as text: P-values (NEJM/AMA), percentages, CIs, plain numbers
+tables      one HTML table renderer for lessons and panels (``tables.show(frame)``)
 charts      altair chart functions (return charts, never display them)
 widgets     ipywidgets panels for the lessons
 checks      auto-checks for the lesson exercises
@@ -42,11 +45,14 @@ __all__ = [
     "checks",
     "data",
     "evidence",
+    "formatting",
+    "labels",
     "mechanisms",
     "response",
     "safety",
     "stats",
     "survival",
+    "tables",
     "widgets",
 ]
 
