@@ -7,7 +7,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Case", "run_cases"]
+__all__ = ["Case", "run_cases", "plain"]
+
+
+def plain(value: Any) -> str:
+    """Text of ``value`` for a learner: numpy scalars as plain numbers, strings quoted, never a repr like np.float64(...)."""
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        try:
+            value = item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(plain(v) for v in value) + ")"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,7 @@ def run_cases(fn: Callable, cases: Iterable[Case], *, name: str) -> bool:
         try:
             got = fn(*case.args)
         except NotImplementedError:
-            print(f"⏳ {name}: not done yet - replace the `raise NotImplementedError` line with your code.")
+            print(f"{name}: not done yet - replace the `raise NotImplementedError` line with your code.")
             return False
         except Exception as exc:  # noqa: BLE001 - a learner's bug must become feedback, not a traceback
             print(
@@ -52,7 +69,7 @@ def run_cases(fn: Callable, cases: Iterable[Case], *, name: str) -> bool:
             return False
         if not _matches(got, case):
             print(
-                f"✗ {name}: for {case.label or case.args} you returned {got!r}, expected {case.expected!r}."
+                f"✗ {name}: for {case.label or case.args} you returned {plain(got)}, expected {plain(case.expected)}."
             )
             return False
     print(f"✓ {name}: all {len(cases)} cases correct.")

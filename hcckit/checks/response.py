@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hcckit.checks._runner import Case, run_cases
 
-__all__ = ["target_category", "quiz_measurements", "classification_quiz", "QUIZ_DAY"]
+__all__ = ["target_category", "quiz_measurements", "classification_quiz", "QUIZ_DAY", "questions"]
 
 QUIZ_DAY = 56
 
@@ -27,7 +27,15 @@ _TARGET_CASES = [
     Case((370, 500, 300), "PD", "baseline 50, nadir 30 -> 37 mm: PD from the nadir although below baseline"),
     Case((340, 500, 300), "PR", "baseline 50, nadir 30 -> 34 mm: still <= 70 % of baseline, not PD"),
     Case((50, 500, 0), "PD", "after every lesion vanished (nadir 0), a 5 mm lesion reappears"),
-    Case((40, 500, 0), "PR", "nadir 0 -> 4 mm: under 5 mm above the nadir is not PD"),
+    Case(
+        (40, 500, 0), "PD", "nadir 0 -> 4 mm: after every lesion vanished (nadir 0), any reappearance is PD"
+    ),
+    Case(
+        (119, 170, 170),
+        "PR",
+        "17.0 -> 11.9 mm: exactly -30 % (a float 0.7 * 170 = 118.99999999999999 says SD)",
+    ),
+    Case((349, 500, 500), "PR", "50.0 -> 34.9 mm: -30.2 % is PR"),
 ]
 
 
@@ -91,7 +99,7 @@ def classification_quiz(answers) -> bool:
         or not isinstance(answers, dict)
         or any(v is ... or v is None for v in answers.values())
     ):
-        print("⏳ classification_quiz: not done yet - fill in a response for each criterion.")
+        print("classification_quiz: not done yet - fill in a response for each criterion.")
         return False
     try:
         given = {rs.criterion_name(k): v for k, v in answers.items()}
@@ -109,7 +117,7 @@ def classification_quiz(answers) -> bool:
         mine = _WORDS.get(raw, raw)
         truth = str(visit.loc[crit, "response"])
         if mine not in rs.RESPONSES:
-            print(f"✗ classification_quiz: {crit}: {given[crit]!r} is not one of CR, PR, SD, PD, NE.")
+            print(f"✗ classification_quiz: {crit}: '{given[crit]}' is not one of CR, PR, SD, PD, NE.")
             return False
         if mine != truth:
             print(
@@ -118,3 +126,76 @@ def classification_quiz(answers) -> bool:
             return False
     print(f"✓ classification_quiz: all {len(rs.CRITERIA)} verdicts correct.")
     return True
+
+
+def questions(which: str | None = None):
+    """No-code questions for lesson 02; answers computed by :mod:`hcckit.response` at run time.
+
+    ``which`` is "target_category", "classification_quiz" or None (all).
+    """
+    from hcckit import response as rs
+    from hcckit.checks._questions import Question
+
+    cat = rs.target_category(196, 280, 280)
+    # largest sum (tenths of a mm) still PR for a 17.0 mm baseline, found with the engine
+    largest = max(s for s in range(0, 171) if rs.target_category(s, 170, 170) == "PR")
+    reapp = rs.target_category(40, 500, 0)
+    target = [
+        Question(
+            "target_28_196",
+            "Baseline sum 28.0 mm, now 19.6 mm (nadir = baseline). RECIST 1.1 target category?",
+            "choice",
+            cat,
+            "19.6 / 28.0 = 0.70 exactly: a fall of 30 %, and 'at least 30 %' is PR.",
+            options=("PR", "SD", "PD"),
+            hints=("Compute the percentage change from baseline.", "PR needs a fall of at least 30 %."),
+            traps=(("SD", "A fall of exactly 30 % is PR: the rule is 'at least 30 %', not 'more than'."),),
+        ),
+        Question(
+            "target_largest_pr_17",
+            "Baseline sum 17.0 mm. What is the largest sum (mm, one decimal) that is still PR?",
+            "number",
+            largest / 10,
+            f"70 % of 17.0 mm is {largest / 10:.1f} mm exactly (10 x sum <= 7 x baseline in tenths).",
+            decimals=1,
+            hints=("PR: sum <= 70 % of baseline.", "Work in tenths of a mm: 7 x 170 / 10."),
+            traps=(
+                (
+                    (largest - 1) / 10,
+                    "Float trap: 0.7 * 170 is 118.99999999999999 in floating point, so flooring gives 118; "
+                    "70 % of 170 tenths is exactly 119 - use integers.",
+                ),
+            ),
+        ),
+        Question(
+            "target_reappear",
+            "Every target lesion had vanished (nadir 0 mm, baseline 50 mm); now a 4 mm lesion is back. Category?",
+            "choice",
+            reapp,
+            "After every lesion vanished (nadir 0), any reappearance is PD whatever its size "
+            "(RECIST 1.1 Table 3 footnote; EORTC RECIST FAQ).",
+            options=("PR", "SD", "PD"),
+            hints=("Which rule applies after a complete response?",),
+            traps=(("PR", "4 / 50 is far under 70 %, but after a nadir of 0 any reappearance is PD."),),
+        ),
+    ]
+    tp = rs.assess_all(quiz_measurements())
+    visit = tp[tp["day"] == QUIZ_DAY].set_index("criterion")
+    quiz = [
+        Question(
+            f"quiz_{crit}",
+            f"Quiz patient, day {QUIZ_DAY}: response under {crit}?",
+            "choice",
+            str(visit.loc[crit, "response"]),
+            str(visit.loc[crit, "reason"]),
+            options=tuple(rs.RESPONSES),
+            hints=("Compare the sum at day 56 with baseline using this criterion's measure.",),
+        )
+        for crit in rs.CRITERIA
+    ]
+    groups = {"target_category": target, "classification_quiz": quiz}
+    if which is None:
+        return target + quiz
+    if which not in groups:
+        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
+    return groups[which]

@@ -4,3 +4,7 @@
 # WHO:        38x30 + 21x16 = 1476 mm2 vs 1520 (-3 %), no lesion +25 %: SD.
 # EASL:       viable 10x8 + 21x16 = 416 mm2 vs 1520 (-73 %): PR.
 answers = {"RECIST 1.1": "SD", "mRECIST": "PR", "WHO": "SD", "EASL": "PR"}
+
+from hcckit import checks  # noqa: E402
+
+checks.classification_quiz(answers)
