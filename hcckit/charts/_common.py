@@ -13,6 +13,7 @@ import altair as alt
 
 __all__ = [
     "SYNTHETIC_LABEL",
+    "MIN_FONT_PX",
     "MODEL_LABEL",
     "THEME_NAME",
     "register_theme",
@@ -70,15 +71,29 @@ def reuse_altair_class_table() -> None:
 reuse_altair_class_table()
 
 
+#: Smallest chart text in px: read from the back of a classroom on a 1280x800 projector
+#: (tests/test_chart_text.py renders every lesson figure and checks every text element).
+MIN_FONT_PX = 14
+
+
 def _theme() -> dict:
+    small = MIN_FONT_PX
     return {
         "config": {
             "font": "DejaVu Sans, Arial, sans-serif",
-            "view": {"continuousWidth": 520, "continuousHeight": 320, "stroke": None},
+            "view": {"continuousWidth": 560, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "grid": True, "gridOpacity": 0.4},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12},
-            "title": {"fontSize": 15, "anchor": "start"},
+            "axis": {
+                "labelFontSize": small,
+                "titleFontSize": small + 1,
+                "grid": True,
+                "gridOpacity": 0.4,
+                "labelLimit": 260,
+            },
+            "legend": {"labelFontSize": small, "titleFontSize": small, "labelLimit": 320},
+            "header": {"labelFontSize": small, "titleFontSize": small + 1},
+            "title": {"fontSize": 19, "subtitleFontSize": small, "anchor": "start", "limit": 0},
+            "text": {"fontSize": small},
         }
     }
 

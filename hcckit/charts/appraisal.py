@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from hcckit.charts._common import empty_chart
+from hcckit.charts._common import MIN_FONT_PX, empty_chart
 
 __all__ = [
     "SEVERITY_COLOURS",
@@ -197,7 +197,7 @@ def grim_chart(table, *, title: str | None = None):
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(dy=-16, fontSize=12)
+        .mark_text(dy=-16, fontSize=MIN_FONT_PX)
         .encode(x=alt.X("percent:Q", scale=x_scale), y=alt.value(60), text="label:N")
     )
     ring = (
@@ -261,7 +261,7 @@ def p_values_chart(
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(align="left", dx=10, fontSize=12)
+        .mark_text(align="left", dx=10, fontSize=MIN_FONT_PX)
         .encode(y=y, x=alt.X("p_plot:Q", scale=x_scale), text=alt.Text("p:Q", format=".3g"))
     )
     bars = stems + heads + labels
@@ -321,7 +321,7 @@ def at_risk_chart(frame, *, n=None, title: str | None = "Numbers at risk against
         )
         layers.append(
             alt.Chart(marks)
-            .mark_text(align="left", dx=8, dy=-8, fontSize=12, color="#7A4B00")
+            .mark_text(align="left", dx=8, dy=-8, fontSize=MIN_FONT_PX, color="#7A4B00")
             .encode(x="time_months:Q", y="count:Q", text="label:N")
         )
     if n is not None:
@@ -332,7 +332,7 @@ def at_risk_chart(frame, *, n=None, title: str | None = "Numbers at risk against
             )
         )
         layers.append(
-            ref.mark_text(align="left", dx=4, dy=-8, fontSize=12, color="#D55E00").encode(
+            ref.mark_text(align="left", dx=4, dy=-8, fontSize=MIN_FONT_PX, color="#D55E00").encode(
                 x="t:Q", y="n:Q", text="label:N"
             )
         )

@@ -14,7 +14,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from hcckit.charts._common import empty_chart
+from hcckit.charts._common import MIN_FONT_PX, empty_chart
 
 __all__ = [
     "forest_chart",
@@ -170,7 +170,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         ),
         tooltip=_FOREST_TOOLTIP,
     )
-    text = base.mark_text(align="left", dx=7, fontSize=11, color="#333333").encode(
+    text = base.mark_text(align="left", dx=7, fontSize=MIN_FONT_PX, color="#333333").encode(
         x=alt.X("text_x:Q", scale=scale, title=HR_AXIS_TITLE), y=y, text="hr_text:N", tooltip=_FOREST_TOOLTIP
     )
     subtitle = [
@@ -277,7 +277,7 @@ def pooled_chart(pooled, *, title: str | None = None):
         .mark_point(shape="diamond", filled=True, size=420)
         .encode(x=alt.X("hr:Q", scale=scale, title=HR_AXIS_TITLE), y=y, color=colour, tooltip=tooltip)
     )
-    text = base.mark_text(align="left", dx=7, fontSize=11, color="#333333").encode(
+    text = base.mark_text(align="left", dx=7, fontSize=MIN_FONT_PX, color="#333333").encode(
         x=alt.X("text_x:Q", scale=scale, title=HR_AXIS_TITLE), y=y, text="hr_text:N"
     )
     subtitle = [
@@ -414,7 +414,7 @@ def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str
     chart = layer.facet(
         data=df,
         row=alt.Row("criterion:N", sort=criteria, title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=13, labelFontWeight="bold")),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=MIN_FONT_PX, labelFontWeight="bold")),
     ).resolve_scale(y="independent")  # fmt: skip
     subtitle = [
         "Exact 95 % Clopper-Pearson CIs; when only a % and n are printed the count is round(% x n / 100),",
@@ -482,13 +482,13 @@ def comparison_table_chart(profile: pd.DataFrame, *, title: str | None = None, w
         )
         text = (
             alt.Chart(data)
-            .mark_text(align="left", baseline="top", lineBreak="\n", fontSize=12,
+            .mark_text(align="left", baseline="top", lineBreak="\n", fontSize=MIN_FONT_PX,
                        fontWeight="bold" if bold else "normal", color="#222222")
             .encode(x=alt.value(6), y=alt.Y("y_text:Q", scale=None), text="text:N",
                     tooltip=alt.Tooltip("full:N", title=header or "Aspect"))
         )  # fmt: skip
         return alt.layer(band, text).properties(
-            width=width, height=total, title=alt.TitleParams(header, anchor="start", fontSize=13)
+            width=width, height=total, title=alt.TitleParams(header, anchor="start", fontSize=MIN_FONT_PX)
         )
 
     parts = [column("", 170, "", True)] + [column(s, 7 * wrap + 20, s, False) for s in studies]

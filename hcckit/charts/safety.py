@@ -11,7 +11,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from hcckit.charts._common import PALETTE, empty_chart
+from hcckit.charts._common import MIN_FONT_PX, PALETTE, empty_chart
 
 __all__ = ["CLASS_COLOURS", "ae_profile_chart", "class_effects_chart", "two_arm_chart", "lesson_figures"]
 
@@ -115,7 +115,11 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
         .mark_rule(strokeWidth=2, color="#333333")
         .encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y)
     )
-    text = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(x="percent:Q", y=y, text="label:N")
+    text = (
+        alt.Chart()
+        .mark_text(align="left", dx=4, fontSize=MIN_FONT_PX)
+        .encode(x="percent:Q", y=y, text="label:N")
+    )
     chart = (
         alt.layer(bars, ci, text, data=df, width=440, height=alt.Step(18))
         .facet(
@@ -127,7 +131,7 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
                     labelAlign="left",
                     labelAnchor="start",
                     labelOrient="top",
-                    labelFontSize=13,
+                    labelFontSize=MIN_FONT_PX,
                     labelFontWeight="bold",
                 ),
             ),
@@ -212,7 +216,7 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
                     labelAlign="left",
                     labelAnchor="start",
                     labelOrient="top",
-                    labelFontSize=13,
+                    labelFontSize=MIN_FONT_PX,
                     labelFontWeight="bold",
                 ),
             ),
@@ -316,7 +320,9 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         ],
     )
     df = df.replace([math.inf, -math.inf], math.nan)
-    y = alt.Y("row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=13, labelLimit=320))
+    y = alt.Y(
+        "row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320)
+    )
     tooltip = [
         "row:N",
         "counts:N",
@@ -341,7 +347,7 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         .encode(x="rd_pct:Q", y=y, tooltip=tooltip)
     )
     rd = alt.layer(zero, rd_ci, rd_pt).properties(
-        width=260, height=alt.Step(30), title=alt.TitleParams("Risk difference", fontSize=13)
+        width=260, height=alt.Step(30), title=alt.TitleParams("Risk difference", fontSize=MIN_FONT_PX)
     )
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
     rr_scale = alt.Scale(type="log", domain=[low, rr_max])
@@ -372,17 +378,17 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
     rr = alt.layer(one, rr_ci, rr_pt, open_end).properties(
         width=220,
         height=alt.Step(30),
-        title=alt.TitleParams("Relative risk (▶ = no upper limit)", fontSize=13),
+        title=alt.TitleParams("Relative risk (▶ = no upper limit)", fontSize=MIN_FONT_PX),
     )
     text = (
         alt.Chart(df)
         .transform_calculate(line="datum.counts + '   ' + datum.tests")
-        .mark_text(align="left", fontSize=12)
+        .mark_text(align="left", fontSize=MIN_FONT_PX)
         .encode(x=alt.value(4), y=alt.Y("row:N", sort=list(df["row"]), axis=None), text="line:N")
         .properties(
             width=430,
             height=alt.Step(30),
-            title=alt.TitleParams("Experimental vs control: tests", fontSize=13),
+            title=alt.TitleParams("Experimental vs control: tests", fontSize=MIN_FONT_PX),
         )
     )
     chart = alt.hconcat(rd, rr, text, spacing=12)

@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from hcckit.charts._common import PALETTE, label_synthetic
+from hcckit.charts._common import MIN_FONT_PX, PALETTE, label_synthetic
 
 __all__ = [
     "km_chart",
@@ -344,7 +344,7 @@ def at_risk_table_chart(
     }
     chart = alt.Chart(
         data,
-        mark={"type": "text", "fontSize": 12},
+        mark={"type": "text", "fontSize": MIN_FONT_PX},
         encoding=alt.FacetedEncoding(
             x=_x(max_time or _max_time(table), time_unit, list(table["time"].unique()), axis=False),
             y={"field": "row", "type": "nominal", "sort": rows, "axis": y_axis},
@@ -371,7 +371,7 @@ def _annotation_layer(lines: Sequence[str], *, width: int) -> alt.Chart:
             "align": "right",
             "baseline": "top",
             "lineBreak": "\n",
-            "fontSize": 12,
+            "fontSize": MIN_FONT_PX,
             "color": "#222222",
         },
         encoding=alt.FacetedEncoding(

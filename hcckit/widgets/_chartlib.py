@@ -35,7 +35,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-__all__ = ["ChartLibrary", "Chart", "bundle", "library", "renderer"]
+__all__ = ["ChartLibrary", "Chart", "bundle", "embed_options", "library", "renderer"]
 
 log = logging.getLogger("hcckit.widgets")
 
@@ -83,6 +83,19 @@ function updatable(api, names) {
     const d = data.find((entry) => entry.name === name);
     return d && !d.url && !(d.format && d.format.parse);
   });
+}
+// vega-embed's "Save as PNG / SVG" menu, made visible for teachers taking figures to slides
+// (vega-embed draws it as a faint 14 px icon that appears on hover).
+if (!document.getElementById("hcckit-chart-style")) {
+  const style = document.createElement("style");
+  style.id = "hcckit-chart-style";
+  style.textContent = `
+.hcckit-chart .vega-embed.has-actions { padding-right: 0; padding-top: 34px; }
+.hcckit-chart .vega-embed summary { opacity: 1 !important; line-height: 18px; border-radius: 6px;
+  padding: 4px 10px; font: 600 14px/18px sans-serif; display: flex; gap: 6px; align-items: center; }
+.hcckit-chart .vega-embed summary::before { content: "Save figure"; }
+.hcckit-chart .vega-embed .vega-actions a { font-size: 15px; }`;
+  document.head.appendChild(style);
 }
 export default {
   async render(ctx) {
@@ -202,6 +215,37 @@ def bundle() -> str:
     return _BUNDLE
 
 
+def _file_stem(chart) -> str:
+    """A file name for a saved figure, from the chart's title (``figure`` when it has none)."""
+    import re
+
+    title = getattr(chart, "title", alt.Undefined)
+    text = getattr(title, "text", title)
+    if isinstance(text, list):
+        text = " ".join(map(str, text))
+    if not isinstance(text, str) or not text.strip():
+        return "figure"
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()[:60]
+    meta = getattr(chart, "usermeta", None)
+    if isinstance(meta, dict) and meta.get("hcckit_synthetic"):
+        stem = f"SYNTHETIC_{stem}"
+    return stem or "figure"
+
+
+def embed_options(chart=None) -> dict:
+    """vega-embed options of every lesson chart: only the "Save as SVG / PNG" actions, 2x PNG.
+
+    The file is named after the chart title (``SYNTHETIC_`` first for charts of synthetic data).
+    No "open in the Vega editor" action: it would send the chart to a website.
+    """
+    return {
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+        "downloadFileName": _file_stem(chart),
+        "scaleFactor": {"png": 2, "svg": 1},
+        "i18n": {"PNG_ACTION": "Save as PNG (for slides)", "SVG_ACTION": "Save as SVG (for slides)"},
+    }
+
+
 class ChartLibrary(anywidget.AnyWidget):
     """An invisible widget holding the chart JavaScript once per kernel (see :func:`library`)."""
 
@@ -231,6 +275,8 @@ class Chart(alt.JupyterChart):
 
     def __init__(self, chart=None, **kwargs):
         kwargs.setdefault("library", library())
+        if kwargs.get("embed_options") is None:
+            kwargs["embed_options"] = embed_options(chart)
         super().__init__(chart, **kwargs)
 
     @traitlets.observe("chart")
@@ -252,4 +298,5 @@ class Chart(alt.JupyterChart):
 
 def renderer(spec: dict, **metadata) -> dict:
     """altair renderer ``hcckit``: a chart shown directly (not in a panel) as a shared-library widget."""
-    return Chart(alt.Chart.from_dict(spec), embed_options=metadata.get("embed_options"))._repr_mimebundle_()
+    chart = alt.Chart.from_dict(spec)
+    return Chart(chart, embed_options=metadata.get("embed_options"))._repr_mimebundle_()
