@@ -536,7 +536,23 @@ def full_screenshot(page, path, *, max_height: int = 12_000) -> None:
 
     Voila's lab template scrolls inside the body, so Playwright's ``full_page`` sees one
     screen only; the viewport is stretched to the content height for the shot, then restored.
+    A lesson shown in sections gets one more file per section (``<stem>-s<n>.png``), so what a
+    class sees on each screen can be looked at; the section shown before is shown again after.
     """
+    _page_screenshot(page, path, max_height=max_height)
+    info = sections(page)
+    if not info or info["count"] < 2:
+        return
+    path = Path(path)
+    for i in range(info["count"]):
+        page.evaluate("(i) => window.hcckitSections.show(i)", i)
+        page.wait_for_timeout(300)
+        _page_screenshot(page, path.with_name(f"{path.stem}-s{i}{path.suffix}"), max_height=max_height)
+    page.evaluate("(i) => window.hcckitSections.show(i)", info["current"])
+    page.wait_for_timeout(300)
+
+
+def _page_screenshot(page, path, *, max_height: int) -> None:
     size = page.viewport_size or {"width": 1280, "height": 900}
     height = page.evaluate(
         """() => Math.max(document.documentElement.scrollHeight, ...Array.from(document.querySelectorAll('*'))
@@ -568,6 +584,14 @@ def poke_primary(page, *, step: int = 1) -> str:
     ctl = page.query_selector(".hcckit-primary-control")
     if ctl is None:
         raise LookupError("no element with class hcckit-primary-control")
+    # a lesson shows one section at a time: bring the control's section on screen first
+    switched = page.evaluate(
+        """(el) => { const s = window.hcckitSections; if (!s) return false;
+                     const before = s.current(); return s.showSectionOf(el) !== before; }""",
+        ctl,
+    )
+    if switched:
+        page.wait_for_timeout(300)
     handles = ctl.query_selector_all(".noUi-handle")
     if handles:
         handle = handles[-1]
@@ -644,3 +668,46 @@ def wait_chart_change(page, before: list[str], *, timeout_s: float = 30) -> floa
 def lesson_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     """Every notebook in ``notebooks/`` (not in sub-folders, not checkpoints), sorted."""
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+# --------------------------------------------------------------------------- lesson sections
+
+# The hcckit Voila template shows one section of a lesson at a time (see
+# jupyter-data/voila/templates/hcckit/hcckit_sections.js): what is drawn in the other sections
+# exists in the DOM but is hidden, so a test that clicks or types into it must show it first.
+SECTIONS_JS = """
+() => {
+  const s = window.hcckitSections;
+  if (!s) return null;
+  const visible = Array.from(document.querySelectorAll('.hcckit-section'))
+    .filter(e => e.checkVisibility ? e.checkVisibility() : e.offsetParent !== null)
+    .map(e => Number(e.dataset.hcckitIndex));
+  return {count: s.count, titles: s.titles, current: s.current(), visible: visible, hash: location.hash,
+          toc: Array.from(document.querySelectorAll('#hcckit-toc .hcckit-toc-link')).map(a => a.textContent),
+          tocCurrent: Array.from(document.querySelectorAll('#hcckit-toc .hcckit-toc-link[aria-current="true"]'))
+            .map(a => Number(a.dataset.hcckitTarget))};
+}
+"""
+
+
+def sections(page) -> dict | None:
+    """The lesson's sections as the page shows them (None if the page has no section layout).
+
+    Keys: ``count``, ``titles`` (table of contents, intro first), ``current`` (index shown),
+    ``visible`` (indexes of sections visible now), ``hash``, ``toc`` and ``tocCurrent``.
+    """
+    return page.evaluate(SECTIONS_JS)
+
+
+def show_section_of(page, selector: str) -> int:
+    """Show the lesson section that holds the first element matching ``selector``.
+
+    Returns the section's index, or -1 if the page has no sections or no such element (then
+    nothing changes). Charts in that section are told to measure themselves again.
+    """
+    index = page.evaluate(
+        "(sel) => window.hcckitSections ? window.hcckitSections.showSectionOf(sel) : -1", selector
+    )
+    if index >= 0:
+        page.wait_for_timeout(300)  # the 'resize' the section switch dispatches, and the redraw
+    return index
