@@ -901,7 +901,10 @@ def check_hr_ci(
     -----
     A Wald interval is ``exp(ln HR ± z SE)``: the HR is the geometric mean of the bounds. The
     printed numbers are rounded, so every value within half a unit of the last printed digit is
-    tried (a "rounding box"); a finding is raised only if no value in the box passes.
+    tried (a "rounding box"); a finding is raised only if no value in the box passes. That holds
+    for the edge tests too: ``0.99 (0.99-1.00)`` passes, because a true 0.994 (0.990-0.998)
+    prints so; ``0.45 (0.45-0.72)`` stays an error, because no value in its box comes within
+    ``hr_asymmetry`` of the centre.
     """
     from scipy.stats import norm
 
@@ -942,7 +945,10 @@ def check_hr_ci(
         f"geometric mean of the bounds {gm:.{d}f}; HR {abs(raw_offset):.0%} of the half-width off centre"
     )
     out: list[Finding] = []
-    if fhr < flo or fhr > fhi:
+    # over the rounding box: could the true HR lie strictly inside its true interval?
+    can_be_inside = (fhr + h) > (flo - h) and (fhr - h) < (fhi + h)
+    on_edge = fhr in (flo, fhi)
+    if not can_be_inside:
         out.append(
             _finding(
                 "hr_ci",
@@ -955,16 +961,17 @@ def check_hr_ci(
                 **ci_kw,
             )
         )
-    elif fhr in (flo, fhi):
+    elif on_edge and min_offset > tol.hr_asymmetry:
         out.append(
             _finding(
                 "hr_ci",
                 "error",
                 reported,
                 recomputed,
-                f"The HR sits exactly on the edge of its own {lvl} interval. An estimate is never at the limit of "
-                f"its interval; the geometric mean of the bounds is {gm:.{d}f}, which is probably the real HR "
-                "(check the text or another table for it).",
+                f"The HR sits exactly on the edge of its own {lvl} interval, and no rounding of the printed "
+                f"digits brings it near the centre (at best {min_offset:.0%} of the half-width away). An estimate "
+                f"is never at the limit of its interval; the geometric mean of the bounds is {gm:.{d}f}, which is "
+                "probably the real HR (check the text or another table for it).",
                 **ci_kw,
             )
         )
@@ -989,7 +996,12 @@ def check_hr_ci(
                 "pass",
                 reported,
                 recomputed,
-                f"The HR is inside its interval and close to the geometric mean of the bounds ({gm:.{d}f}).",
+                (
+                    f"The HR is printed on the edge of its interval, but rounding explains it: values that round "
+                    f"to these digits can sit inside the interval, near the geometric mean of the bounds ({gm:.{d}f})."
+                    if on_edge
+                    else f"The HR is inside its interval and close to the geometric mean of the bounds ({gm:.{d}f})."
+                ),
                 **ci_kw,
             )
         )

@@ -103,8 +103,8 @@ STAGE_GROUPS: dict[str, str] = {
     "hur2023_tare_vs_tki": _ADVANCED,  # PVTT
     "agirrezabal2024_tare_vs_atezobev": _MIXED,
     "soramic": _ADVANCED,
-    "imbrave150": _MIXED,
-    "himalaya": _MIXED,
+    "imbrave150": _ADVANCED,  # BCLC C 82 % (Finn et al., NEJM 2020, Table 1); BCLC B 15 % of 501
+    "himalaya": _ADVANCED,  # BCLC C about 80 % in both arms (Abou-Alfa et al., NEJM Evid 2022, Table 1)
 }
 
 #: The pooling panel's opening subgroup: randomised PFS comparisons of TACE plus systemic therapy
@@ -264,7 +264,8 @@ def comparisons(effects=None, *, trials=None, arms=None) -> pd.DataFrame:
     pandas.DataFrame
         One row per ``effects`` row (``row_id`` is its index there) with the effect columns
         (``endpoint``, ``measure``, ``value``, ``ci_low``, ``ci_high``, ``ci_level``,
-        ``p_value``, ``preferred``, ``direction_note``, ``source_location``, ``note``) plus:
+        ``p_value``, ``preferred``, ``direction_note``, ``source_location``, ``note``,
+        ``endpoint_definition``, ``definition_source``) plus:
 
         ``study``, ``design``, ``design_label``, ``population``, ``stage_group``, ``country``,
         ``year``; ``arm_label``, ``arm_role``, ``arm_n`` (patients), ``arm_arterial``,
@@ -296,6 +297,8 @@ def comparisons(effects=None, *, trials=None, arms=None) -> pd.DataFrame:
         ("direction_note", pd.NA),
         ("source_location", pd.NA),
         ("note", pd.NA),
+        ("endpoint_definition", pd.NA),
+        ("definition_source", pd.NA),
     ):
         if col not in eff.columns:
             eff[col] = default
@@ -600,8 +603,9 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
         ``"no CI printed"``...); ``has_ci``; ``log_hr``, ``se_log_hr`` (from the printed CI at its
         own level), ``ci_asymmetric`` (estimate off the centre of its log CI by > 15 % of the
         half-width); ``favours``; ``p_text``; ``direction_note``; ``discrepancy``; ``note``;
-        ``source_location``; ``question``; ``comparator_type``; ``stage_group``; ``population``;
-        ``order`` (plot order: endpoint, design, year).
+        ``source_location``; ``endpoint_definition``, ``definition_source`` (what the trial counts
+        as an event, empty when not curated); ``question``; ``comparator_type``; ``stage_group``;
+        ``population``; ``order`` (plot order: endpoint, design, year).
     """
     _require(table, ["measure", "preferred", "value", "ci_low", "ci_high", "ci_level", "question"], "table")
     if common_level is not None:
@@ -670,6 +674,8 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
                 "discrepancy": _other_versions(table, r),
                 "note": _text(r.get("note")),
                 "source_location": _text(r.get("source_location")),
+                "endpoint_definition": _text(r.get("endpoint_definition")),
+                "definition_source": _text(r.get("definition_source")),
                 "question": r["question"],
                 "comparator_type": r["comparator_type"],
                 "stage_group": r["stage_group"],
@@ -681,8 +687,8 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
         "arm_label", "comparator_label", "label", "measure", "hr_kind", "adjusted", "hr", "ci_low",
         "ci_high", "ci_level", "printed_ci_low", "printed_ci_high", "printed_level", "printed_ci",
         "ci_label", "has_ci", "log_hr", "se_log_hr", "ci_asymmetric", "favours", "p_text",
-        "direction_note", "discrepancy", "note", "source_location", "question", "comparator_type",
-        "stage_group", "population",
+        "direction_note", "discrepancy", "note", "source_location", "endpoint_definition",
+        "definition_source", "question", "comparator_type", "stage_group", "population",
     ]  # fmt: skip
     out = pd.DataFrame(rows, columns=columns)
     if out.empty:
@@ -745,6 +751,34 @@ def _mix(rows: pd.DataFrame, column: str, what: str, why: str) -> str | None:
     return f"Mixes {what}: {listed}. {why}"
 
 
+def _definition_problems(forest: pd.DataFrame, name: str, cautions: list[str]) -> list[str]:
+    """Problems for one endpoint label defined differently; cautions (appended) for missing ones."""
+    if "endpoint_definition" not in forest:
+        return []
+    problems = []
+    for endpoint, rows in forest.groupby("endpoint", sort=False):
+        defined = rows["endpoint_definition"].map(_text)
+        known = rows[defined.str.len() > 0]
+        if known.empty:
+            continue
+        groups = known.groupby(known["endpoint_definition"].map(_text), sort=False)[name].apply(
+            lambda s: ", ".join(dict.fromkeys(s.astype(str)))
+        )
+        if len(groups) > 1:
+            listed = "; ".join(f"{names}: {definition}" for definition, names in groups.items())
+            problems.append(
+                f"Mixes definitions of {endpoint}: {listed}. The same label counts different events, so the "
+                "HRs do not estimate the same effect."
+            )
+        missing = rows[defined.str.len() == 0]
+        if len(missing):
+            cautions.append(
+                f"How {_names(missing, name)} defined {endpoint} is not recorded here, while "
+                f"{_names(known, name)} defined it ({'; '.join(groups.index)}): read the papers before pooling."
+            )
+    return problems
+
+
 def check_comparability(forest: pd.DataFrame) -> Comparability:
     """Check whether the rows of a :func:`forest_table` estimate the same thing.
 
@@ -752,12 +786,16 @@ def check_comparability(forest: pd.DataFrame) -> Comparability:
 
     * designs: RCTs with cohorts or indirect comparisons;
     * endpoints: e.g. OS with PFS;
+    * endpoint definitions: the same label counting different events (TACTICS' TACE-specific
+      PFS with EMERALD-1's RECIST 1.1 PFS by blinded central review), compared from
+      ``endpoint_definition``, not from the label;
     * comparators: e.g. "vs TACE" with "vs systemic therapy";
     * adjusted HRs (aHR) with unadjusted ones or ones whose adjustment is not stated;
     * stages: different :data:`STAGE_GROUPS`;
     * one study counted more than once (two arms against one shared control, or two endpoints).
 
-    Cautions: fewer than three studies, arm order not stated by the source, an estimate far
+    Cautions: an endpoint definition recorded for some studies but not for others, fewer than
+    three studies, arm order not stated by the source, an estimate far
     from the centre of its CI, CIs printed at 90 %, different added treatments, only
     observational data.
     """
@@ -782,6 +820,7 @@ def check_comparability(forest: pd.DataFrame) -> Comparability:
         msg = _mix(forest, column, what, why)
         if msg:
             problems.append(msg)
+    problems += _definition_problems(forest, name, cautions)
     kinds = forest.assign(
         _adj=forest["adjusted"].map(lambda a: "adjusted (aHR)" if a else "unadjusted or not stated")
     )
@@ -875,9 +914,19 @@ class PooledEstimate:
         Cochran's Q, its degrees of freedom (k - 1) and chi-square p-value.
     fixed_hr, fixed_ci_low, fixed_ci_high : float
         Fixed-effect (inverse-variance) HR and CI, for comparison.
-    prediction_interval : tuple or None
-        Not computed: statsmodels 0.15 does not provide one (see ``prediction_note``).
+    hk_ci_low, hk_ci_high : float
+        Hartung-Knapp-Sidik-Jonkman CI of the pooled HR (t distribution with k - 1 df and the
+        weighted residual scale; statsmodels' ``conf_int(use_t=True)``). With few studies it is
+        the honest interval (IntHout et al., BMC Med Res Methodol 2014;14:25).
+    prediction_interval : tuple of float or None
+        Approximate prediction interval for the HR of a new study like these:
+        ``exp(mu ± t(k-2) * sqrt(tau² + SE²))`` (Higgins, Thompson & Spiegelhalter, JRSS A 2009;
+        Cochrane Handbook v6, 10.10.4). ``None`` when k < 3 (t has no degrees of freedom).
     prediction_note : str
+        How to read the prediction interval, or why there is none.
+    method_problems : tuple of str
+        Problems of the pooling method itself (two studies by DerSimonian-Laird with a normal CI
+        is anti-conservative: IntHout et al. 2014; Cochrane Handbook v6, 10.10.4).
     library : str
         The function that did the arithmetic.
     studies : pandas.DataFrame
@@ -907,18 +956,28 @@ class PooledEstimate:
     fixed_ci_high: float
     comparability: Comparability
     excluded: tuple[str, ...] = ()
+    hk_ci_low: float = math.nan
+    hk_ci_high: float = math.nan
     prediction_interval: tuple[float, float] | None = None
-    prediction_note: str = (
-        "No prediction interval: statsmodels 0.15 does not compute one, and with this few studies "
-        "it would be too wide to be useful."
-    )
+    prediction_note: str = ""
+    method_problems: tuple[str, ...] = ()
     library: str = "statsmodels.stats.meta_analysis.combine_effects"
     studies: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
 
     @property
     def comparable(self) -> bool:
-        """Shortcut for ``comparability.comparable``."""
+        """Shortcut for ``comparability.comparable`` (the studies, not the method)."""
         return self.comparability.comparable
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Every reason not to quote the pooled HR: the studies' and the method's."""
+        return (*self.comparability.problems, *self.method_problems)
+
+    @property
+    def quotable(self) -> bool:
+        """``True`` when neither the studies nor the method raise a problem."""
+        return not self.problems
 
     def summary_line(self) -> str:
         """One line: pooled HR, CI, I², tau², k."""
@@ -929,9 +988,7 @@ class PooledEstimate:
         )
 
     def __str__(self) -> str:
-        return "\n".join(
-            [self.summary_line(), *[f"- {p}" for p in self.comparability.problems], *self.excluded]
-        )
+        return "\n".join([self.summary_line(), *[f"- {p}" for p in self.problems], *self.excluded])
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -942,19 +999,26 @@ class PooledEstimate:
             if self.tau2_truncated
             else ""
         )
-        verdict = (
-            "<p class='hcckit-comparable' style='color:#1B5E20'><b>These comparisons look comparable.</b></p>"
-            if self.comparable
-            else "<p class='hcckit-not-comparable' style='color:#B00020'><b>NOT comparable</b> - "
-            "do not quote this pooled number as an answer:</p>"
-        )
-        problems = "".join(f"<li style='color:#B00020'>{esc(p)}</li>" for p in self.comparability.problems)
+        if self.quotable:
+            verdict = "<p class='hcckit-comparable' style='color:#1B5E20'><b>These comparisons look comparable.</b></p>"
+        elif self.comparable:
+            verdict = (
+                "<p class='hcckit-not-quotable' style='color:#B00020'><b>Do not quote this pooled number</b> - "
+                "the studies may be comparable, but the method is not adequate:</p>"
+            )
+        else:
+            verdict = (
+                "<p class='hcckit-not-comparable' style='color:#B00020'><b>NOT comparable</b> - "
+                "do not quote this pooled number as an answer:</p>"
+            )
+        problems = "".join(f"<li style='color:#B00020'>{esc(p)}</li>" for p in self.problems)
         cautions = "".join(f"<li style='color:#7A4B00'>{esc(c)}</li>" for c in self.comparability.cautions)
         excluded = "".join(f"<li>{esc(e)}</li>" for e in self.excluded)
         return (
             "<div class='hcckit-pooled'>"
             f"<p><b>{head}</b></p>"
-            f"<p>Fixed effect for comparison: HR {self.fixed_hr:.2f} ({self.fixed_ci_low:.2f}-"
+            f"<p>Hartung-Knapp CI: {self.hk_ci_low:.2f}-{self.hk_ci_high:.2f}. "
+            f"Fixed effect for comparison: HR {self.fixed_hr:.2f} ({self.fixed_ci_low:.2f}-"
             f"{self.fixed_ci_high:.2f}).{esc(truncated)} {esc(self.prediction_note)} "
             f"Computed by <code>{esc(self.library)}</code> on log HR, each SE derived from the printed "
             "CI at its own level.</p>"
@@ -995,14 +1059,19 @@ def pool_hazard_ratios(forest: pd.DataFrame, *, method: str = "DL", level: float
     method_re=...)``; each study's SE comes from its printed CI at its own level
     (:func:`se_from_ci`). statsmodels 0.15 does not truncate DerSimonian-Laird's tau² at zero
     (nor I²), so a negative moment estimate is reported as 0 and the pooled estimate is then
-    the fixed-effect one, as DerSimonian & Laird (1986) define it. The pooled CI uses the
-    normal distribution (no Hartung-Knapp adjustment).
+    the fixed-effect one, as DerSimonian & Laird (1986) define it. The pooled CI (``ci_low``,
+    ``ci_high``) uses the normal distribution; the Hartung-Knapp-Sidik-Jonkman CI
+    (``hk_ci_low``, ``hk_ci_high``) and, for k >= 3, the prediction interval are reported beside
+    it. Two studies pooled by DerSimonian-Laird with a normal CI is a ``method_problems`` entry
+    (IntHout et al. 2014; Cochrane Handbook v6, 10.10.4): tau² from two studies is almost
+    unknown, and the normal CI ignores that.
     """
     from statsmodels.stats.meta_analysis import combine_effects
 
     _require(forest, ["label", "study", "endpoint", "hr", "log_hr", "se_log_hr", "has_ci"], "forest")
     key = str(method).lower().replace("-", "").replace(" ", "")
     key = {"dersimonianlaird": "dl", "paulemandel": "pm"}.get(key, key)
+    # key is "dl" or "pm" from here on
     if key not in _METHODS:
         raise ValueError(f"method: must be 'DL' (DerSimonian-Laird) or 'PM' (Paule-Mandel), got {method!r}")
     level = _check_level(level)
@@ -1019,15 +1088,32 @@ def pool_hazard_ratios(forest: pd.DataFrame, *, method: str = "DL", level: float
         )
     eff = with_ci["log_hr"].to_numpy(dtype=float)
     var = with_ci["se_log_hr"].to_numpy(dtype=float) ** 2
-    res = combine_effects(eff, var, method_re=method_re, row_names=list(with_ci["label"]), alpha=1 - level)
-    ci_fe, ci_re = res.conf_int(alpha=1 - level, use_t=False)[:2]
+    # a negative DL tau² makes statsmodels take square roots of negative variances (NaN, then unused)
+    with np.errstate(invalid="ignore"):
+        res = combine_effects(
+            eff, var, method_re=method_re, row_names=list(with_ci["label"]), alpha=1 - level
+        )
+        ci_fe, ci_re = res.conf_int(alpha=1 - level, use_t=False)[:2]
+        _, _, hk_fe, hk_re = res.conf_int(alpha=1 - level, use_t=True)
     tau2 = float(res.tau2)
     truncated = tau2 < 0
     if truncated:  # DL moment estimate below zero: tau² = 0, random effects = fixed effect
         tau2 = 0.0
         mean, se, ci, weights = res.mean_effect_fe, res.sd_eff_w_fe, ci_fe, res.weights_rel_fe
+        hk = hk_fe
     else:
         mean, se, ci, weights = res.mean_effect_re, res.sd_eff_w_re, ci_re, res.weights_rel_re
+        hk = hk_re
+    k = len(with_ci)
+    prediction, prediction_note = _prediction_interval(float(mean), float(se), tau2, k, level)
+    method_problems = []
+    if k == 2:
+        method_problems.append(
+            f"Only 2 studies pooled by {method_name} with a normal CI: tau² from two studies is almost "
+            f"unknown and this CI ignores that, so it is too narrow (IntHout et al. 2014; Cochrane Handbook "
+            f"v6, 10.10.4). The Hartung-Knapp {_pct_label(level)} CI is {math.exp(hk[0]):.2f} to "
+            f"{math.exp(hk[1]):.2f}: that width is how little two studies can settle."
+        )
     homogeneity = res.test_homogeneity()
     q = float(res.q)
     i2 = max(0.0, float(res.i2)) * 100 if q > 0 else 0.0
@@ -1052,7 +1138,29 @@ def pool_hazard_ratios(forest: pd.DataFrame, *, method: str = "DL", level: float
         fixed_ci_high=math.exp(ci_fe[1]),
         comparability=check_comparability(with_ci),
         excluded=excluded,
+        hk_ci_low=math.exp(hk[0]),
+        hk_ci_high=math.exp(hk[1]),
+        prediction_interval=prediction,
+        prediction_note=prediction_note,
+        method_problems=tuple(method_problems),
         studies=studies,
+    )
+
+
+def _prediction_interval(mean: float, se: float, tau2: float, k: int, level: float):
+    """Prediction interval of a new study's HR (Higgins et al. 2009), or None with the reason."""
+    from scipy import stats
+
+    if k < 3:
+        return None, (
+            f"No prediction interval: it needs at least 3 studies (t with k - 2 = {k - 2} degrees of freedom)."
+        )
+    t = float(stats.t.isf((1 - level) / 2, k - 2))
+    half = t * math.sqrt(tau2 + se**2)
+    low, high = math.exp(mean - half), math.exp(mean + half)
+    return (low, high), (
+        f"{_pct_label(level)} prediction interval for a new study like these: HR {low:.2f} to {high:.2f} "
+        "(where the next study's true effect may fall; Higgins et al. 2009)."
     )
 
 

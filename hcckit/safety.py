@@ -397,7 +397,9 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
         when B has no events), ``rr_method``, ``fisher_p``, ``chi2_p``, ``chi2_yates_p``,
         ``min_expected``, ``chi2_valid`` (every expected count >= 5), ``reported_p`` and
         ``reported_p_operator`` (what the paper printed, if anything), ``nnh`` (number needed
-        to harm, ``inf`` if A is not worse), ``level``. Empty (same columns) when nothing matches.
+        to harm, ``inf`` if A is not worse), ``nnh_interval`` (its CI from the risk-difference CI,
+        written as Altman 1998 does: ``"NNH 8 to ∞ to NNTB 40"`` when the RD CI crosses 0; see
+        :func:`number_needed_interval`), ``level``. Empty (same columns) when nothing matches.
     """
     import pandas as pd
 
@@ -459,6 +461,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
                 "reported_p": float(rep["p_value"].iloc[0]) if len(rep) else math.nan,
                 "reported_p_operator": str(rep["p_operator"].iloc[0]) if len(rep) else "",
                 "nnh": number_needed_to_harm(res.count_a, res.n_a, res.count_b, res.n_b),
+                "nnh_interval": number_needed_interval(res.rd_ci_low, res.rd_ci_high),
                 "level": level,
             }
         )
@@ -494,6 +497,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
         "reported_p",
         "reported_p_operator",
         "nnh",
+        "nnh_interval",
         "level",
     ]
     return pd.DataFrame(rows, columns=columns)
@@ -518,3 +522,47 @@ def number_needed_to_harm(count_a, n_a, count_b, n_b) -> float:
     if difference <= 0:
         return math.inf
     return int(math.ceil(1 / difference))
+
+
+def number_needed_interval(rd_ci_low, rd_ci_high) -> str:
+    """Confidence interval of the number needed to harm, from the risk difference's CI.
+
+    Altman (BMJ 1998;317:1309-12): the limits are the reciprocals of the risk-difference limits
+    (proportions, A - B; A worse when > 0), each rounded up like the NNH itself. When the
+    interval of the risk difference includes 0, the NNH interval runs through infinity, from
+    harm to benefit, and is written so: ``"NNH 8 to ∞ to NNTB 40"`` (NNTB: number needed to
+    treat with A for one patient fewer with the event). ``"NNH 4 to 25"`` when the whole CI
+    shows harm, ``"NNTB 5 to 20"`` when it shows benefit.
+
+    Parameters
+    ----------
+    rd_ci_low, rd_ci_high : float
+        Limits of the risk difference A - B as proportions (-1 to 1), low <= high.
+
+    Returns
+    -------
+    str
+    """
+    lo, hi = float(rd_ci_low), float(rd_ci_high)
+    for name, value in (("rd_ci_low", lo), ("rd_ci_high", hi)):
+        if not -1 <= value <= 1:
+            raise ValueError(f"{name}: a risk difference is a proportion between -1 and 1, got {value!r}")
+    if lo > hi:
+        raise ValueError(
+            f"rd_ci_low, rd_ci_high: the lower limit must not exceed the upper one, got {lo} and {hi}"
+        )
+
+    def n(x: float) -> int:
+        return int(math.ceil(round(1 / abs(x), 9)))  # 1/0.05 must stay 20, not 20.000000000000004 -> 21
+
+    if lo > 0:
+        return f"NNH {n(hi)} to {n(lo)}"
+    if hi < 0:
+        return f"NNTB {n(lo)} to {n(hi)}"
+    if hi > 0 and lo < 0:
+        return f"NNH {n(hi)} to ∞ to NNTB {n(lo)}"
+    if hi > 0:  # lo == 0
+        return f"NNH {n(hi)} to ∞"
+    if lo < 0:  # hi == 0
+        return f"NNTB {n(lo)} to ∞"
+    return "∞"

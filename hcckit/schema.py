@@ -351,10 +351,16 @@ def effects_schema(parents: dict) -> pa.DataFrameSchema:
             "direction_note": _text(),
             **_has_location(),
             "note": _text(),
+            "endpoint_definition": _text(),
+            "definition_source": _text(),
         },
         checks=[
             _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
             _keys_check(parents["arm_keys"], ("trial_id", "comparator_arm_id")),
+            _row_check(
+                lambda df: df["endpoint_definition"].isna() | df["definition_source"].notna(),
+                "an endpoint_definition needs its definition_source (publication and place)",
+            ),
             _row_check(
                 lambda df: df["arm_id"] != df["comparator_arm_id"], "arm_id and comparator_arm_id must differ"
             ),

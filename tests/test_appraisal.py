@@ -205,6 +205,20 @@ def test_hr_outside_or_on_the_edge_of_its_interval_is_an_error():
     assert edge.severity == "error" and "edge" in edge.message and "0.57" in edge.message
 
 
+@pytest.mark.parametrize(
+    "printed", [("0.99", "0.99", "1.00"), ("1.00", "0.99", "1.00"), ("1.0", "1.0", "1.1")]
+)
+def test_an_edge_that_rounding_explains_is_not_a_finding(printed):
+    # issue 13 item 7: a true 0.994 (0.990-0.998) prints as 0.99 (0.99-1.00); "rounding alone never
+    # raises a finding" holds for the edge tests as for every other check
+    f = only(check_hr_ci(*printed), "hr_ci")
+    assert f.passed and "rounding explains" in f.message
+
+
+def test_an_hr_outside_even_after_rounding_stays_an_error():
+    assert only(check_hr_ci("0.50", "0.52", "0.90"), "hr_ci").severity == "error"
+
+
 def test_hr_far_from_the_geometric_mean_is_a_warning():
     f = only(check_hr_ci("0.35", "0.21", "0.82"), "hr_ci")
     assert f.severity == "warning" and "0.41" in f.message

@@ -326,12 +326,89 @@ def test_default_pool_is_flagged_with_named_reasons(table):
     assert "Mixes populations/stages" in text and "Yan 2025" in text
 
 
-def test_comparable_subgroup(forest_all):
-    rows = pd.DataFrame([_row(forest_all, "TACTICS", "PFS"), _row(forest_all, "EMERALD-1", "PFS", "D + B")])
-    pooled = evidence.pool_hazard_ratios(rows)
-    assert pooled.comparable and pooled.comparability.problems == ()
-    assert any("Only 2 studies" in c for c in pooled.comparability.cautions)
+def _pair(forest_all):
+    return pd.DataFrame([_row(forest_all, "TACTICS", "PFS"), _row(forest_all, "EMERALD-1", "PFS", "D + B")])
+
+
+def test_same_label_different_definitions_is_a_problem(forest_all):
+    # issue 13 item 4: TACTICS' PFS is TACE-specific (untreatable progression; Kudo et al., Gut 2020),
+    # EMERALD-1's is RECIST 1.1 by blinded central review (Sangro et al., Lancet 2025)
+    rows = _pair(forest_all)
+    assert (
+        rows["endpoint_definition"].str.len().gt(0).all()
+        and rows["definition_source"].str.contains("doi").all()
+    )
+    found = evidence.check_comparability(rows)
+    assert not found.comparable
+    (problem,) = [p for p in found.problems if p.startswith("Mixes definitions of PFS")]
+    assert "TACTICS: TACE-specific" in problem and "EMERALD-1: RECIST 1.1" in problem
+    # the same definition twice is no problem; a missing one is a caution, never silence
+    tactics = rows.iloc[[0]]
+    assert not any(
+        "definitions" in p for p in evidence.check_comparability(pd.concat([tactics, tactics])).problems
+    )
+    unknown = pd.DataFrame([_row(forest_all, "TACTICS", "PFS"), _row(forest_all, "LAUNCH", "PFS")])
+    cautions = " ".join(evidence.check_comparability(unknown).cautions)
+    assert "How LAUNCH defined PFS is not recorded here" in cautions
+
+
+def _hartung_knapp(log_hr, se, tau2, level=0.95):
+    """Hartung-Knapp-Sidik-Jonkman CI by hand (IntHout et al. 2014, eq. 3-4)."""
+    from scipy import stats
+
+    w = 1 / (np.asarray(se) ** 2 + tau2)
+    y = np.asarray(log_hr)
+    mu = (w * y).sum() / w.sum()
+    var = (w * (y - mu) ** 2).sum() / ((len(y) - 1) * w.sum())
+    t = stats.t.isf((1 - level) / 2, len(y) - 1)
+    return np.exp([mu - t * np.sqrt(var), mu + t * np.sqrt(var)])
+
+
+def test_two_studies_by_dl_are_a_method_problem_with_the_hartung_knapp_ci(forest_all):
+    # IntHout et al., BMC Med Res Methodol 2014;14:25; Cochrane Handbook v6, 10.10.4
+    pooled = evidence.pool_hazard_ratios(_pair(forest_all))
     assert pooled.hr == pytest.approx(0.70, abs=0.005)
+    assert (round(pooled.ci_low, 2), round(pooled.ci_high, 2)) == (0.55, 0.90)
+    hk = _hartung_knapp(pooled.studies["log_hr"], pooled.studies["se_log_hr"], pooled.tau2)
+    assert (pooled.hk_ci_low, pooled.hk_ci_high) == pytest.approx(tuple(hk), rel=1e-9)
+    assert (round(pooled.hk_ci_low, 2), round(pooled.hk_ci_high, 2)) == (0.14, 3.50)
+    (problem,) = pooled.method_problems
+    assert "Only 2 studies" in problem and "0.14 to 3.50" in problem and "IntHout" in problem
+    assert not pooled.quotable and pooled.problems[-1] == problem
+    assert pooled.prediction_interval is None and "at least 3 studies" in pooled.prediction_note
+    html = pooled._repr_html_()
+    assert "look comparable" not in html and "Hartung-Knapp CI: 0.14-3.50" in html
+    assert evidence.pool_hazard_ratios(_pair(forest_all), method="PM").method_problems  # any estimator
+
+
+def test_prediction_interval_follows_higgins_2009(forest_all):
+    from scipy import stats
+
+    opening = evidence.forest_table(
+        evidence.filter_comparisons(evidence.comparisons(), **evidence.DEFAULT_POOL)
+    )
+    pooled = evidence.pool_hazard_ratios(opening)
+    assert pooled.k == 4 and pooled.method_problems == ()
+    half = stats.t.isf(0.025, pooled.k - 2) * np.sqrt(pooled.tau2 + pooled.se_log_hr**2)
+    expected = np.exp([pooled.log_hr - half, pooled.log_hr + half])
+    assert pooled.prediction_interval == pytest.approx(tuple(expected), rel=1e-12)
+    assert (round(pooled.prediction_interval[0], 2), round(pooled.prediction_interval[1], 2)) == (0.32, 1.73)
+    assert "prediction interval for a new study" in pooled.prediction_note
+    assert pooled.prediction_interval[0] < pooled.ci_low and pooled.prediction_interval[1] > pooled.ci_high
+
+
+def test_a_clean_set_is_quotable(forest_all):
+    base = _row(forest_all, "TACTICS", "PFS")
+    rows = []
+    for i, (hr, se) in enumerate([(0.59, 0.19), (0.66, 0.15), (0.55, 0.22)]):
+        r = base.copy()
+        r["study"] = r["study_short"] = f"Trial {i}"
+        r["label"] = f"Trial {i}: TACE + sorafenib vs TACE"
+        r["hr"], r["log_hr"], r["se_log_hr"] = hr, np.log(hr), se
+        rows.append(r)
+    pooled = evidence.pool_hazard_ratios(pd.DataFrame(rows))
+    assert pooled.quotable and pooled.problems == ()
+    assert "look comparable" in pooled._repr_html_()
 
 
 @pytest.mark.parametrize(

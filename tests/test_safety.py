@@ -123,7 +123,39 @@ def test_proteinuria_4_of_60_vs_0_of_60():
     assert not p["chi2_valid"] and p["min_expected"] == pytest.approx(2.0)
     assert p["reported_p"] == pytest.approx(0.043) and p["reported_p_operator"] == "="
     assert p["nnh"] == 15
+    # Altman, BMJ 1998: the RD interval includes 0, so the NNH interval runs through infinity
+    lo, hi = p["rd_ci_low_pct"] / 100, p["rd_ci_high_pct"] / 100
+    assert p["nnh_interval"] == f"NNH {math.ceil(1 / hi)} to ∞ to NNTB {math.ceil(1 / -lo)}"
     assert p["arm_a"] == "TACE + IA bevacizumab" and p["arm_b"] == "TACE"
+
+
+@pytest.mark.parametrize(
+    "low, high, text",
+    [
+        (0.02, 0.08, "NNH 13 to 50"),  # the whole CI shows harm: 1/0.08 = 12.5 -> 13, 1/0.02 = 50
+        (0.05, 0.10, "NNH 10 to 20"),  # exact reciprocals are not rounded up past themselves
+        (-0.05, 0.12, "NNH 9 to ∞ to NNTB 20"),  # crosses 0 (Altman 1998, Table 2 style)
+        (-0.20, -0.05, "NNTB 5 to 20"),  # the whole CI shows benefit
+        (0.0, 0.10, "NNH 10 to ∞"),
+        (-0.10, 0.0, "NNTB 10 to ∞"),
+    ],
+)
+def test_number_needed_interval_follows_altman_1998(low, high, text):
+    assert safety.number_needed_interval(low, high) == text
+
+
+def test_number_needed_interval_rejects_bad_limits():
+    with pytest.raises(ValueError, match="rd_ci_low"):
+        safety.number_needed_interval(-1.5, 0.1)
+    with pytest.raises(ValueError, match="lower limit"):
+        safety.number_needed_interval(0.2, 0.1)
+
+
+def test_the_safety_table_shows_the_nnh_interval():
+    from hcckit.widgets.safety import _comparison_table_html
+
+    html = _comparison_table_html(safety.two_arm_comparisons("yan2025_tace_bev"))
+    assert "Number needed to harm (95 % CI)" in html and "to ∞ to NNTB" in html and "Altman" in html
 
 
 def test_fewer_events_give_rr_below_one_and_no_nnh():

@@ -145,10 +145,15 @@ def test_pooling_narrowed_to_a_comparable_pair(pooling):
         options["TACTICS: TACE + sorafenib vs TACE"],
         options["EMERALD-1: D + B + TACE vs TACE"],
     )
-    assert "look comparable" in pooling.summary.value and "Only 2 studies" in pooling.summary.value
+    # narrowing by label is not enough: the PFS definitions differ and two studies by DL are a problem
+    assert "look comparable" not in pooling.summary.value
+    assert "Mixes definitions of PFS" in pooling.summary.value and "Only 2 studies" in pooling.summary.value
+    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.summary.value
     pooled = [r for r in _rows(pooling.view.chart, "kind") if r["kind"] == "pooled (computed here)"]
     assert pooled[0]["hr"] == pytest.approx(0.70, abs=0.005)
-    _no_error(pooling.message)
+    assert "not comparable" in pooling.message.value and "hcckit-warning" in pooling.message.value
+    subtitle = " ".join(pooling.view.chart.to_dict()["title"]["subtitle"])
+    assert "NOT COMPARABLE" in subtitle and "only 2 studies (Hartung-Knapp CI 0.14 to 3.50)" in subtitle
     pooling.method.value = "PM"
     assert "Paule-Mandel" in pooling.summary.value
 

@@ -185,6 +185,15 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     return chart.resolve_scale(x="shared")
 
 
+def _problem_head(problem: str) -> str:
+    """Short head of a comparability or method problem for a chart subtitle."""
+    if " is counted " in problem:
+        return problem.split(" is counted ")[0] + " counted twice"
+    if problem.startswith("Only 2 studies"):
+        return "only 2 studies (Hartung-Knapp CI " + problem.split("CI is ")[-1].split(":")[0] + ")"
+    return problem.split(":")[0]
+
+
 def pooled_chart(pooled, *, title: str | None = None):
     """The pooled studies with their weights and the random-effects pooled HR as a diamond.
 
@@ -287,10 +296,10 @@ def pooled_chart(pooled, *, title: str | None = None):
         " not a published result.",
     ]
     colour_sub = "#555555"
-    if not pooled.comparable:
-        heads = [p.split(":")[0] if p.startswith("Mixes") else p.split(":")[0].split(" is counted")[0] + " counted twice"
-                 for p in pooled.comparability.problems]  # fmt: skip
-        subtitle.append("NOT COMPARABLE: " + "; ".join(heads) + " - see the warnings.")
+    if not pooled.quotable:
+        heads = [_problem_head(p) for p in pooled.problems]
+        lead = "NOT COMPARABLE: " if not pooled.comparable else "DO NOT QUOTE: "
+        subtitle.append(lead + "; ".join(heads) + " - see the warnings.")
         colour_sub = "#B00020"
     chart = alt.layer(reference, ci, studies_layer, diamond, text).properties(
         title=alt.TitleParams(

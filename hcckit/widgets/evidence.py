@@ -357,11 +357,15 @@ class PoolingPanel(widgets.VBox):
             return
         self.view.chart = charts.pooled_chart(pooled)
         self.summary.value = pooled._repr_html_()
-        if not pooled.comparable:
+        if not pooled.quotable:
+            what = (
+                "These comparisons are not comparable"
+                if not pooled.comparable
+                else "This pooling is not adequate"
+            )
             show_message(
                 self.message,
-                "These comparisons are not comparable (see the red list below): the pooled number is shown to "
-                "discuss, not to quote.",
+                f"{what} (see the red list below): the pooled number is shown to discuss, not to quote.",
                 kind="warning",
             )
 

@@ -207,7 +207,8 @@ def _comparison_table_html(comparisons) -> str:
         reported = (
             f"P {r['reported_p_operator']} {r['reported_p']:g}" if r["reported_p"] == r["reported_p"] else "-"
         )
-        nnh = "-" if r["nnh"] == float("inf") else f"{int(r['nnh'])}"
+        point = "no harm (A has no more events)" if r["nnh"] == float("inf") else f"{int(r['nnh'])}"
+        nnh = f"{point} ({r['nnh_interval']})"
         cells = [
             f"{r['event']} ({'any grade' if r['grade'] == 'any' else 'grade ' + r['grade']})",
             f"{r['count_a']}/{r['n_a']} ({r['pct_a']:.1f} %)",
@@ -233,13 +234,15 @@ def _comparison_table_html(comparisons) -> str:
         "Fisher p",
         "χ² p",
         "Paper printed",
-        "NNH",
+        f"Number needed to harm ({level} CI)",
     ]
     th = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in head)
     return (
         f"<table class='hcckit-table' style='border-collapse:collapse'><tr>{th}</tr>{''.join(rows)}</table>"
         "<small>⚠ an expected count is below 5: the chi-square p-value is not reliable, read Fisher's. "
-        "NNH: number needed to harm (patients treated with the experimental arm for one extra event).</small>"
+        "NNH: number needed to harm (patients treated with the experimental arm for one extra event); its CI is "
+        "the reciprocal of the risk difference's and runs through ∞ when that includes 0 (Altman, BMJ 1998). "
+        "NNTB: number needed to treat for one patient fewer with the event.</small>"
     )
 
 
