@@ -1083,10 +1083,18 @@ def check_hr_ci(
         gap = r_lo / max(p_hi, 1e-300)
         direction = "larger"
     severity = "error" if flips or gap > tol.p_gross_factor else "warning"
+    central = (
+        max(fp, 1e-300) / max(p0, 1e-300) if direction == "larger" else max(p0, 1e-300) / max(fp, 1e-300)
+    )
     msg = (
         f"From the HR and its {lvl} interval the p-value should be about {_fmt_p(p0)} (Altman & Bland); "
         f"the printed {rep_p} is {direction}"
-        + (f" by a factor of about {gap:.0f}" if gap >= 2 else "")
+        + (
+            f" by a factor of about {central:.0f} (at least {gap:.0f} even if each of the four printed "
+            "numbers was rounded in the most favourable direction)"
+            if gap >= 2
+            else ""
+        )
         + ". "
     )
     if flips:

@@ -5,9 +5,12 @@ Pure pandas: filters by arterial modality, design and response criterion, and a 
 
 from __future__ import annotations
 
-__all__ = ["ALL", "evidence_table", "trial_summary", "filter_options"]
+__all__ = ["ALL", "DESIGN_ORDER", "evidence_table", "trial_summary", "filter_options", "scale_domains"]
 
 ALL = "All"
+
+#: Order of study designs in legends and filters (strongest design first).
+DESIGN_ORDER = ("rct", "indirect_comparison", "cohort", "single_arm")
 
 _ENDPOINT_GROUPS = {
     "response": ["CR", "PR", "SD", "PD", "ORR", "DCR"],
@@ -109,28 +112,59 @@ def evidence_table(*, modality: str = ALL, design: str = ALL, criterion: str = A
     return table[columns].sort_values(["trial", "arm"], kind="stable").reset_index(drop=True)
 
 
+def _trial_patients(arms) -> dict:
+    """Patients per trial (sum of arm n); NaN when any arm's n is not reported (the total is unknown)."""
+    out = {}
+    for trial_id, group in arms.groupby("trial_id", sort=False):
+        n = group["n"]
+        out[trial_id] = float("nan") if n.isna().any() else float(n.sum())
+    return out
+
+
 def trial_summary(table):
-    """One row per trial of an :func:`evidence_table`: ``trial``, ``design``, ``year``, ``modality``
-    (arterial modalities of its arms, joined), ``arms``, ``patients`` (sum of arm n) and ``facts`` (rows)."""
+    """One row per trial of an :func:`evidence_table`.
+
+    Columns: ``trial`` (name), ``trial_id``, ``design`` (id), ``year``, ``modality`` (arterial
+    modality ids of the matching arms, joined by ";", e.g. ``"TACE;none"``), ``arms`` (matching
+    arms, n), ``patients`` (sum of the trial's arm n; NaN - "not reported" - when any arm's n
+    is not reported, never 0) and ``facts`` (curated numbers matching, n).
+    """
     import pandas as pd
 
     from hcckit import data
 
+    columns = ["trial", "trial_id", "design", "year", "modality", "arms", "patients", "facts"]
     if table.empty:
-        return pd.DataFrame(columns=["trial", "design", "year", "modality", "arms", "patients", "facts"])
-    arms = data.load("arms")
+        return pd.DataFrame(columns=columns)
+    patients = _trial_patients(data.load("arms"))
     rows = []
     for trial_id, group in table.groupby("trial_id", sort=False):
-        trial_arms = arms[arms["trial_id"] == trial_id]
         rows.append(
             {
                 "trial": group["trial"].iloc[0],
+                "trial_id": trial_id,
                 "design": group["design"].iloc[0],
                 "year": group["year"].iloc[0],
-                "modality": " / ".join(sorted(set(group["arterial"].dropna()))),
+                "modality": ";".join(sorted(set(group["arterial"].dropna()))),
                 "arms": int(group["arm_id"].nunique()),
-                "patients": int(trial_arms["n"].fillna(0).sum()),
+                "patients": patients.get(trial_id, float("nan")),
                 "facts": len(group),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def scale_domains() -> dict:
+    """Chart scales fixed over the whole curated data set, so that a filter never re-colours or resizes.
+
+    Returns ``{"design": [design ids in DESIGN_ORDER, then any others], "patients": [0, max]}``
+    where ``max`` is the largest trial total of patients (n) in ``arms.csv``.
+    """
+    import math
+
+    from hcckit import data
+
+    designs = [str(d) for d in data.load("trials")["design"].dropna().unique()]
+    ordered = [d for d in DESIGN_ORDER if d in designs] + sorted(d for d in designs if d not in DESIGN_ORDER)
+    totals = [v for v in _trial_patients(data.load("arms")).values() if not math.isnan(v)]
+    return {"design": ordered, "patients": [0.0, max(totals) if totals else 1.0]}

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hcckit import labels as _labels
+
 __all__ = [
     "TIME_TO_EVENT",
     "HR_MEASURES",
@@ -59,11 +61,9 @@ __all__ = [
 TIME_TO_EVENT = ("PFS", "OS", "TTUP", "RFS", "PPS")
 HR_MEASURES = ("HR", "aHR")
 CRITERIA_ORDER = ("RECIST 1.1", "mRECIST", "RECICL", "unspecified")
+#: Study designs by name, from the kit's one vocabulary (``data/labels.csv``, kind ``design``).
 DESIGN_LABELS = {
-    "rct": "RCT",
-    "cohort": "cohort",
-    "single_arm": "single arm",
-    "indirect_comparison": "indirect comparison (MAIC)",
+    d: _labels.label("design", d) for d in ("rct", "cohort", "single_arm", "indirect_comparison")
 }
 _DESIGN_ORDER = {"rct": 0, "indirect_comparison": 1, "cohort": 2, "single_arm": 3}
 _SYSTEMIC = {"TKI", "anti-VEGF", "PD-(L)1", "CTLA-4", "chemotherapy"}
@@ -876,7 +876,7 @@ def check_comparability(forest: pd.DataFrame) -> Comparability:
             + "; ".join(f"{r['arm_label']} in {r[name]}" for _, r in forest.iterrows())
             + "): a pooled HR averages different drugs."
         )
-    if set(forest["design_label"]) <= {"cohort", DESIGN_LABELS["indirect_comparison"]}:
+    if set(forest["design_label"]) <= {DESIGN_LABELS["cohort"], DESIGN_LABELS["indirect_comparison"]}:
         cautions.append(
             "Only observational data: pooling does not remove confounding, it can only repeat it."
         )

@@ -134,6 +134,8 @@ __all__ = [
     "teaching_cohort",
     "necrotic_patient",
     "edit_measurements",
+    "progression_thresholds",
+    "five_mm_clause_effect",
 ]
 
 CRITERIA = ("RECIST 1.1", "mRECIST", "WHO", "EASL")
@@ -2092,3 +2094,42 @@ def edit_measurements(measurements, *, lesion, day: int, drop: bool = False, **v
         row.update(values)
         df = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
     return df.sort_values(["day", "lesion"], kind="stable").reset_index(drop=True)
+
+
+def progression_thresholds(data):
+    """Each follow-up visit's RECIST 1.1 and mRECIST progression threshold, as % of baseline.
+
+    ``data`` is :func:`hcckit.response.assess_all` output. The threshold is taken from the nadir
+    the visit is compared with: RECIST 1.1 needs a sum >= 120 % of the nadir and >= 5 mm above it;
+    mRECIST (Lencioni & Llovet 2010) >= 120 % of the viable nadir. Columns: ``criterion``,
+    ``day``, ``nadir_sum`` (mm), ``pd_threshold_sum`` (mm), ``pd_threshold_pct`` (% change from
+    baseline at which the visit becomes PD).
+    """
+    import numpy as np
+
+    need = {"criterion", "day", "baseline_sum", "nadir_sum"}
+    if not need <= set(data.columns):
+        raise ValueError(f"data: columns missing {sorted(need - set(data.columns))}")
+    rows = data[data["criterion"].isin(["RECIST 1.1", "mRECIST"]) & data["nadir_sum"].notna()].copy()
+    nadir = rows["nadir_sum"].astype(float)
+    threshold = 1.2 * nadir
+    recist = rows["criterion"].eq("RECIST 1.1")
+    threshold[recist] = np.maximum(threshold[recist], nadir[recist] + 5)
+    rows["pd_threshold_sum"] = threshold
+    rows["pd_threshold_pct"] = 100 * (threshold / rows["baseline_sum"].astype(float) - 1)
+    return rows[["criterion", "day", "nadir_sum", "pd_threshold_sum", "pd_threshold_pct"]].reset_index(
+        drop=True
+    )
+
+
+def five_mm_clause_effect(measurements) -> tuple[int, int]:
+    """How many follow-up visits mRECIST's optional +5 mm clause changes, of how many.
+
+    Runs :func:`assess` under mRECIST with and without ``mrecist_5mm`` and counts the visits
+    (baseline excluded) whose timepoint response differs. Returns ``(changed, follow_up_visits)``.
+    """
+    plain = assess_all(measurements, criteria=["mRECIST"])
+    five = assess_all(measurements, criteria=["mRECIST"], mrecist_5mm=True)
+    follow = plain["response"].notna().to_numpy()
+    changed = (plain["response"].astype(str).to_numpy() != five["response"].astype(str).to_numpy()) & follow
+    return int(changed.sum()), int(follow.sum())

@@ -13,6 +13,10 @@ the denominator as printed) joined to ``data.load("arms")`` (what each arm recei
   the paper printed (:func:`hcckit.stats.compare_proportions`);
 * :func:`number_needed_to_harm`: 1 / risk difference, rounded up, in exact arithmetic.
 
+Events keep the term each paper printed (``event``); comparisons across studies and between
+arms group them by ``event_harmonised`` (the broader term, e.g. "pain" for "abdominal pain";
+see ``data/README.md``), which has one ``event_class``.
+
 Percentages are in % (0-100); counts are patients.
 """
 
@@ -81,7 +85,7 @@ CLASS_EFFECTS = {
         "embolization",
         "Post-embolization syndrome",
         "arterial embolization (TACE, DEB-TACE, TAE)",
-        ("abdominal pain", "fever", "nausea/vomiting"),
+        ("pain", "fever", "nausea/vomiting"),
     ),
 }
 
@@ -182,7 +186,7 @@ def _derive_grade_1_2(ae):
     """Add ``1-2`` rows where a source gives grade 1 and grade 2 separately but no ``1-2`` row."""
     import pandas as pd
 
-    keys = ["trial_id", "arm_id", "event"]
+    keys = ["trial_id", "arm_id", "event_harmonised"]
     g1 = ae[ae["grade"] == "1"].set_index(keys)
     g2 = ae[ae["grade"] == "2"].set_index(keys)
     have = set(map(tuple, ae.loc[ae["grade"] == "1-2", keys].to_numpy()))
@@ -196,6 +200,7 @@ def _derive_grade_1_2(ae):
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
+                "event": a["event"],
                 "event_class": a["event_class"],
                 "grade": "1-2",
                 "count": int(a["count"]) + int(b["count"]),
@@ -238,7 +243,9 @@ def ae_profile(
     -------
     pandas.DataFrame
         One row per regimen and event: ``trial_id``, ``trial``, ``study``, ``arm_id``, ``arm``, ``regimen``,
-        ``role``, ``event``, ``event_class``, ``grade`` (as printed), ``grade_group`` (label),
+        ``role``, ``event`` (the term as printed), ``event_harmonised`` (the term that groups the
+        same event across studies, ``data/README.md``), ``event_class``, ``grade`` (as printed),
+        ``grade_group`` (label),
         ``count``, ``n`` (patients), ``percent`` (count/n in %, or the printed % when no count
         was printed), ``ci_low_pct``, ``ci_high_pct`` (exact interval, %; empty without a count),
         ``has_count`` (bool), ``derived`` (grade 1-2 summed by hcckit from grades 1 and 2),
@@ -247,7 +254,7 @@ def ae_profile(
 
     Notes
     -----
-    When the same arm, event and grade appear twice (e.g. the BEVA-TACE abstract and its
+    When the same arm, harmonised event and grade appear twice (e.g. the BEVA-TACE abstract and its
     Table 2), the row with a count is kept, a table row is preferred to the abstract, and the
     other report is quoted in ``other_reports``.
     """
@@ -278,20 +285,22 @@ def ae_profile(
     rows["_rank"] = rows["count"].isna().astype(int) * 2 + rows["source_location"].str.startswith(
         "Abstract"
     ).astype(int)
-    rows = rows.sort_values(["trial_id", "arm_id", "event", "grade", "_rank"])
-    keys = ["trial_id", "arm_id", "event", "grade"]
+    rows["_printed_differs"] = rows["event"] != rows["event_harmonised"]
+    rows = rows.sort_values(["trial_id", "arm_id", "event_harmonised", "grade", "_rank"])
+    keys = ["trial_id", "arm_id", "event_harmonised", "grade"]
 
     def describe(r):
         what = f"{int(r['count'])}/{int(r['n'])}" if pd.notna(r["count"]) else f"{r['percent_reported']:g} %"
         note = f" - {r['note']}" if isinstance(r["note"], str) and r["note"] else ""
-        return f"{r['source_location']}: {what}{note}"
+        term = f" ('{r['event']}')" if r["_printed_differs"] else ""
+        return f"{r['source_location']}{term}: {what}{note}"
 
     others = (
         rows[rows.duplicated(keys, keep="first")]
         .groupby(keys)
         .apply(lambda g: "; ".join(describe(r) for _, r in g.iterrows()), include_groups=False)
     )
-    rows = rows.drop_duplicates(keys, keep="first").drop(columns="_rank")
+    rows = rows.drop_duplicates(keys, keep="first").drop(columns=["_rank", "_printed_differs"])
     rows["other_reports"] = [others.get(tuple(k), "") for k in rows[keys].itertuples(index=False, name=None)]
 
     regimens = regimen_table()
@@ -315,6 +324,7 @@ def ae_profile(
         "regimen",
         "role",
         "event",
+        "event_harmonised",
         "event_class",
         "grade",
         "grade_group",
@@ -369,8 +379,8 @@ def two_arm_trials(*, adverse_events=None) -> list[str]:
     ae = ae[ae["count"].notna()].merge(arms[["trial_id", "arm_id", "role"]], on=["trial_id", "arm_id"])
     out = []
     for trial, g in ae.groupby("trial_id"):
-        exp = set(map(tuple, g.loc[g["role"] == "experimental", ["event", "grade"]].to_numpy()))
-        ctl = set(map(tuple, g.loc[g["role"] == "control", ["event", "grade"]].to_numpy()))
+        exp = set(map(tuple, g.loc[g["role"] == "experimental", ["event_harmonised", "grade"]].to_numpy()))
+        ctl = set(map(tuple, g.loc[g["role"] == "control", ["event_harmonised", "grade"]].to_numpy()))
         if exp & ctl:
             out.append(str(trial))
     return sorted(out)
@@ -389,7 +399,8 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
     Returns
     -------
     pandas.DataFrame
-        One row per event and grade: ``trial_id``, ``trial``, ``study``, ``design``, ``event``,
+        One row per event and grade: ``trial_id``, ``trial``, ``study``, ``design``, ``event``
+        (harmonised term, which pairs the arms), ``event_printed`` (as the paper printed it),
         ``event_class``, ``grade``, ``arm_a`` / ``arm_b`` (experimental / control labels),
         ``count_a``, ``n_a``, ``count_b``, ``n_b``, ``pct_a``, ``pct_b`` (%), ``rd_pct`` with
         ``rd_ci_low_pct`` / ``rd_ci_high_pct`` (risk difference A - B in percentage points),
@@ -418,7 +429,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
     effects = data.load("effects")
     effects = effects[(effects["endpoint"] == "adverse_event") & effects["preferred"]]
     rows = []
-    for (trial, event, grade), g in ae.groupby(["trial_id", "event", "grade"], sort=False):
+    for (trial, event, grade), g in ae.groupby(["trial_id", "event_harmonised", "grade"], sort=False):
         a = g[g["role"] == "experimental"]
         b = g[g["role"] == "control"]
         if len(a) != 1 or len(b) != 1:
@@ -427,7 +438,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
         res = stats.compare_proportions(
             int(a["count"]), int(a["n"]), int(b["count"]), int(b["n"]), level=level
         )
-        rep = effects[(effects["trial_id"] == trial) & (effects["item"] == event)]
+        rep = effects[(effects["trial_id"] == trial) & effects["item"].isin({event, a["event"], b["event"]})]
         rows.append(
             {
                 "trial_id": trial,
@@ -435,6 +446,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
                 "study": a["study"],
                 "design": a["design"],
                 "event": event,
+                "event_printed": a["event"] if a["event"] == b["event"] else f"{a['event']} / {b['event']}",
                 "event_class": a["event_class"],
                 "grade": grade,
                 "arm_a": a["arm"],
@@ -471,6 +483,7 @@ def two_arm_comparisons(trial_id: str | None = None, *, level: float = 0.95):
         "study",
         "design",
         "event",
+        "event_printed",
         "event_class",
         "grade",
         "arm_a",

@@ -396,6 +396,18 @@ def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
             "trial_id": _slug(),
             "arm_id": _slug(),
             "event": _required_text(),
+            # the term used to group events across studies (data/README.md, adverse_events.csv)
+            "event_harmonised": pa.Column(
+                pd.StringDtype(),
+                nullable=False,
+                coerce=True,
+                checks=[
+                    pa.Check.str_matches(
+                        r"^[a-z0-9(](?:[a-z0-9 ()/,'-]*[a-z0-9)])?$",
+                        error="must be a lower-case term, no outer spaces",
+                    ),
+                ],
+            ),
             "event_class": _vocab(EVENT_CLASSES),
             "grade": _vocab(GRADES),
             "count": _count(),
@@ -407,6 +419,10 @@ def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
         checks=[
             _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
             _count_le_n(),
+            _row_check(
+                lambda df: df.groupby("event_harmonised")["event_class"].transform("nunique") == 1,
+                "event_harmonised: one harmonised term must have one event_class in every study",
+            ),
             _row_check(
                 lambda df: df["count"].notna() | df["percent_reported"].notna(),
                 "needs a count or percent_reported",

@@ -93,7 +93,7 @@ __all__ = [
 
 MODELS = ("piecewise", "weibull", "exponential")
 METHODS = ("quantile", "random")
-_CSS = "border-collapse:collapse;font-size:13px"
+_CSS = "border-collapse:collapse;font-size:15px"
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def _html_table(title: str, rows: Iterable[tuple[str, str]], *, note: str = "") 
         f"<td style='padding:2px 8px'>{html.escape(v)}</td></tr>"
         for k, v in rows
     )
-    foot = f"<div style='color:#555;font-size:12px'>{html.escape(note)}</div>" if note else ""
+    foot = f"<div style='color:#555;font-size:14px'>{html.escape(note)}</div>" if note else ""
     return f"<div><b>{html.escape(title)}</b><table style='{_CSS}'>{body}</table>{foot}</div>"
 
 

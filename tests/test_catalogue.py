@@ -33,14 +33,59 @@ def test_empty_filter_gives_empty_state_chart():
     spec = landscape_chart(catalogue.trial_summary(table)).to_dict()
     assert spec["mark"]["type"] == "text"
     assert "No curated study" in str(spec)
-    assert "No curated number" in table_html(table)
+    assert table_html(table) == ""  # the empty state is said once, in the chart
+
+
+def _layers(spec):
+    return spec.get("layer", [spec])
+
+
+def _data(spec):
+    return [r for values in spec.get("datasets", {}).values() for r in values]
+
+
+def test_missing_patients_are_not_reported_never_zero():
+    summary = catalogue.trial_summary(catalogue.evidence_table())
+    imbrave = summary[summary["trial"] == "IMbrave150"].iloc[0]
+    assert imbrave["patients"] != imbrave["patients"]  # NaN, not 0
+    spec = landscape_chart(summary).to_dict()
+    row = next(r for r in _data(spec) if r["trial"] == "IMbrave150")
+    assert row["patients_text"] == "not reported"
+    assert "not reported" in " ".join(spec["title"]["subtitle"])
+    tooltips = [t for layer in _layers(spec) for t in layer["encoding"]["tooltip"]]
+    assert {"field": "patients_text", "type": "nominal", "title": "Patients (n)"} in tooltips
+
+
+def test_names_not_ids_in_the_chart():
+    spec = landscape_chart(catalogue.trial_summary(catalogue.evidence_table())).to_dict()
+    rows = _data(spec)
+    assert "not reported" in {r["year_label"] for r in rows} and "n/r" not in str(spec)
+    assert "Single-arm trial" in {r["design_name"] for r in rows}
+    assert "No arterial therapy" in {r["modality_name"] for r in rows}
+    enc = _layers(spec)[0]["encoding"]
+    assert enc["color"]["field"] == "design_name" and enc["y"]["field"] == "modality_name"
+    assert enc["x"]["sort"][0] == "not reported"
+
+
+def test_filters_never_recolour_or_resize():
+    full = _layers(landscape_chart(catalogue.trial_summary(catalogue.evidence_table())).to_dict())[0]
+    narrow_table = catalogue.evidence_table(design="cohort")
+    narrow = _layers(landscape_chart(catalogue.trial_summary(narrow_table)).to_dict())[0]
+    for channel in ("color", "size"):
+        assert full["encoding"][channel]["scale"] == narrow["encoding"][channel]["scale"]
+    scale = full["encoding"]["color"]["scale"]
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colour["RCT"] == "#009E73" and len(colour) == 4
+    assert full["encoding"]["size"]["scale"]["domain"][0] == 0
+    assert full["encoding"]["size"]["scale"]["domain"][1] == catalogue.scale_domains()["patients"][1]
 
 
 def test_landscape_chart_encodes_units_and_design():
     spec = landscape_chart(catalogue.trial_summary(catalogue.evidence_table())).to_dict()
-    assert spec["mark"]["type"] == "circle"
-    assert spec["encoding"]["size"]["title"] == "Patients (n)"
-    assert spec["encoding"]["color"]["field"] == "design"
+    layer = _layers(spec)[0]
+    assert layer["mark"]["type"] == "circle"
+    assert layer["encoding"]["size"]["title"] == "Patients (n)"
+    assert layer["encoding"]["color"]["title"] == "Design"
 
 
 def test_panel_updates_chart_and_shows_friendly_empty_state():
@@ -52,8 +97,29 @@ def test_panel_updates_chart_and_shows_friendly_empty_state():
     assert set(panel.value["arterial"]) == {"TARE"}
     panel._design.value = "single_arm"
     assert panel.value.empty
-    assert "No curated study" in panel._message.value
+    # the empty state appears once (in the chart), not three times
+    shown = [panel._message.value, panel._count.value, panel._table.value]
+    assert "No curated study" in str(panel._view.chart.to_dict())
+    assert not any("No curated" in text for text in shown)
+    assert panel._table.layout.display == "none"
     assert "Traceback" not in panel._message.value
+
+
+def test_panel_is_a_panel_with_reset_and_named_options():
+    from hcckit.widgets.panel import Panel
+
+    panel = CataloguePanel()
+    assert isinstance(panel, Panel)
+    assert "hcckit-primary-control" in panel.controls["modality"]._dom_classes
+    assert ("Single-arm trial", "single_arm") in panel.controls["design"].options
+    assert ("No arterial therapy", "none") in panel.controls["modality"].options
+    panel.set_state(modality="TARE", design="single_arm")
+    assert panel.value.empty
+    panel.reset()
+    assert set(panel.state.values()) == {catalogue.ALL}
+    assert len(panel.value) == len(catalogue.evidence_table())
+    assert panel.views["table"].layout.display is None
+    assert "font-size:16px" in panel.views["table"].value and "not reported" in panel.views["table"].value
 
 
 def test_discrepancies_are_flagged_in_the_table():

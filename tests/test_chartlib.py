@@ -30,7 +30,7 @@ def test_charts_share_one_library_and_carry_a_small_module():
     a, b = chart_view(_chart(1)), chart_view(_chart(2))
     assert isinstance(a, alt.JupyterChart)
     assert a.library is b.library is _chartlib.library()
-    assert len(a._esm) < 5_000, "each chart must not carry the 0.9 MB bundle"
+    assert len(a._esm) < 10_000, "each chart must not carry the 0.9 MB bundle"  # ~5 kB: loader + panel CSS
     assert len(a.library.code) > 500_000
     state = a.get_state()
     assert state["library"] == f"IPY_MODEL_{a.library.model_id}"

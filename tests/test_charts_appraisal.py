@@ -25,8 +25,10 @@ def test_findings_chart_stacks_severities_with_fixed_colours():
     spec = charts.findings_chart(summary).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["x"]["title"] == "Findings (count)"
-    assert spec["encoding"]["color"]["scale"]["domain"] == ["error", "warning", "info", "pass"]
-    assert spec["encoding"]["y"]["sort"][0] == "percentage"
+    # names, not ids (hcckit.labels): severities and checks as the class reads them
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Error", "Warning", "Note", "Consistent"]
+    assert spec["encoding"]["y"]["sort"][0] == "Percentage vs count / n"
+    assert "check:N" not in json.dumps(spec["encoding"]) and "severity:N" not in json.dumps(spec["encoding"])
     empty = charts.findings_chart(summary.iloc[0:0]).to_dict()
     assert empty["mark"]["type"] == "text" and "No findings" in json.dumps(empty)
 
@@ -41,6 +43,7 @@ def test_hr_ci_chart_log_axis_geometric_mean_and_reference_line():
     assert layers[1]["encoding"]["x"]["field"] == "geometric_mean"
     text = _spec(chart)
     assert "Li 2022" in text and "An 2023" in text
+    assert layers[2]["encoding"]["color"]["title"] == "Hazard ratio vs its CI" and "hr_ci check" not in text
     single = charts.hr_ci_chart(appraisal.hr_ci_frame("0.35", "0.21", "0.82", label="An 2023"))
     assert "An 2023" in _spec(single)
     assert charts.hr_ci_chart(appraisal.hr_ci_table().iloc[0:0]).to_dict()["mark"]["type"] == "text"

@@ -99,7 +99,9 @@ def test_pooled_chart_diamond_heterogeneity_and_warning(table):
     # narrowed by label, the pair still mixes PFS definitions and is only 2 studies (issue 13 item 4)
     pair = forest[forest["study_short"].eq("TACTICS") | forest["comparison"].str.startswith("D + B")]
     subtitle = " ".join(_spec(ce.pooled_chart(evidence.pool_hazard_ratios(pair)))["title"]["subtitle"])
-    assert "NOT COMPARABLE: Mixes definitions of PFS; only 2 studies (Hartung-Knapp CI 0.14 to 3.50)" in subtitle
+    assert (
+        "NOT COMPARABLE: Mixes definitions of PFS; only 2 studies (Hartung-Knapp CI 0.14 to 3.50)" in subtitle
+    )
     # same definitions: the studies are comparable, the method still is not
     same = pair.assign(endpoint_definition=pair["endpoint_definition"].iloc[0])
     subtitle = " ".join(_spec(ce.pooled_chart(evidence.pool_hazard_ratios(same)))["title"]["subtitle"])

@@ -185,3 +185,19 @@ def test_lesson_figures_build_and_model_figures_are_labelled():
         spec = chart.to_dict(validate=True)
         if name in ("mechanisms_model", "mechanisms_vegf_surge", "mechanisms_dose_window"):
             assert _is_model(spec), name
+
+
+def test_model_and_modality_figures_fit_the_projector():
+    import re
+
+    import vl_convert as vlc
+
+    from hcckit.charts.mechanisms import modality_chart, model_chart
+
+    s = m.PRESETS["TACE + bevacizumab 5 mg/kg right after (as in the RCT)"]
+    for chart in (
+        model_chart(m.simulate(s), window=m.dose_window(s), current_dose=5.0),
+        modality_chart(m.modality_scene("cTACE")),
+    ):
+        svg = vlc.vegalite_to_svg(chart.to_dict())
+        assert float(re.search(r'width="([\d.]+)"', svg).group(1)) <= 1000  # the lesson column

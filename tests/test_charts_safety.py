@@ -57,7 +57,7 @@ def test_profile_chart_empty_state_shows_the_message():
 
 def test_class_effects_chart_colours_by_exposure():
     spec = cs.class_effects_chart(safety.class_effects("anti-VEGF")).to_dict(validate=True)
-    assert spec["facet"]["row"]["field"] == "event"
+    assert spec["facet"]["row"]["field"] == "term"  # the harmonised term groups the studies
     colours = [
         d["color"]
         for d in _walk(spec)
@@ -75,13 +75,15 @@ def test_class_effects_chart_empty_state():
 
 def test_two_arm_chart_risk_difference_relative_risk_and_tests():
     spec = cs.two_arm_chart(safety.two_arm_comparisons("yan2025_tace_bev")).to_dict(validate=True)
-    assert len(spec["hconcat"]) == 3
+    top, tests = spec["vconcat"]  # stacked so that it fits a 1280 px screen
+    assert len(top["hconcat"]) == 2 and "Experimental vs control" in tests["title"]["text"]
     xt = _titles(spec, "x")
     assert "Risk difference (percentage points)" in xt and "Relative risk (log scale)" in xt
     rows = [r for r in _rows(spec) if "row" in r]
     prot = next(r for r in rows if r["row"].startswith("proteinuria"))
     assert prot["rr_plot"] == 100.0 and prot["rr"].startswith("∞")
-    assert "Fisher p 0.119" in prot["tests"] and "P = 0.043" in prot["tests"]
+    assert "Fisher P = 0.12" in prot["tests"] and "paper: P = 0.043" in prot["tests"]
+    assert prot["row"] == "proteinuria (any grade)"
     assert "TACE + IA bevacizumab vs TACE" in spec["title"]["text"]
     assert "Newcombe" in json.dumps(spec["title"])
     assert all(not (isinstance(v, float) and math.isinf(v)) for r in rows for v in r.values())
@@ -107,3 +109,38 @@ def test_lesson_figures_build():
     assert {f"safety_class_{k}" for k in ("antivegf", "tki", "immune", "embolization")} <= set(figures)
     for chart in figures.values():
         chart.to_dict(validate=True)
+
+
+def test_class_effects_group_printed_terms_across_studies():
+    spec = cs.class_effects_chart(safety.class_effects("embolization")).to_dict()
+    rows = _rows(spec)
+    pain = {r["event"] for r in rows if r["term"] == "pain"}
+    assert {"pain", "abdominal pain"} <= pain  # Yan 2025 prints "pain", the others "abdominal pain"
+    assert any(r["term"] == "nausea/vomiting" and r["event"] == "nausea" for r in rows)
+    assert "Embolization-related" in spec["title"]["text"]
+
+
+def test_legends_and_tooltips_use_names_not_ids():
+    spec = cs.ae_profile_chart(safety.ae_profile(grade="any")).to_dict()
+    colours = [d["color"] for d in _walk(spec) if isinstance(d.get("color"), dict) and "scale" in d["color"]]
+    assert colours and "Anti-VEGF effects" in colours[0]["scale"]["domain"]
+    assert "anti-VEGF" not in colours[0]["scale"]["domain"]
+    titles = {t.get("title") for d in _walk(spec) for t in d.get("tooltip", []) if isinstance(t, dict)}
+    assert None not in titles and "Regimen" in titles
+    two = cs.two_arm_chart(safety.two_arm_comparisons()).to_dict()
+    titles = {t.get("title") for d in _walk(two) for t in d.get("tooltip", []) if isinstance(t, dict)}
+    assert None not in titles and "Relative risk, CI" in titles
+
+
+def test_every_lesson_figure_fits_a_1280_px_projector():
+    import re
+
+    import vl_convert as vlc
+
+    from hcckit.charts._common import register_theme
+
+    register_theme()
+    for name, chart in cs.lesson_figures().items():
+        svg = vlc.vegalite_to_svg(chart.to_dict())
+        width = float(re.search(r'<svg[^>]*width="([0-9.]+)"', svg).group(1))
+        assert width <= 1150, (name, width)

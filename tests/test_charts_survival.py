@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -70,7 +71,9 @@ def test_at_risk_table_chart(data):
     spec = charts.at_risk_table_chart(table, metrics=("at_risk", "events", "censored")).to_dict()
     assert _marks(spec) == ["text"]
     assert spec["transform"][0]["fold"] == ["at_risk", "events", "censored"]
-    assert spec["encoding"]["y"]["sort"][:3] == ["tace: at risk", "tace: events", "tace: censored"]
+    # rows by arm name ("tace" is the id of the arm named "TACE"), never by id
+    assert spec["encoding"]["y"]["sort"][:3] == ["TACE: at risk", "TACE: events", "TACE: censored"]
+    assert {r["arm"] for rows in spec["datasets"].values() for r in rows} == {"TACE", "TACE + IA bevacizumab"}
     assert _is_labelled(spec)
     with pytest.raises(ValueError, match="^metrics: unknown"):
         charts.at_risk_table_chart(table, metrics=("deaths",))
@@ -83,10 +86,12 @@ def test_km_panel_aligns_table_and_annotates(data):
     assert len(spec["vconcat"]) == 2
     assert _is_labelled(spec)
     text = json.dumps(spec)
-    assert comparison.annotation[0] in text and "log-rank" in text
+    hr, _, arms = comparison.annotation[0].rpartition(" (")
+    assert hr in text and arms in text and "log-rank" in text  # a long line wraps before "(A vs B)"
     ticks = [float(t) for t in risk["time"].unique()]
     assert json.dumps(ticks)[1:-1].split(", ")[0] in text  # the table's times are the x ticks
-    assert text.count('"minExtent": 150') >= 2  # y axes share one width so the columns line up
+    extents = set(re.findall(r'"minExtent": (\d+)', text)) | set(re.findall(r'"maxExtent": (\d+)', text))
+    assert len(extents) == 1 and int(extents.pop()) >= 150  # y axes share one width: the columns line up
 
 
 def test_km_panel_without_table(data):
@@ -100,7 +105,7 @@ def test_published_vs_reconstructed_chart(data):
     spec = charts.published_vs_reconstructed_chart(survival.km_table(data), published=published).to_dict()
     assert len(spec["hconcat"]) == 2
     titles = [p["title"] for p in spec["hconcat"]]
-    assert titles[0] == "Published" and titles[1].startswith("Reconstructed")
+    assert titles[0] == "Published" and titles[1].startswith("Pseudo-patients")
     assert "point" in _marks(spec["hconcat"][0]) and "line" in _marks(spec["hconcat"][1])
     assert _is_labelled(spec)
 
@@ -124,3 +129,48 @@ def test_comparison_table_chart(data):
 def test_missing_columns_are_named():
     with pytest.raises(ValueError, match="^km: missing column"):
         charts.km_chart(pd.DataFrame({"time": [0.0], "survival": [1.0]}))
+
+
+def test_at_risk_labels_are_names_that_fit_and_clear_the_numbers(data):
+    long = data.assign(arm=data["arm"].cat.rename_categories(["TACE", "TACE + atezolizumab + bevacizumab"]))
+    spec = charts.km_panel(survival.km_table(long), at_risk=survival.at_risk_table(long)).to_dict()
+    table = spec["vconcat"][1]
+    axis = table["encoding"]["y"]["axis"]
+    # too long for one line: the arm's name, then on a second line what the row counts
+    assert "split(datum.label" in axis["labelExpr"]
+    assert axis["labelLimit"] >= len("TACE + atezolizumab + bevacizumab") * 7  # ~7 px a character: not cut
+    short = charts.at_risk_table_chart(survival.at_risk_table(data)).to_dict()["encoding"]["y"]["axis"]
+    assert "labelExpr" not in short and short["labelLimit"] >= len("tace_bev: events") * 7
+    assert axis["labelPadding"] >= 24  # the numbers at time 0 are centred on the axis: no "at risk1000"
+    curves_axis = spec["vconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
+    assert curves_axis["minExtent"] == axis["minExtent"] == axis["maxExtent"]  # the columns line up
+    legend = spec["vconcat"][0]["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["labelLimit"] >= 600
+
+
+def test_km_figures_fit_the_projector(data):
+    import re
+
+    import vl_convert as vlc
+
+    for chart in (
+        charts.km_panel(survival.km_table(data), at_risk=survival.at_risk_table(data), width=380),
+        charts.published_vs_reconstructed_chart(
+            survival.km_table(data),
+            published=survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS")),
+        ),
+    ):
+        svg = vlc.vegalite_to_svg(chart.to_dict())
+        assert float(re.search(r'width="([\d.]+)"', svg).group(1)) <= 1150
+
+
+def test_arm_ids_are_drawn_as_names(data):
+    published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
+    for chart in (
+        charts.km_chart(survival.km_table(data)),
+        charts.published_vs_reconstructed_chart(survival.km_table(data), published=published),
+    ):
+        spec = chart.to_dict()
+        arms = {r["arm"] for rows in spec["datasets"].values() for r in rows if "arm" in r}
+        assert arms == {"TACE", "TACE + IA bevacizumab"}, arms
+        assert "tace_bev" not in json.dumps(spec)

@@ -152,10 +152,12 @@ def test_number_needed_interval_rejects_bad_limits():
 
 
 def test_the_safety_table_shows_the_nnh_interval():
-    from hcckit.widgets.safety import _comparison_table_html
+    from hcckit.widgets.safety import comparison_table, two_arm_panel
 
-    html = _comparison_table_html(safety.two_arm_comparisons("yan2025_tace_bev"))
-    assert "Number needed to harm (95 % CI)" in html and "to ∞ to NNTB" in html and "Altman" in html
+    html = comparison_table(safety.two_arm_comparisons("yan2025_tace_bev")).html
+    assert "Number needed to harm, patients (95 % CI)" in html and "to ∞ to NNTB" in html
+    assert "font-size:16px" in html  # hcckit.tables.show: the kit's one table style
+    assert "Altman" in two_arm_panel().texts["table"].value
 
 
 def test_fewer_events_give_rr_below_one_and_no_nnh():
@@ -250,3 +252,41 @@ def test_check_catches_floating_point_rounding(capsys):
     assert not checks.number_needed_to_harm(floats)
     assert "expected 30" in capsys.readouterr().out
     assert checks.number_needed_to_harm(safety.number_needed_to_harm)
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # statsmodels, 0 events in arm B
+def test_koopman_interval_goes_with_the_uncorrected_chi_square_test():
+    """Lesson 05's explanation: at a ratio of 1 the kit's score test is the uncorrected chi-square test."""
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    for a, na, b, nb in [(4, 60, 0, 60), (5, 60, 3, 60), (13, 60, 11, 60), (178, 802, 80, 442)]:
+        res = stats.compare_proportions(a, na, b, nb)
+        score = test_proportions_2indep(
+            a, na, b, nb, value=1, compare="ratio", method="score", correction=False
+        ).pvalue
+        assert score == pytest.approx(res.chi2_p, rel=1e-9)
+        assert (res.rr_ci_low > 1 or res.rr_ci_high < 1) == (res.chi2_p < 0.05)
+
+
+def test_harmonised_terms_group_printed_terms_with_one_class():
+    from hcckit import data
+
+    ae = data.load("adverse_events")
+    assert (ae.groupby("event_harmonised")["event_class"].nunique() == 1).all()
+    pain = ae[ae["event_harmonised"] == "pain"]
+    assert set(pain["event"]) == {"pain", "abdominal pain"}
+    nausea = ae[ae["event_harmonised"] == "nausea/vomiting"]
+    assert set(nausea["event"]) == {"nausea", "nausea/vomiting"} and set(nausea["event_class"]) == {
+        "embolization"
+    }
+    profile = safety.ae_profile(grade="any")
+    assert {"event", "event_harmonised"} <= set(profile.columns)
+    emb = safety.class_effects("embolization")
+    assert {"pain", "fever", "nausea/vomiting"} <= set(emb["event_harmonised"])
+    assert set(safety.CLASS_EFFECTS["embolization"].events) <= set(emb["event_harmonised"])
+
+
+def test_two_arm_comparisons_pair_arms_on_the_harmonised_term():
+    rows = safety.two_arm_comparisons("yan2025_tace_bev")
+    assert {"event", "event_printed"} <= set(rows.columns)
+    assert (rows["event"] == rows["event_printed"]).all()  # Yan 2025 prints the same term in both arms

@@ -109,3 +109,65 @@ def test_check_yourself_bad_input_is_a_message_not_a_traceback():
     panel._mode.value = panel.MODES[2]
     panel._a.value = "70"
     assert "a:" in panel._message.value and "Traceback" not in panel._message.value
+
+
+def test_panels_are_lesson_panels_with_reset(findings):
+    from hcckit.widgets.panel import Panel
+
+    walk = WalkthroughPanel(findings)
+    assert isinstance(walk, Panel) and "hcckit-message" in walk.message._dom_classes
+    assert set(walk.controls) == {"severity", "finding"} and "chart" in walk.views
+    assert "hcckit-chart" in walk.views["chart"]._dom_classes
+    start = walk.views["chart"].chart.to_dict()
+    walk.controls["severity"].value = "info"
+    walk._next.click()
+    assert walk.value["severity"] == "info"
+    walk.reset_button.click()
+    assert walk.state == {"severity": "all", "finding": 0}
+    assert walk.value["severity"] == "error" and len(walk._finding.options) == len(findings)
+    assert walk.views["chart"].chart.to_dict() == start
+
+    check = CheckYourselfPanel()
+    assert isinstance(check, Panel) and "hcckit-primary-control" in check.controls["mode"]._dom_classes
+    first = [f.severity for f in check.value]
+    check.controls["mode"].value = check.MODES[2]
+    check.controls["a"].value = "70"  # a bad input: a message, then Reset clears it
+    assert "a:" in check.message.value
+    check.reset()
+    assert check.controls["mode"].value == check.MODES[0] and check.controls["a"].value == "4"
+    assert [f.severity for f in check.value] == first and check.message.value == ""
+    assert "54.5" in check.views["results"].value
+
+
+def test_names_not_ids_in_cards_tables_and_dropdown(findings):
+    import html
+    import re
+
+    from hcckit.widgets.appraisal import cards, findings_table, what_text
+
+    assert what_text("DCR (mRECIST): tace_bev vs tace", trial_id="yan2025_tace_bev") == (
+        "DCR (mRECIST): TACE + IA bevacizumab vs TACE"
+    )
+    assert what_text("recurrence_12m", trial_id="yan2025_tace_bev") == "Recurrence at 12 months"
+    assert what_text("child_pugh: A") == "Child-Pugh class: A"
+    panel = WalkthroughPanel(findings)
+    target = int(findings.index[findings["check"] == "hr_ci"][0])
+    panel._finding.value = target
+    card = panel._card.value
+    assert "Hazard ratio vs its CI" in card and "<code>hr_ci</code>" not in card
+    assert "haic_folfox" not in card and "HAIC" in card
+    ids = re.compile(r"\b(tace_bev|debtace_tqb_anlo|haic_folfox|recurrence_12m|child_pugh|text_vs_table)\b")
+    assert not any(ids.search(label) for label, _ in panel._finding.options)
+    assert all(len(label) <= 110 for label, _ in panel._finding.options)
+
+    notes = findings[findings["check"] == "recorded_discrepancy"]
+    table = findings_table(notes, columns=["study", "what", "check", "reported"])
+    text = re.sub(r"<[^>]+>", " ", table.html)
+    assert "Discrepancy recorded by the curator" in text and "recorded_discrepancy" not in text
+    longest = max(notes["reported"], key=len)  # never cut: the full note is in the table
+    assert len(longest) > 200 and html.escape(longest) in table.html
+    assert "Number checked" in table.html and "Printed" in table.html
+
+    shown = cards(appraisal.check_hr_ci("0.41", "0.26", "0.64", p="0.008"))
+    assert repr(shown) == "Findings (2: Consistent, Error)"
+    assert "P-value vs hazard ratio and CI" in shown._repr_html_()

@@ -223,5 +223,74 @@ def test_notebook_runs_headless():
     assert not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     widgets_shown = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(widgets_shown) == 3
+    assert len(widgets_shown) == 5  # three panels and two sets of answer widgets
     assert any("log_hr_se: not done yet" in o.get("text", "") for o in outputs)
+
+
+# --------------------------------------------------------------------------- Panel, Reset, presets
+def _preset(panel, start: str):
+    return next(b for b in panel.preset_buttons if b.description.startswith(start))
+
+
+def test_panels_are_panels_with_reset():
+    from hcckit.widgets.panel import Panel
+
+    for panel in (panels.evidence_explorer_panel(), panels.pooling_panel(), panels.cross_trial_panel()):
+        assert isinstance(panel, Panel) and panel.reset_button.description == "Reset"
+        assert all("hcckit-preset" in b._dom_classes for b in panel.preset_buttons)
+        assert "hcckit-message" in panel.message._dom_classes
+
+
+def test_explorer_presets_and_reset():
+    panel = panels.evidence_explorer_panel()
+    opening = panel.state
+    _preset(panel, "Question 1").click()
+    assert panel.state["design"] == "single_arm" and _is_empty_state(panel.forest_view.chart)
+    _preset(panel, "Question 3").click()  # a preset is a whole starting state, not one change
+    assert panel.state == {**opening, "criterion": "mRECIST"}
+    panel.ci_level.value = "95"
+    panel.reset()
+    assert panel.state == opening
+    assert "19 hazard ratio(s) for PFS" in panel.message.value
+    _no_error(panel.message)
+
+
+def test_pooling_preset_narrowed_pair_and_reset(pooling):
+    opening_rows = pooling.value["row_ids"]
+    _preset(pooling, "Question 2").click()
+    labels = {label.split(" - ")[0] for label, v in pooling.studies.options if v in pooling.value["row_ids"]}
+    assert labels == {"TACTICS: TACE + sorafenib vs TACE", "EMERALD-1: D + B + TACE vs TACE"}
+    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.summary.value
+    _preset(pooling, "Question 3").click()
+    assert pooling.value["endpoint"] == "OS" and pooling.value["design"] is None
+    studies = {label.split(":")[0] for label, _ in pooling.studies.options}
+    assert {"CHANCE001", "CHANCE2211", "Yuan L 2023"} <= studies
+    assert "Mixes adjusted and unadjusted HRs" in pooling.summary.value
+    pooling.method.value = "PM"
+    pooling.reset()
+    assert pooling.value["row_ids"] == opening_rows and pooling.value["method"] == "DL"
+    assert pooling.value["endpoint"] == "PFS" and "EMERALD-1 is counted 2 times" in pooling.summary.value
+    _no_error(pooling.message)
+
+
+def test_studies_selection_is_cleared_before_its_options_change(pooling):
+    """The front end fails ("Cannot set properties of undefined (setting 'selected')") when it gets a
+    shorter option list while the old selection indices are still set: clear the selection first."""
+    seen = []
+    pooling.studies.observe(lambda change: seen.append(tuple(pooling.studies.index)), names="_options_labels")
+    assert len(pooling.studies.index) == 4
+    pooling.design.value = "cohort"
+    pooling.endpoint.value = "OS"
+    pooling.design.value = "rct"
+    assert seen and all(index == () for index in seen)
+    _no_error(pooling.message)
+
+
+def test_cross_trial_presets_and_reset():
+    panel = panels.cross_trial_panel()
+    _preset(panel, "Question 2").click()
+    assert panel.value == ("launch", "yan2025_tace_bev")
+    assert "LAUNCH" in panel.reasons.value
+    panel.reset()
+    assert panel.value == ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
+    assert "has a control arm" in panel.reasons.value

@@ -107,3 +107,90 @@ def test_evidence_panel_switches_views(view, text):
     panel.controls["view"].value = view
     assert text in panel.view.chart.to_dict()["title"]["text"]
     assert "hcckit-primary-control" in panel.controls["view"]._dom_classes
+
+
+# --- classroom app: Panel base, Reset, presets, layout ----------------------------------------
+def _svg_width(chart) -> float:
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return float(re.search(r'width="([\d.]+)"', svg).group(1))
+
+
+def _buttons(panel) -> dict:
+    return {b.description: b for b in panel.preset_buttons}
+
+
+@pytest.mark.parametrize(
+    "factory", [panels.modality_panel, panels.blood_supply_panel, panels.model_panel, panels.evidence_panel]
+)
+def test_every_panel_is_a_panel_with_reset_and_fits_the_projector(factory):
+    from hcckit.widgets.panel import Panel
+
+    panel = factory()
+    assert isinstance(panel, Panel) and "hcckit-reset" in panel.reset_button._dom_classes
+    assert panel.views["chart"] is panel.view and "hcckit-message" in panel.message._dom_classes
+    assert _svg_width(panel.view.chart) <= 1150
+
+
+def test_modality_panel_reset_and_presets():
+    panel = panels.modality_panel()
+    first = json.dumps(panel.view.chart.to_dict())
+    buttons = _buttons(panel)
+    buttons["Try this: HAIC vs TACE"].click()
+    assert panel.state == {"modality": "HAIC"}
+    assert "Li 2022" in panel.texts["trials"].value and "hcckit-table" in panel.texts["trials"].value
+    buttons["Try this: TARE"].click()
+    assert panel.state == {"modality": "TARE"}
+    panel.reset_button.click()
+    assert panel.state == {"modality": "cTACE"} and json.dumps(panel.view.chart.to_dict()) == first
+
+
+def test_model_panel_reset_restores_the_first_state():
+    panel = panels.model_panel()
+    first_state, first_rows = panel.state, _data_rows(panel.view.chart)
+    panel.controls["bev_dose"].value = 15.0
+    panel.controls["embolization"].value = 55
+    panel.controls["reference"].value = False
+    assert panel.controls["preset"].value == "(custom)"
+    panel.reset_button.click()
+    assert panel.state == first_state
+    assert _data_rows(panel.view.chart) == first_rows
+    assert panel.message.value == ""
+
+
+def test_model_panel_presets_give_each_questions_state():
+    panel = panels.model_panel()
+    buttons = _buttons(panel)
+    assert len(buttons) == 4 and all("hcckit-preset" in b._dom_classes for b in buttons.values())
+    buttons["Q1: TACE alone"].click()
+    assert panel.state["preset"] == "TACE alone" and panel.state["bev_dose"] == 0.0
+    buttons["Q2: 5 mg/kg right after"].click()
+    assert panel.state["bev_dose"] == 5.0 and panel.state["bev_time"] == 0
+    buttons["Q3: dose from 0"].click()
+    assert panel.state["bev_dose"] == 0.0 and panel.state["reference"] is True
+    buttons["Q4: 15 mg/kg"].click()
+    assert panel.state["bev_dose"] == 15.0
+    rows = _data_rows(panel.view.chart)
+    assert [r["dose_mg_kg"] for r in rows if r.get("panel") == "dose"] == [15.0]
+    assert panel.message.value == ""
+
+
+def test_evidence_panel_reset_and_preset():
+    panel = panels.evidence_panel()
+    panel.controls["view"].value = "sessions"
+    _buttons(panel)["Try this: Ktrans P-values"].click()
+    assert panel.state == {"view": "perfusion"}
+    panel.controls["view"].value = "biomarkers"
+    panel.reset_button.click()
+    assert "Tumour perfusion" in panel.view.chart.to_dict()["title"]["text"]
+
+
+def test_panel_text_is_at_least_14px():
+    import re
+
+    for panel in (panels.modality_panel(), panels.model_panel()):
+        for name, text in panel.texts.items():
+            assert not re.search(r"font-size:\s*(?:[0-9]|1[0-3])px", text.value), name

@@ -11,14 +11,23 @@ import contextlib
 import io
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
-from hcckit import checks
+from hcckit import checks, formatting, response
 from hcckit import response as R
-from hcckit.widgets.response import CohortPanel, LesionEditorPanel, cohort_panel, criteria_panel
+from hcckit.charts import response as charts_response
+from hcckit.widgets.response import (
+    QUESTION_1_START,
+    CohortPanel,
+    LesionEditorPanel,
+    cohort_panel,
+    criteria_panel,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "02_response_criteria.ipynb"
@@ -96,6 +105,54 @@ def test_editor_bad_measurement_is_a_message_not_a_traceback(editor):
     assert editor._message.value == ""
 
 
+def test_editor_reset_restores_the_patient_as_shipped(editor):
+    first = editor.value
+    first_verdicts, first_chart = editor.verdicts(), chart_text(editor)
+    editor._visit.value = 84
+    editor._sliders[("L1", "viable_ld_mm")].value = 0
+    editor._new.value = "typical"
+    assert editor.value.shape != first.shape or not editor.value.equals(first)
+    editor.reset_button.click()
+    pd.testing.assert_frame_equal(editor.value, first)
+    assert editor.verdicts() == first_verdicts and chart_text(editor) == first_chart
+    assert editor.state["visit"] == 42 and editor.state["new"] is None
+    assert editor.state["L1 viable_ld_mm"] == 30  # the sliders show the shipped day-42 values again
+
+
+def test_question_1_starts_from_sd_and_finds_the_pr_boundary(editor):
+    # issue 12 item 7: guiding question 1 started from a state that was already PR
+    assert editor.verdicts()["mRECIST"] == "PR"
+    ld_42 = response.necrotic_patient().query("lesion == 'L1' and day == 42")["ld_mm"].item()
+    assert QUESTION_1_START == {"visit": 42, "L1 viable_ld_mm": float(ld_42)}
+    [button] = [b for b in editor.children[0].children if "hcckit-preset" in b._dom_classes]
+    button.click()
+    assert editor.verdicts()["mRECIST"] == "SD" and editor._message.value == ""
+    editor._sliders[("L1", "viable_ld_mm")].value = 38.5
+    assert editor.verdicts()["mRECIST"] == "SD"
+    editor._sliders[("L1", "viable_ld_mm")].value = 38  # viable sum 56 = 70 % of 80 mm
+    assert editor.verdicts()["mRECIST"] == "PR" and editor.verdicts()["RECIST 1.1"] == "SD"
+
+
+def test_progression_thresholds_move_with_the_nadir():
+    tp = response.assess_all(response.necrotic_patient())
+    pd_rows = response.progression_thresholds(tp).set_index(["criterion", "day"])
+    # RECIST 1.1 day 84: nadir 77 mm (day 42) -> PD from max(1.2 x 77, 77 + 5) = 92.4 mm = +15.5 % of 80
+    assert pd_rows.loc[("RECIST 1.1", 84), "pd_threshold_sum"] == pytest.approx(92.4)
+    assert pd_rows.loc[("RECIST 1.1", 84), "pd_threshold_pct"] == pytest.approx(15.5)
+    # mRECIST day 84: nadir 48 mm -> 57.6 mm, which is -28 % from baseline: PD although below baseline
+    assert pd_rows.loc[("mRECIST", 84), "pd_threshold_pct"] == pytest.approx(-28.0)
+    # a small nadir: the 5 mm clause decides for RECIST (1.2 x 10 = 12 < 10 + 5)
+    small = tp.assign(nadir_sum=10.0, baseline_sum=20.0)
+    assert (
+        response.progression_thresholds(small)
+        .query("criterion == 'RECIST 1.1'")["pd_threshold_sum"]
+        .eq(15)
+        .all()
+    )
+    spec = json.dumps(charts_response.criteria_chart(tp).to_dict())
+    assert "pd_threshold_pct" in spec and '"+20 %"' not in spec  # no +20 % line on a baseline axis
+
+
 def test_editor_5mm_option():
     panel = LesionEditorPanel(mrecist_5mm=True)
     assert panel._five.value is True
@@ -125,8 +182,39 @@ def test_cohort_panel_options_change_rates():
     panel._confirm.value = False
     assert panel.value.query("criterion == 'RECIST 1.1' and endpoint == 'ORR'")["count"].item() > orr
     assert "hcckit-rates" in panel._rates_html.value
-    panel._five.value = True
     assert panel._message.value == ""
+
+
+def test_cohort_panel_reset_restores_the_first_state():
+    panel = CohortPanel(n_patients=40, seed=0)
+    first_state, first_rates = panel.state, panel.value
+    first_chart = json.dumps(panel.chart.chart.to_dict())
+    panel.set_state(criterion="RECIST 1.1", confirm=False, sd_min=182)
+    assert panel.state != first_state and json.dumps(panel.chart.chart.to_dict()) != first_chart
+    panel.reset_button.click()
+    assert panel.state == first_state
+    pd.testing.assert_frame_equal(panel.value, first_rates)
+    assert json.dumps(panel.chart.chart.to_dict()) == first_chart
+
+
+def test_cohort_panel_explains_the_5mm_clause_instead_of_a_dead_control():
+    # issue 12 item 7: a control that changes nothing for the shipped data is removed or explained
+    panel = CohortPanel(n_patients=40, seed=0)
+    assert "mrecist_5mm" not in panel.controls
+    changed, visits = response.five_mm_clause_effect(response.teaching_cohort(40, seed=0))
+    assert (changed, visits) == (0, 200)
+    assert f"changes 0 of these {visits} follow-up visits" in panel.five_mm_note.value
+
+
+def test_cohort_rates_round_half_up_as_papers_print():
+    panel = CohortPanel(n_patients=40, seed=0)
+    rates = panel.value
+    for r in rates[rates["endpoint"].isin(["ORR", "DCR"])].itertuples():
+        exact = Fraction(100 * r.count, r.n)
+        printed = int(exact + Fraction(1, 2))  # half-up
+        assert f"{r.count}/{r.n} = {printed} %" in panel._rates_html.value
+    # the case the issue saw: 23/40 is 57.5 %, printed 58 %
+    assert formatting.percent(100 * 23 / 40, 0) == "58 %"
 
 
 # --------------------------------------------------------------------------- checks and solutions

@@ -70,13 +70,16 @@ def test_class_effects_panel_empty_state(monkeypatch):
     monkeypatch.setattr(safety, "class_effects", lambda cls, grade="any": real(cls, grade=grade).iloc[0:0])
     panel.controls["event_class"].value = "immune"
     assert panel.view.chart.to_dict()["mark"]["type"] == "text"
-    assert "No immune events" in panel.message.value
+    assert "No events of the class" in panel.message.value and "Immune-related" in panel.message.value
 
 
 def test_two_arm_panel_trial_and_level():
     panel = panels.two_arm_panel()
     assert "hcckit-primary-control" in panel.controls["trial"]._dom_classes
-    assert "Fisher p" in panel.texts["table"].value and "P = 0.043" in panel.texts["table"].value
+    table = panel.texts["table"].value
+    assert "Fisher&#x27;s exact P" in table and "P = 0.043" in table  # the paper's P, as printed
+    assert "hcckit-table" in table and "TACE + IA bevacizumab" in table
+    assert "yan2025" not in table and "tace_bev" not in table  # names, not ids
     panel.controls["trial"].value = "chance2201"
     assert "TACE + ICI + anti-VEGF/TKI" in panel.view.chart.to_dict()["title"]["text"]
     panel.controls["level"].value = 0.99
@@ -87,3 +90,56 @@ def test_two_arm_panel_trial_and_level():
 def test_two_arm_panel_rejects_a_single_arm_trial():
     with pytest.raises(ValueError, match="trial_id"):
         panels.two_arm_panel(trial_id="zhang2021_beva_tace")
+
+
+def test_panels_are_lesson_panels_with_reset():
+    from hcckit.widgets.panel import Panel
+
+    for make in (panels.ae_profile_panel, panels.class_effects_panel, panels.two_arm_panel):
+        panel = make()
+        assert isinstance(panel, Panel)
+        assert "hcckit-reset" in panel.reset_button._dom_classes
+        assert "hcckit-message" in panel.message._dom_classes
+        assert panel.view is panel.views["chart"]
+        assert "chart" not in panel.texts
+
+
+def test_profile_reset_restores_the_start():
+    panel = panels.ae_profile_panel()
+    start = panel.view.chart.to_dict()
+    panel.controls["study"].value = "zhang2021_beva_tace"
+    panel.controls["grade"].value = ">=3"
+    panel.reset()
+    assert panel.state == {"study": "all", "grade": "any", "event_class": "all"}
+    assert panel.view.chart.to_dict() == start
+
+
+def test_profile_presets_load_the_guiding_questions():
+    panel = panels.ae_profile_panel()
+    anlo, beva = panel.presets
+    assert all("hcckit-preset" in b._dom_classes for b in panel.presets)
+    anlo.click()
+    assert panel.state["study"] == "chictr2200056222_debtace_tqb_anlo" and panel.state["grade"] == ">=3"
+    pain = [r for r in _rows(panel.view.chart) if r["event"] == "abdominal pain"]
+    assert pain and pain[0]["count"] == 0  # the answer to the guiding question: none at grade >= 3
+    beva.click()
+    assert "Abstract" in panel.texts["notes"].value
+
+
+def test_two_arm_panel_explains_why_interval_and_tests_disagree():
+    panel = panels.two_arm_panel()
+    note = panel.texts["disagreement"].value
+    assert "proteinuria, 4/60 vs 0/60" in note
+    assert "Koopman" in note and "Pearson chi-square" in note and "Newcombe" in note
+    assert "Fisher&#x27;s exact P = 0.12" in note or "Fisher's exact P = 0.12" in note
+    panel.controls["trial"].value = "chance2201"
+    assert panel.texts["disagreement"].value == ""  # every interval and test agree there
+
+
+def test_disagreement_rule_matches_the_kit_statistics():
+    comparisons = safety.two_arm_comparisons("yan2025_tace_bev")
+    prot = comparisons[comparisons["event"] == "proteinuria"].iloc[0]
+    assert prot["rd_ci_low_pct"] < 0 < prot["rd_ci_high_pct"] and prot["rr_ci_low"] > 1
+    # the Koopman interval excludes 1 exactly when the uncorrected chi-square P is below 0.05
+    assert prot["chi2_p"] < 0.05 < prot["fisher_p"]
+    assert panels.disagreement_note(comparisons[comparisons["event"] != "proteinuria"]) == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -112,3 +113,170 @@ def test_cross_trial_panel():
     assert "Not a comparison" in p._banner.value
     p._arms.value = ()
     assert "Choose at least one arm" in p._message.value
+
+
+# --- classroom app: Panel base, Reset, presets, names, download, layout ------------------------
+def _svg_width(chart) -> float:
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return float(re.search(r'width="([\d.]+)"', svg).group(1))
+
+
+def _csv(panel):
+    import base64
+    import io
+    import re
+
+    import pandas as pd
+
+    value = panel.download.value
+    name = re.search(r"download='([^']+)'", value).group(1)
+    payload = re.search(r"base64,([A-Za-z0-9+/=]+)", value).group(1)
+    return name, pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
+
+
+def _arm_values(spec: dict) -> set:
+    return {row["arm"] for rows in spec.get("datasets", {}).values() for row in rows if "arm" in row}
+
+
+def test_survival_panel_is_a_panel_with_reset():
+    from hcckit.widgets.panel import Panel
+
+    p = panels.SurvivalPanel()
+    assert isinstance(p, Panel) and "hcckit-reset" in p.reset_button._dom_classes
+    first_state, first_chart = p.state, json.dumps(_spec(p.chart))
+    p.controls["trial"].value = _option(p, "chictr2100049829_tace_atezo_bev", "OS")
+    p.controls["censoring"].value = "design"
+    p.controls["follow_up"].value = 3
+    p.controls["method"].value = "random"
+    assert p.state != first_state
+    p.reset_button.click()
+    assert p.state == first_state
+    assert json.dumps(_spec(p.chart)) == first_chart
+    assert p.value["trial_id"] == "yan2025_tace_bev" and p._message.value == ""
+
+
+def test_survival_panel_presets_give_the_questions_states():
+    p = panels.SurvivalPanel()
+    buttons = {b.description: b for b in p.preset_buttons}
+    assert set(buttons) == set(p.presets) and len(buttons) == 3
+    assert all("hcckit-preset" in b._dom_classes for b in buttons.values())
+    p.controls["trial"].value = _option(p, "emerald1", "PFS")
+    buttons["Q1: control × HR"].click()
+    assert p.value["trial_id"] == "yan2025_tace_bev" and p.value["endpoint"] == "PFS"
+    assert p.state["comparator"] == "hazard_ratio"
+    assert any("published HR 0.58" in n for n in p.value["notes"])
+    buttons["Q2: 3 months' follow-up"].click()
+    assert (
+        p.state["censoring"] == "design"
+        and p.state["follow_up"] == 3
+        and p.state["comparator"] == "summaries"
+    )
+    assert not p._follow_up.disabled and p.value["follow_up"] == 3
+    buttons["Q3: random sample"].click()
+    assert p.state["method"] == "random" and not p._seed.disabled and p.state["censoring"] == "auto"
+    assert p._message.value == ""
+
+
+def test_download_is_the_pseudo_patients_shown_and_marked_synthetic():
+    p = panels.SurvivalPanel()
+    name, frame = _csv(p)
+    assert name.startswith("SYNTHETIC_") and name.endswith(".csv")
+    assert list(frame.columns)[0] == "synthetic" and frame["synthetic"].astype(bool).all()
+    data = p.value["data"]
+    assert len(frame) == len(data)
+    assert list(frame["arm"]) == [str(a) for a in data["arm"]]
+    assert list(frame["time_months"].round(9)) == list(data["time"].round(9))
+    assert list(frame["event"]) == list(data["event"])
+    assert set(frame["arm"]) == _arm_values(_spec(p.chart))  # the arms drawn
+    p.controls["method"].value = "random"  # a new draw: the link follows
+    _, again = _csv(p)
+    assert list(again["time_months"].round(9)) == list(p.value["data"]["time"].round(9))
+    assert (
+        "Download pseudo-patients (CSV)" in p.download.value and "hcckit-download" in p.download._dom_classes
+    )
+
+
+@pytest.mark.parametrize(
+    "trial_id, endpoint, ids",
+    [("yan2025_tace_bev", "PFS", {"tace", "tace_bev"}), ("emerald1", "PFS", {"dbt", "dt", "tace"})],
+)
+def test_names_not_ids_in_legend_at_risk_and_messages(trial_id, endpoint, ids):
+    from hcckit import labels
+
+    p = panels.SurvivalPanel()
+    p.controls["trial"].value = _option(p, trial_id, endpoint)
+    spec = _spec(p.chart)
+    arms = _arm_values(spec)
+    assert arms == {labels.arm(trial_id, a) for a in ids}
+    assert not arms & ids
+    assert not _arm_values(_spec(p.published_chart)) & ids
+    text = p._readout.value + p._published_table.value + json.dumps(spec["vconcat"][0].get("layer", []))
+    for arm_id in ids - {"tace"}:  # "tace" is also a word of the arm names
+        assert not re.search(rf"(?<![\w-]){arm_id}(?![\w-])", text), arm_id
+    assert all(not n.startswith(tuple(f"{a}:" for a in ids)) for n in p.value["notes"])
+
+
+def test_auto_censoring_explains_why_accrual_is_ignored():
+    p = panels.SurvivalPanel()
+    p.controls["trial"].value = _option(p, "chictr2100049829_tace_atezo_bev", "PFS")
+    assert p._accrual.disabled and p._follow_up.disabled
+    assert "not used" in p._design_note.value and "median follow-up" in p._design_note.value
+    p.controls["censoring"].value = "design"
+    assert not p._follow_up.disabled and p._design_note.value == ""
+    before = p.value["data"]["event"].sum()
+    p.controls["follow_up"].value = 1
+    assert p.value["data"]["event"].sum() < before  # the slider acts
+
+
+def test_median_hr_rmst_panel_reset_and_presets():
+    p = panels.MedianHRRMSTPanel()
+    first = p.state
+    buttons = {b.description: b for b in p.preset_buttons}
+    buttons["Q2: effect from 6 months"].click()
+    assert p.state["median"] == 4.0 and p.state["delay"] == 6.0 and p.state["hazard_ratio"] == 0.6
+    medians = [m.median for m in p.value["comparison"].medians]
+    assert abs(medians[1] - medians[0]) < 0.5
+    buttons["Q3: HR 1.0"].click()
+    assert p.state["hazard_ratio"] == 1.0 and p.state["delay"] == 0.0
+    p.reset_button.click()
+    assert p.state == first
+    assert _arm_values(_spec(p.chart)) == {"Control", "Experimental"}
+
+
+def test_cross_trial_panel_reset_and_question_2():
+    p = panels.CrossTrialPanel()
+    first = p.value["arms"]
+    [q2] = p.preset_buttons
+    p._endpoint.value = "OS"
+    q2.click()
+    assert p.value["endpoint"] == "PFS"
+    assert set(p.value["arms"]) == {("emerald1", "tace"), ("yan2025_tace_bev", "tace")}
+    assert "EMERALD-1" in p._table.value and "hcckit-table" in p._table.value
+    p.reset_button.click()
+    assert p.value["arms"] == first and p.value["endpoint"] == "PFS" and p._message.value == ""
+
+
+def test_every_chart_fits_the_projector():
+    s = panels.SurvivalPanel()
+    charts = []
+    for trial_id in ("emerald1", "chictr2100049829_tace_atezo_bev"):
+        s.controls["trial"].value = _option(s, trial_id, "PFS")
+        assert _svg_width(s.chart.chart) <= 720  # beside 260 px of controls in the 1000 px lesson column
+        charts += [s.chart.chart, s.published_chart.chart]
+    charts.append(panels.MedianHRRMSTPanel().chart.chart)
+    charts.append(panels.CrossTrialPanel().chart.chart)
+    widths = [_svg_width(c) for c in charts]
+    assert max(widths) <= 1000, widths  # the lesson column at 1280 px
+
+
+def test_panel_text_is_at_least_14px():
+    import re
+
+    s = panels.SurvivalPanel()
+    html_views = [w.value for w in s.views.values() if hasattr(w, "value") and isinstance(w.value, str)]
+    for fragment in html_views:
+        assert not re.search(r"font-size:\s*(?:[0-9]|1[0-3])px", fragment), fragment[:200]

@@ -37,7 +37,19 @@ __all__ = [
 
 # Okabe-Ito colours, one per severity (colour-blind safe), in severity order.
 SEVERITY_COLOURS = {"error": "#D55E00", "warning": "#E69F00", "info": "#0072B2", "pass": "#009E73"}
-_SEVERITY_SCALE = alt.Scale(domain=list(SEVERITY_COLOURS), range=list(SEVERITY_COLOURS.values()))
+
+
+def _severity_label(severity) -> str:
+    from hcckit import labels
+
+    return labels.label("severity", severity)
+
+
+def _severity_scale() -> alt.Scale:
+    """Colours by severity *name* (labels.csv: "Error", "Warning", "Note", "Consistent")."""
+    return alt.Scale(
+        domain=[_severity_label(s) for s in SEVERITY_COLOURS], range=list(SEVERITY_COLOURS.values())
+    )
 
 
 def _check_columns(frame, columns, *, name: str) -> None:
@@ -57,28 +69,32 @@ def _titled(chart, title):
 def findings_chart(summary, *, title: str | None = "What the consistency audit found"):
     """Horizontal stacked bars: findings (count) per check, coloured by severity.
 
-    ``summary`` is :func:`hcckit.appraisal.summary` output (``check, severity, findings``).
+    ``summary`` is :func:`hcckit.appraisal.summary` output (``check, severity, findings``);
+    checks and severities are shown by their names (:func:`hcckit.labels.label`).
     """
     _check_columns(summary, ["check", "severity", "findings"], name="summary")
     if summary.empty:
         return empty_chart("No findings: every checked number is consistent.")
+    from hcckit import labels
     from hcckit.appraisal import CHECKS
 
-    order = [c for c in CHECKS if c in set(summary["check"])]
+    order = [labels.label("check", c) for c in CHECKS if c in set(summary["check"])]
     frame = summary.assign(
-        severity_order=summary["severity"].map({s: i for i, s in enumerate(SEVERITY_COLOURS)})
+        check_name=summary["check"].map(lambda c: labels.label("check", c)),
+        severity_name=summary["severity"].map(_severity_label),
+        severity_order=summary["severity"].map({s: i for i, s in enumerate(SEVERITY_COLOURS)}),
     )
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("check:N", sort=order, title="Check"),
+            y=alt.Y("check_name:N", sort=order, title="Check", axis=alt.Axis(labelLimit=320)),
             x=alt.X("findings:Q", title="Findings (count)", stack="zero"),
-            color=alt.Color("severity:N", scale=_SEVERITY_SCALE, title="Severity"),
+            color=alt.Color("severity_name:N", scale=_severity_scale(), title="Severity"),
             order=alt.Order("severity_order:Q"),
             tooltip=[
-                alt.Tooltip("check:N", title="Check"),
-                alt.Tooltip("severity:N", title="Severity"),
+                alt.Tooltip("check_name:N", title="Check"),
+                alt.Tooltip("severity_name:N", title="Severity"),
                 alt.Tooltip("findings:Q", title="Findings (count)"),
             ],
         )
@@ -97,8 +113,12 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
     _check_columns(table, ["label", "hr", "ci_low", "ci_high", "geometric_mean", "severity"], name="table")
     if table.empty:
         return empty_chart("No hazard ratio with a confidence interval to draw.")
+    from hcckit import labels
+
     frame = table.copy()
     frame["level_pct"] = (100 * frame.get("ci_level", 0.95)).map(lambda v: f"{v:g} % CI")
+    frame["severity_name"] = frame["severity"].map(_severity_label)
+    check_name = labels.label("check", "hr_ci")
     order = list(frame["label"])
     lo = float(min(frame["ci_low"].min(), frame["hr"].min(), 1.0)) * 0.85
     hi = float(max(frame["ci_high"].max(), frame["hr"].max(), 1.0)) * 1.15
@@ -117,7 +137,7 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
     )
     point = base.mark_circle(size=90, opacity=1).encode(
         x=alt.X("hr:Q", scale=x_scale),
-        color=alt.Color("severity:N", scale=_SEVERITY_SCALE, title="hr_ci check"),
+        color=alt.Color("severity_name:N", scale=_severity_scale(), title=check_name),
         tooltip=[
             alt.Tooltip("label:N", title="Comparison"),
             alt.Tooltip("hr:Q", title="HR as printed"),
@@ -125,7 +145,7 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
             alt.Tooltip("ci_high:Q", title="CI high"),
             alt.Tooltip("level_pct:N", title="Level"),
             alt.Tooltip("geometric_mean:Q", title="Geometric mean of the bounds", format=".3f"),
-            alt.Tooltip("severity:N", title="Check"),
+            alt.Tooltip("severity_name:N", title=check_name),
         ],
     )
     one = (

@@ -152,8 +152,8 @@ def modality_chart(scene: pd.DataFrame, *, title: str | None = None, width: int 
     default = alt.TitleParams(
         text=f"{modality}: what is delivered, and where" if modality else "Arterial therapy",
         subtitle=[
-            "Schematic drawn by hcckit, not to scale. Red: hepatic artery; blue: portal vein; "
-            "line width: share of the supply; dashed: catheter.",
+            "Schematic drawn by hcckit, not to scale.",
+            "Red: hepatic artery; blue: portal vein; line width: share of the supply; dashed: catheter.",
             f"Descriptions from {_SOURCE_REVIEW} (text and Figure 1 legend).",
         ],
         anchor="start",
@@ -286,7 +286,9 @@ def _panel(name: str):
     return alt.Chart().transform_filter(alt.datum.panel == name)
 
 
-def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None):
+def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None, compact=False):
+    """Lines of ``quantities`` over time; ``compact`` (the 2 x 2 figure): the quantity legend in two
+    columns and no scenario legend (the first-week view shows it once for the whole figure)."""
     base = _panel("run")
     if max_h is not None:
         base = base.transform_filter(alt.datum.time_h <= max_h)
@@ -300,12 +302,12 @@ def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None):
             color=alt.Color(
                 "quantity:N",
                 scale=alt.Scale(domain=quantities, range=[_QUANTITY_COLOURS[q] for q in quantities]),
-                legend=alt.Legend(title=None, orient="top", labelLimit=300),
+                legend=alt.Legend(title=None, orient="top", labelLimit=300, columns=2 if compact else 0),
             ),
             strokeDash=alt.StrokeDash(
                 "scenario:N",
                 scale=alt.Scale(domain=scenarios, range=[_SCENARIO_DASH[s] for s in scenarios]),
-                legend=alt.Legend(title=None, orient="bottom", labelLimit=300),
+                legend=None if compact else alt.Legend(title=None, orient="bottom", labelLimit=300),
             ),
             detail="scenario:N",
             tooltip=[
@@ -343,31 +345,33 @@ def _surge_spec(width, height):
     return alt.layer(band, lines, peak, width=width, height=height, title=title)
 
 
-def _vessels_spec(width, height):
+def _vessels_spec(width, height, *, compact=False):
     lines = _line_layer(
         ["vessel density", "vessel quality", "oxygen delivery"],
         "time_days",
         "Time after TACE (days)",
         "Level (× pre-TACE)",
+        compact=compact,
     )
     title = alt.TitleParams(
-        "Vessels: revascularisation, normalisation, pruning (days)", anchor="start", fontSize=MIN_FONT_PX
+        ["Vessels: revascularisation,", "normalisation, pruning (days)"], anchor="start", fontSize=MIN_FONT_PX
     )
     return lines.properties(width=width, height=height, title=title)
 
 
-def _tumour_spec(width, height):
+def _tumour_spec(width, height, *, compact=False):
     lines = _line_layer(
         ["viable tumour", "hypoxia (0-1)"],
         "time_days",
         "Time after TACE (days)",
-        "Viable tumour (× pre-TACE); hypoxia (0-1)",
+        ["Viable tumour (× pre-TACE);", "hypoxia (0-1)"],
+        compact=compact,
     )
     title = alt.TitleParams("Tumour: necrosis, then regrowth (days)", anchor="start", fontSize=MIN_FONT_PX)
     return lines.properties(width=width, height=height, title=title)
 
 
-def _window_spec(width, height):
+def _window_spec(width, height, *, compact=False):
     shade = (
         _panel("zone")
         .mark_rect(opacity=0.8)
@@ -377,7 +381,7 @@ def _window_spec(width, height):
             color=alt.Color(
                 "zone:N",
                 scale=alt.Scale(domain=list(_ZONES), range=list(_ZONES.values())),
-                legend=alt.Legend(title="Model zone", orient="bottom", columns=1),
+                legend=alt.Legend(title="Model zone", orient="bottom", columns=2 if compact else 1),
             ),
             tooltip=["zone:N"],
         )
@@ -422,12 +426,21 @@ _INDEPENDENT = alt.Resolve(
 )
 
 
+_MODEL_PLOT = (270, 140)
+
+
 @functools.lru_cache(maxsize=8)
-def _model_template(with_window: bool, title: str):
-    views = [_surge_spec(300, 210), _vessels_spec(300, 210), _tumour_spec(300, 210)]
+def _model_template(with_window: bool, title: str | tuple[str, ...]):
+    # plot sizes (px) and two-line titles keep the figure about 840 x 720 px (the lesson column is 1000)
+    views = [
+        _surge_spec(*_MODEL_PLOT),
+        _vessels_spec(*_MODEL_PLOT, compact=True),
+        _tumour_spec(*_MODEL_PLOT, compact=True),
+    ]
     if with_window:
-        views.insert(1, _window_spec(300, 210))
-    chart = alt.concat(*views, columns=2, resolve=_INDEPENDENT, title=title)
+        views.insert(1, _window_spec(*_MODEL_PLOT, compact=True))
+    heading = alt.TitleParams(text=list(title), anchor="start") if isinstance(title, tuple) else title
+    chart = alt.concat(*views, columns=2, resolve=_INDEPENDENT, title=heading)
     chart = label_model(chart)
     chart.to_dict(validate=True)  # the layout is validated once, here ...
     return _TemplateConcat(**chart._kwds)  # ... so redraws (new data only) can skip it
@@ -505,7 +518,7 @@ def model_chart(
     ``current_dose`` (mg/kg) is marked on the window. Labelled as qualitative model output.
     """
     with_window = window is not None and not window.empty
-    default = "TACE → hypoxia → HIF-1α → VEGF surge → revascularisation (a didactic model)"
+    default = ("TACE → hypoxia → HIF-1α → VEGF surge →", "revascularisation (a didactic model)")
     template = _model_template(with_window, default if title is None else title)
     return template.properties(data=_model_data(run, reference, window, current_dose))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from hcckit import response as rs
 from hcckit.charts._common import MIN_FONT_PX, RESPONSE_COLOURS, label_synthetic
 
 TEACHING_CASES_LABEL = "SYNTHETIC teaching cases designed for the lesson - not trial data"
@@ -286,16 +287,19 @@ def criteria_chart(
     )
     colour = alt.Color("criterion:N", sort=list(_LINES), title="Criterion")
     lines = alt.Chart(df).mark_line(point=True, strokeWidth=2.5).encode(x, y, colour)
-    labels = (
-        alt.Chart(df[df["label"] != "baseline"])
-        .mark_text(dx=16, fontSize=MIN_FONT_PX, fontWeight="bold")
-        .encode(x, y, colour, text="label:N", tooltip=["criterion", "day", "label", "reason"])
+    # one text layer per criterion, nudged apart so that equal verdicts at equal values do not overlap
+    followed = df[df["label"] != "baseline"]
+    labels = alt.layer(
+        *[
+            alt.Chart(followed[followed["criterion"] == crit])
+            .mark_text(dx=18, dy=dy, fontSize=MIN_FONT_PX, fontWeight="bold")
+            .encode(x, y, colour, text="label:N", tooltip=["criterion", "day", "label", "reason"])
+            for crit, dy in zip(_LINES, (-10, -10, 10, 10), strict=True)
+        ]
     )
+    # PR is judged against baseline, so its thresholds are fixed lines on this axis
     guides = pd.DataFrame(
-        {
-            "value": [-30, 20, -50, 25],
-            "label": ["-30 % (RECIST/mRECIST PR)", "+20 %", "-50 % (WHO/EASL PR)", "+25 %"],
-        }
+        {"value": [-30, -50], "label": ["-30 % (RECIST/mRECIST PR)", "-50 % (WHO/EASL PR)"]}
     )
     rules = alt.Chart(guides).mark_rule(strokeDash=[5, 4], color="#777777").encode(alt.Y("value:Q"))
     rule_text = (
@@ -303,7 +307,33 @@ def criteria_chart(
         .mark_text(align="left", dx=2, dy=-5, color="#555555", fontSize=MIN_FONT_PX)
         .encode(alt.Y("value:Q"), text="label:N", x=alt.value(2))
     )
-    return _finish(rules + rule_text + lines + labels, data, synthetic, title)
+    # PD is judged against the nadir: each visit's threshold moves with it (drawn for the sum rules)
+    pd_lines = alt.Chart(rs.progression_thresholds(data)).mark_tick(
+        orient="horizontal", size=34, thickness=3, opacity=0.85
+    )
+    pd_lines = pd_lines.encode(
+        x,
+        alt.Y("pd_threshold_pct:Q"),
+        colour,
+        tooltip=[
+            "criterion",
+            "day",
+            alt.Tooltip("nadir_sum:Q", title="nadir sum (mm)"),
+            alt.Tooltip("pd_threshold_sum:Q", title="PD from this sum (mm)", format=".1f"),
+        ],
+    )
+    chart = rules + rule_text + pd_lines + lines + labels
+    chart = chart.properties(
+        title=alt.TitleParams(
+            title or "One patient, four criteria",
+            subtitle=[
+                "Short bars: where each visit would be PD, measured from",
+                "the criterion's nadir (RECIST 1.1: +20 % and +5 mm;",
+                "mRECIST: +20 %), so the bar moves down as the sum falls.",
+            ],
+        )
+    )
+    return _finish(chart, data, synthetic, None)
 
 
 def rates_chart(

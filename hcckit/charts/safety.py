@@ -38,12 +38,19 @@ def _require(frame: pd.DataFrame, columns, name: str) -> None:
         raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
 
 
+def _class_label(event_class) -> str:
+    from hcckit import labels
+
+    return labels.label("event_class", event_class)
+
+
 def _class_colour(classes) -> alt.Color:
     domain = [c for c in CLASS_COLOURS if c in set(classes)]
     return alt.Color(
-        "event_class:N",
-        scale=alt.Scale(domain=domain, range=[CLASS_COLOURS[c] for c in domain]),
-        legend=alt.Legend(title="Event class", orient="top"),
+        "class_label:N",
+        title="Event class",
+        scale=alt.Scale(domain=[_class_label(c) for c in domain], range=[CLASS_COLOURS[c] for c in domain]),
+        legend=alt.Legend(title="Event class", orient="top", columns=4),
     )
 
 
@@ -80,6 +87,7 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
             f"{int(c)}/{int(n)}" if c == c else "count not printed"
             for c, n in zip(d["count"], d["n"], strict=True)
         ],
+        class_label=lambda d: [_class_label(c) for c in d["event_class"]],
     )
     grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
     x = alt.X("percent:Q", title="Patients with the event (%)", scale=alt.Scale(domain=[0, 100]))
@@ -90,14 +98,14 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
         axis=alt.Axis(labelLimit=300),
     )
     tooltip = [
-        "regimen:N",
-        "event:N",
-        "event_class:N",
-        alt.Tooltip("counts:N", title="patients"),
-        alt.Tooltip("percent:Q", format=".1f", title="%"),
-        alt.Tooltip("ci_low_pct:Q", format=".1f", title="CI low (%)"),
-        alt.Tooltip("ci_high_pct:Q", format=".1f", title="CI high (%)"),
-        alt.Tooltip("source_location:N", title="source"),
+        alt.Tooltip("regimen:N", title="Regimen"),
+        alt.Tooltip("event:N", title="Event (as printed)"),
+        alt.Tooltip("class_label:N", title="Event class"),
+        alt.Tooltip("counts:N", title="Patients with the event / patients"),
+        alt.Tooltip("percent:Q", format=".1f", title="Patients with the event (%)"),
+        alt.Tooltip("ci_low_pct:Q", format=".1f", title="95 % CI, lower (%)"),
+        alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
+        alt.Tooltip("source_location:N", title="Where in the paper"),
     ]
     bars = (
         alt.Chart()
@@ -165,34 +173,39 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
         return empty_chart(empty_message or "No events of this class reported at this grade.")
     df = _plain(effects).assign(
         contains=lambda d: ["contains the cause" if e else "does not" for e in d["exposed"]],
+        term=lambda d: d["event_harmonised"] if "event_harmonised" in d else d["event"],
         counts=lambda d: [
             f"{int(c)}/{int(n)}" if c == c else "count not printed"
             for c, n in zip(d["count"], d["n"], strict=True)
         ],
     )
     cls = str(df["event_class"].iloc[0])
+    cls_label = _class_label(cls)
     grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
     y = alt.Y(
         "regimen:N",
         title=None,
         sort=alt.EncodingSortField("percent", order="descending"),
-        axis=alt.Axis(labelLimit=320),
+        axis=alt.Axis(labelLimit=440),
     )
     colour = alt.Color(
         "contains:N",
         scale=alt.Scale(
             domain=["contains the cause", "does not"], range=[CLASS_COLOURS.get(cls, PALETTE[3]), "#9E9E9E"]
         ),
-        legend=alt.Legend(title=f"Regimen and the {cls} cause", orient="top", titleLimit=400),
+        legend=alt.Legend(
+            title=f"Does the regimen contain the cause? ({cls_label})", orient="top", titleLimit=500
+        ),
     )
     tooltip = [
-        "regimen:N",
-        "event:N",
-        alt.Tooltip("exposure:N", title="cause in regimen"),
-        alt.Tooltip("counts:N", title="patients"),
-        alt.Tooltip("percent:Q", format=".1f", title="%"),
-        alt.Tooltip("ci_low_pct:Q", format=".1f", title="CI low (%)"),
-        alt.Tooltip("ci_high_pct:Q", format=".1f", title="CI high (%)"),
+        alt.Tooltip("regimen:N", title="Regimen"),
+        alt.Tooltip("term:N", title="Event (harmonised term)"),
+        alt.Tooltip("event:N", title="Event (as printed)"),
+        alt.Tooltip("exposure:N", title="Cause in the regimen"),
+        alt.Tooltip("counts:N", title="Patients with the event / patients"),
+        alt.Tooltip("percent:Q", format=".1f", title="Patients with the event (%)"),
+        alt.Tooltip("ci_low_pct:Q", format=".1f", title="95 % CI, lower (%)"),
+        alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
     ]
     ci = alt.Chart().mark_rule(strokeWidth=2).encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y, color=colour)
     dots = (
@@ -209,7 +222,7 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
         alt.layer(ci, dots, data=df, width=440, height=alt.Step(22))
         .facet(
             row=alt.Row(
-                "event:N",
+                "term:N",
                 title=None,
                 header=alt.Header(
                     labelAngle=0,
@@ -225,10 +238,11 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
         .resolve_scale(y="independent")
     )
     default = alt.TitleParams(
-        text=f"Class effect: {cls} events ({grade})" if grade else f"Class effect: {cls} events",
+        text=f"Class effect: {cls_label} ({grade})" if grade else f"Class effect: {cls_label}",
         subtitle=[
             "Dots: % of patients; lines: exact 95 % CI. Coloured: the regimen contains the class' cause.",
             "Grey dots are background rates (events without the drug), not proof of causation.",
+            "Events grouped by harmonised term across studies (e.g. 'pain' includes 'abdominal pain').",
         ],
         anchor="start",
     )
@@ -236,9 +250,12 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
 
 
 def _p(value: float) -> str:
+    """A P-value as the kit prints them ("P = 0.12", "P < 0.001"; NEJM style, hcckit.formatting)."""
+    from hcckit import formatting
+
     if value != value:
-        return "-"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+        return "not computed"
+    return formatting.p_value(value, prefix=True)
 
 
 def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max: float = 100.0):
@@ -277,7 +294,14 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         return empty_chart("No adverse event has counts in both arms of this trial.")
     df = comparisons.copy()
     several = df["study"].nunique() > 1
-    grade_text = df["grade"].map(lambda g: "any grade" if g == "any" else f"grade {g}")
+    from hcckit import labels
+
+    grade_text = df["grade"].map(
+        lambda g: labels.label("grade", g)[:1].lower() + labels.label("grade", g)[1:]
+    )
+    arm_a = df["arm_a"] if "arm_a" in df else pd.Series(["experimental arm"] * len(df), index=df.index)
+    arm_b = df["arm_b"] if "arm_b" in df else pd.Series(["control arm"] * len(df), index=df.index)
+    df["arms"] = [f"{a} vs {b}" for a, b in zip(arm_a, arm_b, strict=True)]
     df["row"] = [
         (f"{s}: " if several else "") + f"{e} ({g})"
         for s, e, g in zip(df["study"], df["event"], grade_text, strict=True)
@@ -301,8 +325,8 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         for a, na, b, nb in zip(df["count_a"], df["n_a"], df["count_b"], df["n_b"], strict=True)
     ]
     df["tests"] = [
-        f"Fisher p {_p(f)}; χ² p {_p(c)}{'' if v else ' (unreliable)'}; paper: "
-        + (f"P {op} {rp:g}" if rp == rp else "none")
+        f"Fisher {_p(f)}; χ² {_p(c)}{'' if v else ' (unreliable)'}; paper: "
+        + (f"P {op} {rp:g}" if rp == rp else "no P printed")
         for f, c, v, rp, op in zip(
             df["fisher_p"],
             df["chi2_p"],
@@ -324,12 +348,13 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         "row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320)
     )
     tooltip = [
-        "row:N",
-        "counts:N",
-        alt.Tooltip("rd_pct:Q", format=".1f", title="RD (points)"),
-        "rr:N",
-        "rr_ci:N",
-        "tests:N",
+        alt.Tooltip("row:N", title="Event"),
+        alt.Tooltip("arms:N", title="Arms (experimental vs control)"),
+        alt.Tooltip("counts:N", title="Patients with the event / patients"),
+        alt.Tooltip("rd_pct:Q", format=".1f", title="Risk difference (percentage points)"),
+        alt.Tooltip("rr:N", title="Relative risk"),
+        alt.Tooltip("rr_ci:N", title="Relative risk, CI"),
+        alt.Tooltip("tests:N", title="Tests and the printed P"),
     ]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
     rd_ci = (
@@ -351,6 +376,7 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
     )
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
     rr_scale = alt.Scale(type="log", domain=[low, rr_max])
+    y_same = alt.Y("row:N", title=None, sort=list(df["row"]), axis=None)  # rows as in the left panel
     rr_ci = (
         alt.Chart(df)
         .mark_rule(strokeWidth=2.5)
@@ -362,18 +388,18 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
                 axis=alt.Axis(values=[0.01, 0.1, 1, 10, 100]),
             ),
             x2="rr_high_plot:Q",
-            y=y,
+            y=y_same,
         )
     )
     rr_pt = (
         alt.Chart(df)
         .mark_point(filled=True, size=110, color=PALETTE[0])
-        .encode(x="rr_plot:Q", y=y, tooltip=tooltip)
+        .encode(x="rr_plot:Q", y=y_same, tooltip=tooltip)
     )
     open_end = (
         alt.Chart(df[df["rr_ci"].str.endswith("∞")])
         .mark_point(shape="triangle-right", filled=True, size=140, color=PALETTE[0])
-        .encode(x=alt.X("rr_high_plot:Q", scale=rr_scale), y=y)
+        .encode(x=alt.X("rr_high_plot:Q", scale=rr_scale), y=y_same)
     )
     rr = alt.layer(one, rr_ci, rr_pt, open_end).properties(
         width=220,
@@ -382,16 +408,19 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
     )
     text = (
         alt.Chart(df)
-        .transform_calculate(line="datum.counts + '   ' + datum.tests")
+        .transform_calculate(line="datum.counts + ' · ' + datum.tests")
         .mark_text(align="left", fontSize=MIN_FONT_PX)
-        .encode(x=alt.value(4), y=alt.Y("row:N", sort=list(df["row"]), axis=None), text="line:N")
+        .encode(x=alt.value(4), y=y, text="line:N")
         .properties(
-            width=430,
+            width=560,
             height=alt.Step(30),
-            title=alt.TitleParams("Experimental vs control: tests", fontSize=MIN_FONT_PX),
+            title=alt.TitleParams(
+                "Experimental vs control: patients with the event, and the tests", fontSize=MIN_FONT_PX
+            ),
         )
     )
-    chart = alt.hconcat(rd, rr, text, spacing=12)
+    # two rows so that the chart fits a 1280 px projector beside nothing (about 900 px wide)
+    chart = alt.vconcat(alt.hconcat(rd, rr, spacing=16), text, spacing=18)
     arms = (
         f"{df['arm_a'].iloc[0]} vs {df['arm_b'].iloc[0]}"
         if "arm_a" in df and not several
@@ -401,8 +430,8 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
     default = alt.TitleParams(
         text=f"Two-arm safety comparison: {arms}",
         subtitle=[
-            f"{level} CIs: risk difference by Newcombe's hybrid score method, relative risk by Koopman's score method; "
-            "Fisher's exact test is the one to read when an expected count is < 5.",
+            f"{level} CIs: risk difference by Newcombe's hybrid score method, relative risk by Koopman's score",
+            "method. With an expected count below 5 read Fisher's exact test, not the chi-square test.",
             "Curated counts; CHANCE2201 is a weighted observational cohort, not a randomised trial.",
         ],
         anchor="start",

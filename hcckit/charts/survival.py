@@ -32,6 +32,28 @@ __all__ = [
 
 _Y_EXTENT = 150  # px reserved for y-axis labels, so stacked charts line up
 _METRIC_LABELS = {"at_risk": "at risk", "events": "events", "censored": "censored"}
+_ROW_BREAK = " | "  # between an arm's name and what its at-risk row counts, when on two lines
+_COMPACT_Y_EXTENT = 48  # px: y-axis labels up to "100%" when no table has to line up
+_MAX_Y_EXTENT = 320  # px: the widest row labels of the at-risk table
+_CHAR_PX = 8  # px per character of 14 px text (a generous average, so labels are not cut)
+_NUMBER_GAP = 40  # px between an at-risk row label and the numbers at time 0 (half a 4-digit number + room)
+
+
+def _two_line_rows(order: Sequence[str], metrics: Sequence[str]) -> bool:
+    """True when "arm: at risk" row labels are too long for one line (then: arm / metric, two lines)."""
+    longest = max((len(f"{a}: {_METRIC_LABELS[m]}") for a in order for m in metrics), default=0)
+    return longest * _CHAR_PX + _NUMBER_GAP + 8 > _MAX_Y_EXTENT
+
+
+def _y_extent(*frames: pd.DataFrame | None, by: str, metrics: Sequence[str] = ()) -> int:
+    """Width (px) kept for y-axis labels: the longest at-risk row label ("arm: at risk") fits."""
+    order = _arm_order(*frames, by=by)
+    if _two_line_rows(order, metrics):
+        longest = max([len(a) for a in order] + [len(_METRIC_LABELS[m]) for m in metrics])
+    else:
+        longest = max((len(f"{a}: {_METRIC_LABELS[m]}") for a in order for m in metrics), default=0)
+    need = longest * _CHAR_PX + _NUMBER_GAP + 8
+    return int(min(max(_Y_EXTENT, need), _MAX_Y_EXTENT))
 
 
 def _is_synthetic(frame: pd.DataFrame | None, synthetic: bool | None) -> bool:
@@ -57,6 +79,25 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str) ->
         raise ValueError(f"{name}: missing column(s) {', '.join(missing)}")
 
 
+def _arm_name(value, *, by: str) -> str:
+    """What a legend, tooltip or at-risk row shows for an arm: its name, never its id.
+
+    Only the ``arm`` column is named: an id of ``arms.csv`` (``tace_bev``, ``dbt``) becomes its
+    label (:func:`hcckit.labels.arm`, the same in every trial that uses it); a name stays as it is.
+    """
+    text = str(value)
+    if by != "arm":
+        return text
+    from hcckit import labels
+
+    return labels.arm(None, text)
+
+
+def _arm_names(values: pd.Series, *, by: str) -> pd.Series:
+    names = {v: _arm_name(v, by=by) for v in pd.unique(values.astype(str))}
+    return values.astype(str).map(names)
+
+
 def _arm_order(*frames: pd.DataFrame | None, by: str) -> list[str]:
     order: list[str] = []
     for f in frames:
@@ -67,8 +108,9 @@ def _arm_order(*frames: pd.DataFrame | None, by: str) -> list[str]:
             list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else list(pd.unique(col))
         )
         for v in values:
-            if str(v) not in order:
-                order.append(str(v))
+            name = _arm_name(v, by=by)
+            if name not in order:
+                order.append(name)
     return order
 
 
@@ -78,7 +120,14 @@ def _arm_order(*frames: pd.DataFrame | None, by: str) -> list[str]:
 
 def _color(by: str, order: list[str], *, title: str | None = "Arm", legend: bool = True) -> dict:
     lg = (
-        {"orient": "top", "symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 3}
+        {
+            "orient": "top",
+            "symbolType": "stroke",
+            "symbolOpacity": 1,
+            "symbolStrokeWidth": 3,
+            "labelLimit": 900,  # arm names are never cut: one name a row
+            "columns": 1,
+        }
         if legend
         else None
     )
@@ -106,12 +155,12 @@ def _x(max_time: float, time_unit: str, ticks: Sequence[float] | None, *, axis: 
     return {"field": "time", "type": "quantitative", "scale": _x_scale(max_time), "axis": ax}
 
 
-def _y_survival(title: str, *, field: str = "survival") -> dict:
+def _y_survival(title: str, *, field: str = "survival", extent: int = _Y_EXTENT) -> dict:
     return {
         "field": field,
         "type": "quantitative",
         "scale": {"domain": [0, 1]},
-        "axis": {"format": "%", "title": f"{title} (%)", "minExtent": _Y_EXTENT, "maxExtent": _Y_EXTENT},
+        "axis": {"format": "%", "title": f"{title} (%)", "minExtent": extent, "maxExtent": extent},
     }
 
 
@@ -139,13 +188,14 @@ def _km_layers(
     max_time: float,
     ticks: Sequence[float] | None,
     extra: Sequence[alt.Chart] = (),
+    y_extent: int = _Y_EXTENT,
     **props,
 ) -> alt.LayerChart:
     keep = [
         c for c in (by, "time", "survival", "ci_lower", "ci_upper", "at_risk", "censored") if c in km.columns
     ]
     data = km[keep].copy()
-    data[by] = data[by].astype(str)
+    data[by] = _arm_names(data[by], by=by)
     x = _x(max_time, time_unit, ticks)
     color = _color(by, order)
     layers = []
@@ -155,7 +205,7 @@ def _km_layers(
                 {"type": "area", "interpolate": "step-after", "opacity": 0.15},
                 {
                     "x": x,
-                    "y": _y_survival(y_title, field="ci_lower"),
+                    "y": _y_survival(y_title, field="ci_lower", extent=y_extent),
                     "y2": {"field": "ci_upper"},
                     "color": color,
                 },
@@ -171,14 +221,14 @@ def _km_layers(
     layers.append(
         _unit(
             {"type": "line", "interpolate": "step-after", "strokeWidth": 2},
-            {"x": x, "y": _y_survival(y_title), "color": color, "tooltip": tooltip},
+            {"x": x, "y": _y_survival(y_title, extent=y_extent), "color": color, "tooltip": tooltip},
         )
     )
     if censor_marks and "censored" in data.columns:
         layers.append(
             _unit(
                 {"type": "tick", "orient": "vertical", "size": 9, "thickness": 1.5},
-                {"x": x, "y": _y_survival(y_title), "color": color},
+                {"x": x, "y": _y_survival(y_title, extent=y_extent), "color": color},
                 [{"filter": "datum.censored > 0"}],
             )
         )
@@ -246,6 +296,8 @@ def km_chart(
     median_lines: bool = True,
     max_time: float | None = None,
     ticks: Sequence[float] | None = None,
+    width: int | None = None,
+    height: int | None = None,
     synthetic: bool | None = None,
 ) -> alt.LayerChart:
     """Kaplan-Meier step curves with CI bands, censor marks and median lines.
@@ -268,6 +320,8 @@ def km_chart(
         End of the time axis (months); default the last time in ``km``.
     ticks : sequence of float, optional
         Time-axis tick values (use the at-risk table's times so columns line up).
+    width, height : int, optional
+        Plot size in px (default: the theme's).
     synthetic : bool, optional
         Force (True) or skip (False) the SYNTHETIC caption; default from ``km["synthetic"]``.
         A labelled chart is top-level (cannot be layered again): pass False to compose.
@@ -289,6 +343,8 @@ def km_chart(
         median_lines=median_lines,
         max_time=max_time or _max_time(km),
         ticks=ticks,
+        **({"width": width} if width is not None else {}),
+        **({"height": height} if height is not None else {}),
     )
     return _finish(
         chart, title=title, default_title="Kaplan-Meier curves", synthetic=bool(_is_synthetic(km, synthetic))
@@ -304,6 +360,7 @@ def at_risk_table_chart(
     max_time: float | None = None,
     title: str | None = None,
     width: int | None = None,
+    y_extent: int | None = None,
     synthetic: bool | None = None,
 ) -> alt.Chart:
     """Numbers at risk (and cumulative events/censored) as a text table aligned with a time axis.
@@ -317,6 +374,11 @@ def at_risk_table_chart(
         Rows per arm, in order: any of ``at_risk``, ``events``, ``censored`` (KMunicate shows all three).
     max_time : float, optional
         End of the time axis (months): use the KM chart's.
+    width : int, optional
+        Plot width in px.
+    y_extent : int, optional
+        Width in px kept for the row labels (default: enough for the longest, 150-300 px);
+        :func:`km_panel` gives the curves the same, so the time axes line up.
 
     Returns
     -------
@@ -329,15 +391,21 @@ def at_risk_table_chart(
     _check_columns(table, ["time", by, *metrics], name="table")
     order = _arm_order(table, by=by)
     data = table[[by, "time", *metrics]].copy()
-    data[by] = data[by].astype(str)
-    rows = [f"{arm}: {_METRIC_LABELS[m]}" for arm in order for m in metrics]
+    data[by] = _arm_names(data[by], by=by)
+    # long arm names: the name on one line, what is counted on the next (never cut)
+    two_lines = _two_line_rows(order, metrics)
+    sep = _ROW_BREAK if two_lines else ": "
+    rows = [f"{arm}{sep}{_METRIC_LABELS[m]}" for arm in order for m in metrics]
     labels = " + ".join(f"(datum.key == '{m}' ? '{_METRIC_LABELS[m]}' : '')" for m in metrics)
+    extent = y_extent if y_extent is not None else _y_extent(table, by=by, metrics=metrics)
     y_axis = {
+        **({"labelExpr": f"split(datum.label, '{_ROW_BREAK}')", "labelLineHeight": 16} if two_lines else {}),
         "title": "Patients",
-        "minExtent": _Y_EXTENT,
-        "maxExtent": _Y_EXTENT,
-        "labelLimit": _Y_EXTENT - 20,
-        "labelPadding": 16,
+        "minExtent": extent,
+        "maxExtent": extent,
+        "labelLimit": extent - _NUMBER_GAP,
+        # the numbers at time 0 are centred on the axis: keep the labels clear of them
+        "labelPadding": _NUMBER_GAP - 8,
         "grid": False,
         "ticks": False,
         "domain": False,
@@ -353,9 +421,9 @@ def at_risk_table_chart(
         ),
         transform=[
             {"fold": list(metrics), "as": ["key", "value"]},
-            {"calculate": f"datum.{by} + ': ' + ({labels})", "as": "row"},
+            {"calculate": f"datum.{by} + '{sep}' + ({labels})", "as": "row"},
         ],
-        height=18 * len(rows),
+        height=(36 if two_lines else 18) * len(rows),
         **({"width": width} if width is not None else {}),
     )
     return _finish(
@@ -363,9 +431,23 @@ def at_risk_table_chart(
     )
 
 
+def _wrap_annotation(lines: Sequence[str], *, limit: int = 34) -> list[str]:
+    """Long lines split before their last parenthesis ("HR ... (A vs B)" -> two lines), so the
+    corner text stays in the upper right, clear of curves that start at 100 %."""
+    out: list[str] = []
+    for line in lines:
+        text = str(line)
+        cut = text.rfind(" (")
+        if len(text) > limit and text.endswith(")") and cut > 0:
+            out += [text[:cut], text[cut + 1 :]]
+        else:
+            out.append(text)
+    return out
+
+
 def _annotation_layer(lines: Sequence[str], *, width: int) -> alt.Chart:
     return alt.Chart(
-        pd.DataFrame({"text": ["\n".join(lines)]}),
+        pd.DataFrame({"text": ["\n".join(_wrap_annotation(lines))]}),
         mark={
             "type": "text",
             "align": "right",
@@ -415,6 +497,7 @@ def km_panel(
     order = _arm_order(km, at_risk, by=by)
     max_time = _max_time(km, at_risk)
     ticks = None if at_risk is None else sorted(at_risk["time"].unique().tolist())
+    y_extent = _y_extent(km, at_risk, by=by, metrics=metrics if at_risk is not None else ())
     extra = []
     if annotation:
         lines = [annotation] if isinstance(annotation, str) else list(annotation)
@@ -431,6 +514,7 @@ def km_panel(
         max_time=max_time,
         ticks=ticks,
         extra=extra,
+        y_extent=y_extent,
         width=width,
         height=height,
     )
@@ -444,6 +528,7 @@ def km_panel(
                 metrics=metrics,
                 max_time=max_time,
                 width=width,
+                y_extent=y_extent,
                 synthetic=False,
             )
         )
@@ -454,10 +539,17 @@ def km_panel(
 
 
 def _published_layers(
-    pub: pd.DataFrame, *, by: str, order: list[str], max_time: float, time_unit: str, y_title: str
+    pub: pd.DataFrame,
+    *,
+    by: str,
+    order: list[str],
+    max_time: float,
+    time_unit: str,
+    y_title: str,
+    y_extent: int = _Y_EXTENT,
 ) -> list[alt.Chart]:
     data = pub.replace([np.inf, -np.inf], np.nan).copy()
-    data[by] = data[by].astype(str)
+    data[by] = _arm_names(data[by], by=by)
     x = _x(max_time, time_unit, None)
     color = _color(by, order)
     ys = {"domain": [0, 1]}
@@ -472,7 +564,7 @@ def _published_layers(
         },
         {
             "x": x,
-            "y": _y_survival(y_title),
+            "y": _y_survival(y_title, extent=y_extent),
             "color": color,
             "tooltip": [
                 {"field": by, "type": "nominal", "title": "Arm"},
@@ -545,8 +637,16 @@ def published_vs_reconstructed_chart(
     _check_columns(published, [by, "kind", "time", "survival"], name="published")
     order = _arm_order(km, published, by=by)
     max_time = max(_max_time(km), float(published["time"].max()) if len(published) else 0.0)
+    # side by side, nothing to align with: y axes only as wide as "100%" (keeps the figure narrow)
+    extent = _COMPACT_Y_EXTENT
     pub_layers = _published_layers(
-        published, by=by, order=order, max_time=max_time, time_unit=time_unit, y_title=y_title
+        published,
+        by=by,
+        order=order,
+        max_time=max_time,
+        time_unit=time_unit,
+        y_title=y_title,
+        y_extent=extent,
     )
     left = alt.LayerChart(layer=pub_layers, title="Published", width=width, height=height)
     right = _km_layers(
@@ -561,7 +661,8 @@ def published_vs_reconstructed_chart(
         max_time=max_time,
         ticks=None,
         extra=pub_layers,
-        title="Reconstructed (pseudo-patients) over the published points",
+        y_extent=extent,
+        title="Pseudo-patients over the published points",
         width=width,
         height=height,
     )

@@ -94,7 +94,15 @@ if (!document.getElementById("hcckit-chart-style")) {
 .hcckit-chart .vega-embed summary { opacity: 1 !important; line-height: 18px; border-radius: 6px;
   padding: 4px 10px; font: 600 14px/18px sans-serif; display: flex; gap: 6px; align-items: center; }
 .hcckit-chart .vega-embed summary::before { content: "Save figure"; }
-.hcckit-chart .vega-embed .vega-actions a { font-size: 15px; }`;
+.hcckit-chart .vega-embed .vega-actions a { font-size: 15px; }
+/* lesson panels (hcckit.widgets.panel): spacing and text readable from the back of a room */
+.hcckit-beside { gap: 12px 16px; }
+.hcckit-above > :first-child { gap: 8px 16px; }
+.hcckit-toolbar { gap: 8px; }
+.hcckit-panel .widget-label, .hcckit-panel .widget-readout, .hcckit-panel .widget-button,
+.hcckit-panel .widget-toggle-button, .hcckit-panel select, .hcckit-panel .widget-checkbox label,
+.hcckit-panel .widget-html-content, .hcckit-panel .lm-TabBar-tabLabel { font-size: 14px; }
+.hcckit-panel .widget-label { overflow: visible; white-space: normal; line-height: 1.2; }`;
   document.head.appendChild(style);
 }
 export default {

@@ -3,26 +3,44 @@
 * :class:`WalkthroughPanel` - one finding at a time (reported, recomputed, tolerance, what it
   means) with the recomputation drawn;
 * :class:`CheckYourselfPanel` - type the numbers of a report (count, n, percentage; HR and CI
-  with p; two arms' counts with p) and see what is consistent.
+  with p; two arms' counts with p) and see what is consistent;
+* :func:`findings_table` and :func:`cards` - findings shown to people (names, not ids: check
+  names from :func:`hcckit.labels.label`, arm and study names from the curated tables).
 
-Numbers come from :mod:`hcckit.appraisal`, drawings from :mod:`hcckit.charts.appraisal`.
+Both panels are :class:`hcckit.widgets.panel.Panel` subclasses (Reset, public ``controls``,
+``views`` and ``state``). Numbers come from :mod:`hcckit.appraisal`, drawings from
+:mod:`hcckit.charts.appraisal`.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 
 import ipywidgets as widgets
 
-from hcckit import appraisal
+from hcckit import appraisal, labels
 from hcckit.charts._common import empty_chart
 from hcckit.charts.appraisal import SEVERITY_COLOURS, finding_chart
 from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets.panel import Panel, above
 
-__all__ = ["WalkthroughPanel", "CheckYourselfPanel", "finding_card_html", "findings_html"]
+__all__ = [
+    "WalkthroughPanel",
+    "CheckYourselfPanel",
+    "finding_card_html",
+    "findings_html",
+    "findings_table",
+    "cards",
+    "what_text",
+]
 
 _STYLE = {"description_width": "initial"}
 _TEXT_COLOURS = {"error": "#B00020", "warning": "#7A4B00", "info": "#084C8D", "pass": "#1B5E20"}
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# kinds whose ids may appear inside a finding's "what" (in this order of preference)
+_WHAT_KINDS = ("endpoint", "characteristic", "item")
 
 
 def _cell(value) -> str:
@@ -33,46 +51,267 @@ def _cell(value) -> str:
     return html.escape(str(value))
 
 
+def _present(value) -> bool:
+    return _cell(value) != ""
+
+
+@functools.lru_cache(maxsize=1)
+def _arm_ids() -> dict[str, frozenset[str]]:
+    from hcckit import data
+
+    arms = data.load("arms")
+    return {t: frozenset(g["arm_id"]) for t, g in arms.groupby("trial_id")}
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, str]:
+    vocab = labels.vocabulary()
+    out: dict[str, str] = {}
+    for kind in reversed(_WHAT_KINDS):
+        for value, text in vocab[vocab["kind"] == kind][["value", "label"]].itertuples(index=False):
+            out[value] = text
+    return out
+
+
+def what_text(what, *, trial_id=None) -> str:
+    """The audit's ``what`` (e.g. ``"DCR (mRECIST): tace_bev vs tace"``) in words, ids replaced by names.
+
+    Arm ids of ``trial_id`` become the arm names of ``arms.csv``; endpoint, characteristic
+    and item ids (``recurrence_12m``, ``child_pugh``, ``blood_flow``) their labels
+    from ``labels.csv``. Other words are kept; a missing value reads "not reported".
+    """
+    if not _present(what):
+        return labels.MISSING
+    arms = _arm_ids().get(str(trial_id), frozenset()) if _present(trial_id) else frozenset()
+    vocab = _vocabulary()
+
+    def name(match: re.Match) -> str:
+        token = match.group(0)
+        if token in arms:
+            return labels.arm(trial_id, token)
+        if token in vocab:
+            return vocab[token]
+        if "_" in token:  # an id the vocabulary does not know: readable, never raw
+            return token.replace("_", " ")
+        return token
+
+    text = _TOKEN.sub(name, str(what))
+    return text[:1].upper() + text[1:]
+
+
+_VS = re.compile(r"\b([a-z][a-z0-9_]*) vs ([a-z][a-z0-9_]*)\b")
+_CHECK_ID = re.compile(r"\b(" + "|".join(sorted(appraisal.CHECKS, key=len, reverse=True)) + r") check\b")
+
+
+def _named(text, *, trial_id=None) -> str:
+    """Engine text with ids named: "(haic_folfox vs tace)" -> arm names, "the two_by_two check" -> its name.
+
+    Only these two patterns are touched, so quoted curator notes and printed values stay as they are.
+    """
+    if not _present(text):
+        return ""
+    arms = _arm_ids().get(str(trial_id), frozenset()) if _present(trial_id) else frozenset()
+
+    def vs(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        if a in arms and b in arms:
+            return f"{labels.arm(trial_id, a)} vs {labels.arm(trial_id, b)}"
+        return m.group(0)
+
+    out = _VS.sub(vs, str(text)) if arms else str(text)
+    return _CHECK_ID.sub(lambda m: f"'{labels.label('check', m.group(1))}' check", out)
+
+
+def _study(row) -> str:
+    if _present(row.get("study")):
+        return str(row["study"])
+    if _present(row.get("trial_id")):
+        return labels.trial(row["trial_id"])
+    return ""
+
+
+def _arm(row) -> str:
+    if not _present(row.get("arm_id")):
+        return ""
+    return labels.arm(row.get("trial_id"), row["arm_id"])
+
+
+def _row(finding) -> dict:
+    """A finding (a :class:`~hcckit.appraisal.Finding` or a row of the findings table) as a dict."""
+    if isinstance(finding, appraisal.Finding):
+        return {f: getattr(finding, f) for f in finding.__dataclass_fields__}
+    return dict(finding)
+
+
 def finding_card_html(row) -> str:
-    """One finding (a row of :func:`hcckit.appraisal.audit`) as an HTML card."""
+    """One finding (a row of :func:`hcckit.appraisal.audit`, or a Finding) as an HTML card.
+
+    Names, not ids: the check's name (``labels.label("check", ...)``), the severity's name,
+    the study and arm names; everything is HTML-escaped.
+    """
+    row = _row(row)
     sev = str(row.get("severity", ""))
     colour = _TEXT_COLOURS.get(sev, "#333333")
     where = _cell(row.get("source_location"))
     if row.get("table") and _cell(row.get("line")):
-        where += f" <span style='color:#666'>({_cell(row['table'])}.csv, line {_cell(row['line'])})</span>"
-    study = _cell(row.get("study")) or _cell(row.get("trial_id"))
+        where += f" <span style='color:#555'>({_cell(row['table'])}.csv, line {_cell(row['line'])})</span>"
     rows = [
-        ("Study", study),
-        ("Arm", _cell(row.get("arm_id"))),
-        ("Number", _cell(row.get("what"))),
+        ("Study", html.escape(_study(row))),
+        ("Arm", html.escape(_arm(row))),
+        (
+            "Number",
+            html.escape(what_text(row.get("what"), trial_id=row.get("trial_id")))
+            if _present(row.get("what"))
+            else "",
+        ),
         ("Where in the source", where),
-        ("Printed", f"<b>{_cell(row.get('reported'))}</b>"),
-        ("Recomputed", f"<b>{_cell(row.get('recomputed'))}</b>"),
+        ("Printed", f"<b>{html.escape(_named(row.get('reported'), trial_id=row.get('trial_id')))}</b>"),
+        ("Recomputed", f"<b>{html.escape(_named(row.get('recomputed'), trial_id=row.get('trial_id')))}</b>"),
         ("Tolerance", _cell(row.get("tolerance"))),
     ]
     body = "".join(
         f"<tr><th style='text-align:left;padding:2px 10px 2px 0;vertical-align:top'>{k}</th><td>{v}</td></tr>"
         for k, v in rows
-        if v
+        if v and v != "<b></b>"
     )
+    check = row.get("check")
+    check_name = html.escape(labels.label("check", check)) if _present(check) else ""
+    check_text = _cell(appraisal.CHECKS.get(check, "")) if _present(check) else ""
+    sev_name = html.escape(labels.label("severity", sev).upper()) if sev else ""
     return (
         f"<div class='hcckit-finding' style='border-left:6px solid {SEVERITY_COLOURS.get(sev, '#999')};"
-        f"padding:6px 12px;font-size:14px'>"
-        f"<div style='font-size:16px'><b style='color:{colour}'>{html.escape(sev.upper())}</b> "
-        f"&middot; <code>{_cell(row.get('check'))}</code> &middot; {_cell(appraisal.CHECKS.get(row.get('check'), ''))}</div>"
+        f"padding:6px 12px;margin:4px 0;font-size:16px;line-height:1.4'>"
+        f"<div style='font-size:17px'><b style='color:{colour}'>{sev_name}</b> "
+        f"&middot; <b>{check_name}</b> &middot; {check_text}</div>"
         f"<table style='margin:6px 0'>{body}</table>"
-        f"<p style='margin:4px 0;line-height:1.4'>{_cell(row.get('message'))}</p></div>"
+        f"<p style='margin:4px 0'>{html.escape(_named(row.get('message'), trial_id=row.get('trial_id')))}</p></div>"
     )
 
 
 def findings_html(findings) -> str:
-    """Findings from the single-value checks (a list of :class:`~hcckit.appraisal.Finding`) as HTML."""
-    if not findings:
+    """Findings (Finding objects or rows of the findings table) as HTML cards, one after the other."""
+    if findings is None:
         return ""
-    return "".join(f._repr_html_() for f in findings)
+    if hasattr(findings, "iterrows"):
+        findings = [r for _, r in findings.iterrows()]
+    return "".join(finding_card_html(f) for f in findings)
 
 
-class WalkthroughPanel(widgets.VBox):
+class _Cards:
+    """Finding cards a notebook cell displays (``_repr_html_``); a short summary as plain text."""
+
+    def __init__(self, findings):
+        self._rows = [_row(f) for f in findings]
+        self.html = findings_html(self._rows) or "<p>No findings.</p>"
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        sevs = ", ".join(labels.label("severity", r.get("severity")) for r in self._rows)
+        return f"Findings ({len(self._rows)}: {sevs})"
+
+
+def cards(findings) -> _Cards:
+    """Findings of the single-value checks (``appraisal.check_*``) shown as cards in a notebook.
+
+    ``findings`` is one :class:`~hcckit.appraisal.Finding`, a list of them, or a findings table.
+    """
+    if isinstance(findings, appraisal.Finding):
+        findings = [findings]
+    elif hasattr(findings, "iterrows"):
+        findings = [r for _, r in findings.iterrows()]
+    return _Cards(list(findings))
+
+
+#: headers of the findings table in words (the rest come from :func:`hcckit.labels.column`)
+_HEADERS = {
+    "study": "Study",
+    "trial_id": "Study",
+    "arm_id": "Arm",
+    "what": "Number checked",
+    "check": "Check",
+    "severity": "Severity",
+    "reported": "Printed",
+    "recomputed": "Recomputed",
+    "tolerance": "Tolerance",
+    "message": "What it means",
+    "source_location": "Where in the source",
+    "line": "Line of the curated CSV file",
+}
+
+
+def findings_table(findings, *, columns=None, caption: str | None = None, max_rows: int | None = None):
+    """A findings table (:func:`hcckit.appraisal.audit`, ``findings_frame``) shown to people.
+
+    Parameters
+    ----------
+    findings : DataFrame, or a list of Finding objects.
+    columns : list of column names to show (default: study, arm, number, check, severity,
+        printed, recomputed); headers are in words.
+    caption : title shown above the table.
+    max_rows : show at most this many rows (a line says how many are left out).
+
+    Returns
+    -------
+    hcckit.tables.Table
+        Names, not ids (study and arm names, check and severity names); the number checked in
+        words; missing values "not reported"; long text wraps and is never cut. No numbers are
+        computed here: percentages, p-values and ratios read as the audit printed them.
+    """
+    import pandas as pd
+
+    from hcckit import tables
+
+    frame = findings if isinstance(findings, pd.DataFrame) else appraisal.findings_frame(list(findings))
+    columns = list(columns or ["study", "arm_id", "what", "check", "severity", "reported", "recomputed"])
+    shown = frame.copy()
+    if "study" in shown.columns:
+        shown["study"] = [_study(r) or labels.MISSING for _, r in shown.iterrows()]
+    if "what" in shown.columns:
+        shown["what"] = [
+            what_text(w, trial_id=t)
+            for w, t in zip(
+                shown["what"], shown["trial_id"] if "trial_id" in shown else [None] * len(shown), strict=True
+            )
+        ]
+    trials = shown["trial_id"] if "trial_id" in shown else [None] * len(shown)
+    for c in ("reported", "recomputed", "message"):
+        if c in shown.columns:
+            shown[c] = [_named(v, trial_id=t) for v, t in zip(shown[c], trials, strict=True)]
+    if "arm_id" in shown.columns:  # arm names need the trial; blank (a whole-study finding) reads "all arms"
+        shown["arm_id"] = [_arm(r) or "whole study" for _, r in shown.iterrows()]
+    formats = {}
+    if "arm_id" in columns:
+        formats["arm_id"] = "text"
+    return tables.show(
+        shown,
+        columns={c: _HEADERS.get(c, labels.column(c)) for c in columns},
+        formats=formats,
+        caption=caption,
+        max_rows=max_rows,
+    )
+
+
+# --------------------------------------------------------------------------- walkthrough
+def _short(text: str, limit: int = 110) -> str:
+    """``text`` shortened at a word boundary (with an ellipsis) for a one-line dropdown label."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,;:")
+    return cut + "…"
+
+
+def _options(rows) -> list[tuple[str, int]]:
+    options = []
+    for i, (_, r) in enumerate(rows.iterrows()):
+        sev = labels.label("severity", r["severity"]).upper()
+        what = what_text(r["what"], trial_id=r["trial_id"])
+        options.append((_short(f"{i + 1}. {sev} · {_study(r)} · {what}"), i))
+    return options
+
+
+class WalkthroughPanel(Panel):
     """Step through the audit's findings one at a time, with the recomputation drawn.
 
     Parameters
@@ -84,6 +323,8 @@ class WalkthroughPanel(widgets.VBox):
 
     Attributes
     ----------
+    controls : ``severity`` (which findings to list) and ``finding`` (the one shown; primary).
+    views : ``card`` (the finding as HTML), ``chart`` (the recomputation drawn), ``position``.
     value : dict or None
         The finding shown (a row of the findings table), read-only.
     """
@@ -92,68 +333,60 @@ class WalkthroughPanel(widgets.VBox):
         if findings is None:
             findings = appraisal.audit(include_passed=include_passed)
         self._all = findings.reset_index(drop=True)
+        self._rows = self._all
         present = [s for s in appraisal.SEVERITIES if (self._all["severity"] == s).any()]
-        names = {"error": "errors", "warning": "warnings", "info": "info", "pass": "passed checks"}
+        names = {"error": "errors", "warning": "warnings", "info": "notes", "pass": "consistent checks"}
         self._severity = widgets.Dropdown(
             options=[("all findings", "all")] + [(names[s], s) for s in present],
             value="all",
             description="Show",
             style=_STYLE,
         )
+        options = _options(self._rows)
         self._finding = primary(
             widgets.Dropdown(
-                options=[], description="Finding", style=_STYLE, layout=widgets.Layout(width="95%")
+                options=options,
+                value=options[0][1] if options else None,
+                description="Finding",
+                style=_STYLE,
+                layout=widgets.Layout(width="100%"),
             )
         )
         self._prev = widgets.Button(description="◀ previous", layout=widgets.Layout(width="120px"))
         self._next = widgets.Button(description="next ▶", layout=widgets.Layout(width="120px"))
         self._position = widgets.HTML()
         self._card = widgets.HTML()
-        self._message = message_box()
         self._view = chart_view(empty_chart("Choose a finding."))
-        self._rows = self._all
-
-        @safe(self._message)
-        def on_filter(change=None):
-            self._apply_filter()
-
-        @safe(self._message)
-        def on_finding(change=None):
-            self._show()
-
-        @safe(self._message)
-        def on_step(button):
-            options = self._finding.options
-            if not options:
-                return
-            i = self._finding.value if self._finding.value is not None else 0
-            step = -1 if button is self._prev else 1
-            self._finding.value = options[(i + step) % len(options)][1]
-
-        self._severity.observe(on_filter, names="value")
-        self._finding.observe(on_finding, names="value")
-        self._prev.on_click(on_step)
-        self._next.on_click(on_step)
+        self._message = message_box()
         super().__init__(
-            [
-                widgets.HBox([self._severity, self._prev, self._next, self._position]),
-                self._finding,
-                self._card,
-                self._message,
-                self._view,
-            ]
+            above(
+                widgets.HBox([self._severity, self._prev, self._next, self._position, self._finding]),
+                [self._card, self._view],
+            ),
+            controls={"severity": self._severity, "finding": self._finding},
+            views={"card": self._card, "chart": self._view, "position": self._position},
+            message=self._message,
         )
         self.add_class("hcckit-appraisal-walkthrough")
-        self._apply_filter()
+        self.on_change(["severity"], self._apply_filter)
+        self.on_change(["finding"], self._show)
+        self._prev.on_click(safe(self._message)(self._step))
+        self._next.on_click(safe(self._message)(self._step))
+        safe(self._message)(self._show)()
+
+    def _step(self, button):
+        options = self._finding.options
+        if not options:
+            return
+        i = self._finding.value if self._finding.value is not None else 0
+        step = -1 if button is self._prev else 1
+        self._finding.value = options[(i + step) % len(options)][1]
 
     def _apply_filter(self):
         sev = self._severity.value
         rows = self._all if sev == "all" else self._all[self._all["severity"] == sev]
         self._rows = rows.reset_index(drop=True)
-        options = []
-        for i, r in self._rows.iterrows():
-            label = f"{i + 1}. {str(r['severity']).upper()} · {r['study'] or r['trial_id']} · {r['what']}"
-            options.append((label if len(label) <= 120 else label[:117] + "...", i))
+        options = _options(self._rows)
         self._finding.options = options
         if options:
             self._finding.value = options[0][1]
@@ -172,6 +405,8 @@ class WalkthroughPanel(widgets.VBox):
         self._position.value = f"<span style='padding-left:10px'>{i + 1} of {len(self._rows)}</span>"
         self._card.value = finding_card_html(row)
         kind, frame = appraisal.figure_data(row)
+        if kind == "hr" and "label" in frame.columns:  # "PPS HR vs haic_lenv" -> arm names
+            frame = frame.assign(label=[what_text(x, trial_id=row.get("trial_id")) for x in frame["label"]])
         self._view.chart = finding_chart(kind, frame)
 
     @property
@@ -197,15 +432,19 @@ def _blank(text: str) -> bool:
     return not str(text).strip()
 
 
-class CheckYourselfPanel(widgets.VBox):
+class CheckYourselfPanel(Panel):
     """Type the numbers of a report and see what is consistent (the audit's own checks).
 
     Three modes: a percentage with its count and n (GRIM-style), a hazard ratio with its CI and
     p (log-symmetry and Altman & Bland p), two arms' counts with a p (Fisher, chi-square).
-    Type the numbers as printed (``30.0`` is not ``30``: the decimals count).
+    Type the numbers as printed (``30.0`` is not ``30``: the decimals count). Percentages are
+    in %, n and counts are patients, hazard ratios and their limits are ratios, p-values
+    probabilities (0-1).
 
     Attributes
     ----------
+    controls : ``mode`` (primary) and the inputs of every mode, by name.
+    views : ``results`` (the findings as cards) and ``chart`` (the recomputation drawn).
     value : list of Finding
         The results for the current inputs (empty while the inputs are incomplete), read-only.
     """
@@ -271,44 +510,47 @@ class CheckYourselfPanel(widgets.VBox):
         }
         self._inputs = widgets.VBox([self._boxes[self._mode.value]])
         self._results = widgets.HTML()
-        self._message = message_box()
         self._view = chart_view(empty_chart("Enter the numbers."))
+        self._message = message_box()
         self._findings: list = []
-
-        @safe(self._message)
-        def update(change=None):
-            self._inputs.children = [self._boxes[self._mode.value]]
-            try:
-                self._update()
-            except (ValueError, TypeError, KeyError):
-                self._findings = []
-                self._results.value = ""
-                self._view.chart = empty_chart("Fix the input above to see the check.")
-                raise
-
-        for control in (
-            self._mode,
-            self._count,
-            self._n,
-            self._percent,
-            self._denominator,
-            self._hr,
-            self._low,
-            self._high,
-            self._level,
-            self._p,
-            self._p_op,
-            self._a,
-            self._n_a,
-            self._b,
-            self._n_b,
-            self._p2,
-            self._p2_op,
-        ):
-            control.observe(update, names="value")
-        super().__init__([self._mode, self._inputs, self._message, self._results, self._view])
+        controls = {
+            "mode": self._mode,
+            "count": self._count,
+            "n": self._n,
+            "percent": self._percent,
+            "denominator": self._denominator,
+            "hr": self._hr,
+            "low": self._low,
+            "high": self._high,
+            "level": self._level,
+            "p": self._p,
+            "p_operator": self._p_op,
+            "a": self._a,
+            "n_a": self._n_a,
+            "b": self._b,
+            "n_b": self._n_b,
+            "p2": self._p2,
+            "p2_operator": self._p2_op,
+        }
+        super().__init__(
+            [self._mode, self._inputs, self._results, self._view],
+            controls=controls,
+            views={"results": self._results, "chart": self._view},
+            message=self._message,
+        )
         self.add_class("hcckit-appraisal-check")
-        update()
+        self.on_change(list(controls), self._refresh)
+        safe(self._message)(self._refresh)()
+
+    def _refresh(self):
+        self._inputs.children = [self._boxes[self._mode.value]]
+        try:
+            self._update()
+        except (ValueError, TypeError, KeyError):
+            self._findings = []
+            self._results.value = ""
+            self._view.chart = empty_chart("Fix the input above to see the check.")
+            raise
 
     def _incomplete(self, text: str):
         self._findings = []

@@ -1,106 +1,185 @@
-"""Landing-page panel: filter the curated evidence and see it as a table and a landscape chart."""
+"""Landing-page panel: filter the curated evidence and see it as a landscape chart and a table."""
 
 from __future__ import annotations
-
-import html
 
 import ipywidgets as widgets
 
 from hcckit import catalogue
 from hcckit.charts.catalogue import landscape_chart
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary
+from hcckit.widgets.panel import Panel
 
-__all__ = ["CataloguePanel", "table_html"]
+__all__ = ["CataloguePanel", "evidence_rows", "table_html", "MAX_ROWS"]
 
 MAX_ROWS = 80
+_RESPONSE = set(catalogue._ENDPOINT_GROUPS["response"])
+_ENDPOINT_GROUP_NAMES = {catalogue.ALL: "All", "response": "Response", "survival": "Survival"}
+
+
+def _value_text(r) -> str:
+    import pandas as pd
+
+    from hcckit import formatting as fmt
+
+    if pd.isna(r.value):
+        note = r.note if isinstance(r.note, str) else ""
+        return "not reached" if "not reached" in note.lower() else fmt.MISSING
+    unit = f" {r.unit}" if isinstance(r.unit, str) and r.unit.strip() else ""
+    text = f"{fmt.number(r.value, significant=12)}{unit}"
+    if pd.notna(r.time_months) and str(r.endpoint).endswith("_rate"):
+        text += f" at {fmt.number(r.time_months)} months"
+    return text
+
+
+def evidence_rows(table):
+    """The filtered evidence as the rows a person reads (one per curated number).
+
+    Columns: ``trial`` (name), ``arm`` (name), ``endpoint`` (id, shown by name), ``criterion`` (id;
+    "not applicable" for endpoints other than response), ``value_text`` (value with its unit, and
+    the landmark time in months for rates), ``count_n`` ("20 / 31": patients with the outcome /
+    patients, n), ``source_location``, ``discrepancy`` ("⚠ " and the recorded note, or "none
+    recorded").
+    """
+    import pandas as pd
+
+    from hcckit import formatting as fmt
+
+    rows = []
+    for r in table.itertuples(index=False):
+        if isinstance(r.criterion, str) and r.criterion:
+            crit = r.criterion
+        else:
+            crit = None if r.endpoint in _RESPONSE else "not applicable"
+        count = fmt.MISSING if pd.isna(r.count) or pd.isna(r.n) else f"{int(r.count)} / {int(r.n)}"
+        flagged = isinstance(r.note, str) and "DISCREPANCY" in r.note
+        rows.append(
+            {
+                "trial": r.trial,
+                "arm": r.arm,
+                "endpoint": r.endpoint,
+                "criterion": crit,
+                "value_text": _value_text(r),
+                "count_n": count,
+                "source_location": r.source_location,
+                "discrepancy": f"⚠ {r.note}" if flagged else "none recorded",
+            }
+        )
+    columns = [
+        "trial",
+        "arm",
+        "endpoint",
+        "criterion",
+        "value_text",
+        "count_n",
+        "source_location",
+        "discrepancy",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def table_html(table, *, max_rows: int = MAX_ROWS) -> str:
-    """Render the filtered evidence as an HTML table (values with units; source location per row)."""
-    import pandas as pd
+    """The filtered evidence as an HTML table by :func:`hcckit.tables.show` (names, units, "not reported").
+
+    An empty ``table`` gives "" (the panel shows its empty state once, in the chart).
+    """
+    from hcckit import tables
 
     if table.empty:
-        return "<p><em>No curated number matches these filters.</em></p>"
-    shown = table.head(max_rows)
-    head = ["Study", "Arm", "Endpoint", "Criterion", "Value", "Count / n", "Where in the source"]
-    rows = []
-    for r in shown.itertuples(index=False):
-        value = "not reached" if pd.isna(r.value) else f"{r.value:g} {r.unit}"
-        if pd.notna(r.time_months) and r.endpoint.endswith("_rate"):
-            value += f" at {r.time_months:g} months"
-        count = "" if pd.isna(r.count) or pd.isna(r.n) else f"{int(r.count)} / {int(r.n)}"
-        crit = r.criterion if isinstance(r.criterion, str) else ""
-        flag = " ⚠" if isinstance(r.note, str) and "DISCREPANCY" in r.note else ""
-        title = html.escape(r.note) if isinstance(r.note, str) else ""
-        rows.append(
-            f"<tr title='{title}'>"
-            + "".join(
-                f"<td>{html.escape(str(c))}</td>"
-                for c in (r.trial, r.arm, r.endpoint + flag, crit, value, count, r.source_location)
-            )
-            + "</tr>"
-        )
+        return ""
+    rows = evidence_rows(table)
+    shown = tables.show(
+        rows,
+        columns={
+            "trial": "Study",
+            "arm": "Arm",
+            "endpoint": "Endpoint",
+            "criterion": "Response criterion",
+            "value_text": "Value",
+            "count_n": "Patients with the outcome / patients (n)",
+            "source_location": "Where in the source",
+            "discrepancy": "Recorded source discrepancy",
+        },
+        caption="Every matching curated number, with the place in the source it came from",
+        max_rows=max_rows,
+    )
     more = (
         ""
         if len(table) <= max_rows
-        else f"<p>Showing {max_rows} of {len(table)} rows - narrow the filters.</p>"
+        else f"<p style='font-size:16px'>Narrow the filters to see the other {len(table) - max_rows} rows.</p>"
     )
-    return (
-        "<div style='max-height:420px;overflow:auto'><table class='hcckit-table' style='border-collapse:collapse;font-size:13px'>"
-        "<thead><tr>"
-        + "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>" for h in head)
-        + "</tr></thead>"
-        "<tbody>"
-        + "".join(rows)
-        + "</tbody></table></div>"
-        + more
-        + "<p style='font-size:12px'>⚠ = a discrepancy in the source is recorded for this number (hover the row to read it).</p>"
-    )
+    return f"<div style='max-height:520px;overflow:auto'>{shown.html}</div>{more}"
 
 
-class CataloguePanel(widgets.VBox):
-    """Filters (modality, design, criterion, endpoint group) over the curated evidence: chart + table."""
+def _options(ids, kind: str):
+    from hcckit import labels
+
+    return [("All", catalogue.ALL), *[(labels.label(kind, v), v) for v in ids if v != catalogue.ALL]]
+
+
+class CataloguePanel(Panel):
+    """Filters (arterial modality, design, response criterion, endpoint group) over the curated evidence.
+
+    Views: the landscape chart (``views["chart"]``) and the table (``views["table"]``). Reset
+    brings every filter back to "All". ``value`` is the evidence table currently shown.
+    """
 
     def __init__(self):
         options = catalogue.filter_options()
         style = {"description_width": "initial"}
+        designs = [d for d in catalogue.DESIGN_ORDER if d in options["design"]]
+        designs += [d for d in options["design"] if d not in designs and d != catalogue.ALL]
         self._modality = primary(
             widgets.Dropdown(
-                options=options["modality"], value=catalogue.ALL, description="Arterial modality", style=style
+                options=_options(options["modality"], "modality"),
+                value=catalogue.ALL,
+                description="Arterial modality",
+                style=style,
             )
         )
         self._design = widgets.Dropdown(
-            options=options["design"], value=catalogue.ALL, description="Design", style=style
+            options=_options(designs, "design"), value=catalogue.ALL, description="Design", style=style
         )
         self._criterion = widgets.Dropdown(
-            options=options["criterion"], value=catalogue.ALL, description="Response criterion", style=style
+            options=_options(options["criterion"], "criterion"),
+            value=catalogue.ALL,
+            description="Response criterion",
+            style=style,
         )
         self._endpoints = widgets.ToggleButtons(
-            options=options["endpoints"], value=catalogue.ALL, description="Endpoints"
+            options=[(_ENDPOINT_GROUP_NAMES.get(e, e.capitalize()), e) for e in options["endpoints"]],
+            value=catalogue.ALL,
+            description="Endpoints",
         )
         self._count = widgets.HTML()
-        self._table = widgets.HTML()
+        self._table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self._message = message_box()
         self._view = chart_view(landscape_chart(None))
-        for control in (self._modality, self._design, self._criterion, self._endpoints):
-            control.observe(self._on_change, names="value")
+        controls = {
+            "modality": self._modality,
+            "design": self._design,
+            "criterion": self._criterion,
+            "endpoints": self._endpoints,
+        }
+        body = [
+            widgets.HBox(
+                [self._modality, self._design, self._criterion], layout=widgets.Layout(flex_flow="row wrap")
+            ),
+            self._endpoints,
+            self._count,
+            self._view,
+            self._table,
+        ]
         super().__init__(
-            [
-                widgets.HBox([self._modality, self._design, self._criterion]),
-                self._endpoints,
-                self._message,
-                self._count,
-                self._view,
-                self._table,
-            ]
+            body, controls=controls, views={"chart": self._view, "table": self._table}, message=self._message
         )
         self.add_class("hcckit-catalogue")
-        self._refresh = safe(self._message)(self._refresh_unsafe)
+        self._current = None
+        self.on_change(list(controls), self._refresh)
         self._refresh()
 
     @property
     def value(self):
-        """The evidence table currently shown (a DataFrame)."""
+        """The evidence table currently shown (a DataFrame of :func:`hcckit.catalogue.evidence_table`)."""
         return self._current
 
     def _filters(self) -> dict:
@@ -111,21 +190,17 @@ class CataloguePanel(widgets.VBox):
             "endpoints": self._endpoints.value,
         }
 
-    def _on_change(self, change) -> None:
-        self._refresh()
-
-    def _refresh_unsafe(self) -> None:
+    def _refresh(self) -> None:
         table = catalogue.evidence_table(**self._filters())
         self._current = table
         summary = catalogue.trial_summary(table)
+        # the empty state is said once: in the chart; the count line and the table stay out of the way
         self._view.chart = landscape_chart(summary)
         self._table.value = table_html(table)
+        self._table.layout.display = "none" if table.empty else None
         self._count.value = (
-            f"<b>{len(summary)}</b> studies, <b>{len(table)}</b> curated numbers match." if len(table) else ""
+            f"<span style='font-size:16px'><b>{len(summary)}</b> studies, <b>{len(table)}</b> curated "
+            "numbers match.</span>"
+            if len(table)
+            else ""
         )
-        if table.empty:
-            show_message(
-                self._message, "No curated study matches these filters - widen one of them.", kind="warning"
-            )
-        else:
-            show_message(self._message, "")

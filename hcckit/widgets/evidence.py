@@ -1,9 +1,15 @@
 """Panels for the evidence-explorer lesson: filters over every comparison, pooling, two studies side by side.
 
 The panels only compose :mod:`hcckit.evidence` (numbers) and :mod:`hcckit.charts.evidence`
-(drawing). Charts are redrawn in place in offline ``JupyterChart`` views; every callback runs
-inside :func:`hcckit.widgets._common.safe`, and a filter that matches nothing shows a friendly
-empty chart and message instead of an error.
+(drawing). Each is a :class:`hcckit.widgets.panel.Panel`: public ``controls``/``views``/``state``,
+callbacks wired once under :func:`hcckit.widgets._common.safe`, **Reset** to the opening state and
+preset buttons that load the starting state of the lesson's guiding questions. A filter that
+matches nothing shows a friendly empty chart and message instead of an error.
+
+A ``SelectMultiple`` whose choices change is emptied *before* its options are replaced, inside
+``hold_sync()`` (:func:`_replace_options`): replacing the options first sends the browser the new,
+shorter list while the old selection indices are still set, and the widget's view then fails with
+"Cannot set properties of undefined (setting 'selected')".
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import html
 
 import ipywidgets as widgets
 
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
+from hcckit.widgets.panel import Panel
 
 __all__ = [
     "EvidenceExplorerPanel",
@@ -31,6 +38,7 @@ _MODALITY_LABELS = {"TACE": "TACE (any: cTACE, DEB-TACE, TACE+HAIC)", "HAIC": "H
                     "none": "none (systemic therapy only)"}  # fmt: skip
 _CLASS_LABELS = {"none": "none (no systemic agent)", "cell_therapy": "cell therapy"}
 _DEFAULT_PAIR = ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
+_LAUNCH_YAN = ("launch", "yan2025_tace_bev")  # the lesson's second cross-trial question
 
 
 def _dropdown(options, value, description, *, width=_WIDE):
@@ -54,6 +62,29 @@ def _comparisons():
     return evidence.comparisons()
 
 
+def _replace_options(control, options, value) -> None:
+    """Give a Select/SelectMultiple/Dropdown new ``options`` and ``value`` without a front-end error.
+
+    The selection is cleared first (so the browser never holds indices beyond the new list), and the
+    three changes reach the browser as one message (``hold_sync``).
+    """
+    multiple = isinstance(control, widgets.SelectMultiple)
+    with control.hold_sync():
+        if multiple:
+            control.value = ()
+        control.options = options
+        control.value = value
+
+
+def _add_presets(panel: Panel, buttons) -> None:
+    """Put preset buttons before Reset in the panel's toolbar (its first child), sized to their text."""
+    bar = panel.children[0]
+    for b in buttons:
+        b.layout.width = "auto"
+    bar.children = (*buttons, *bar.children)
+    bar.layout.flex_flow = "row wrap"
+
+
 def _html_list(title: str, items) -> str:
     items = [i for i in items if i]
     if not items:
@@ -62,19 +93,19 @@ def _html_list(title: str, items) -> str:
     return f"<div class='hcckit-notes'><b>{html.escape(title)}</b><ul>{body}</ul></div>"
 
 
-class EvidenceExplorerPanel(widgets.VBox):
+class EvidenceExplorerPanel(Panel):
     """Every curated comparison behind five filters: a forest plot of HRs and an ORR chart.
 
     Controls: endpoint (the primary control), design, arterial modality, systemic class (of the
     first-named arm), response criterion (ORR chart only) and whether CIs are drawn as printed
-    or all at 95 %. ``value`` returns the current filter settings.
+    or all at 95 %. Views: ``forest``, ``orr``, ``notes``. Presets load the starting state of the
+    lesson's three guiding questions. ``value`` returns the current filter settings.
     """
 
     def __init__(self):
         from hcckit import evidence
         from hcckit.charts._common import empty_chart
 
-        super().__init__()
         self._ev = evidence
         self._table = _comparisons()
         self._orr_filters = None
@@ -102,28 +133,44 @@ class EvidenceExplorerPanel(widgets.VBox):
         self.forest_view = chart_view(empty_chart("Loading..."))
         self.orr_view = chart_view(empty_chart("Loading..."))
         self.notes = widgets.HTML()
-        self._redraw = safe(self.message)(self._update)
-        for control in (
-            self.endpoint,
-            self.design,
-            self.modality,
-            self.systemic_class,
-            self.criterion,
-            self.ci_level,
-        ):
-            control.observe(self._redraw, names="value")
-        self.children = [
-            widgets.HBox([self.endpoint, self.design, self.ci_level]),
-            widgets.HBox([self.modality, self.systemic_class, self.criterion]),
-            self.message,
+        controls = {
+            "endpoint": self.endpoint,
+            "design": self.design,
+            "modality": self.modality,
+            "systemic_class": self.systemic_class,
+            "criterion": self.criterion,
+            "ci_level": self.ci_level,
+        }
+        start = {name: control.value for name, control in controls.items()}
+        body = [
+            widgets.HBox([self.endpoint, self.design, self.ci_level], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.modality, self.systemic_class, self.criterion],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             self.forest_view,
             self.notes,
             widgets.HTML("<b>Objective response rate</b> (same design / arterial / systemic filters; "
                          "criterion filter applies here)"),
             self.orr_view,
         ]  # fmt: skip
+        super().__init__(
+            body,
+            controls=controls,
+            views={"forest": self.forest_view, "orr": self.orr_view, "notes": self.notes},
+            message=self.message,
+        )
+        # each guiding question starts from the opening filters plus what it names
+        presets = [
+            ("Question 1: single-arm studies", {"design": "single_arm"}),
+            ("Question 2: PFS, CIs as printed", {"endpoint": "PFS", "ci_level": "printed"}),
+            ("Question 3: ORR by mRECIST", {"criterion": "mRECIST"}),
+        ]
+        self.preset_buttons = tuple(
+            self.preset_button(label, **{**start, **values}) for label, values in presets
+        )
+        _add_presets(self, self.preset_buttons)
         self.add_class("hcckit-evidence-explorer")
-        self._redraw()
+        self.on_change(list(controls), self._update)
+        self._update()
 
     @property
     def value(self) -> dict:
@@ -144,7 +191,7 @@ class EvidenceExplorerPanel(widgets.VBox):
                 labels.append(f"{control.description.lower()} = {control.label}")
         return ", ".join(labels)
 
-    def _update(self, change=None) -> None:
+    def _update(self) -> None:
         from hcckit.charts import evidence as charts
         from hcckit.charts._common import empty_chart
 
@@ -205,20 +252,21 @@ class EvidenceExplorerPanel(widgets.VBox):
         self._orr_filters = orr_filters
 
 
-class PoolingPanel(widgets.VBox):
+class PoolingPanel(Panel):
     """Choose a subgroup of hazard ratios and pool it with a random-effects model (optional).
 
     Controls: endpoint, comparison question (``"TACE + systemic therapy vs TACE"``), design, the
     comparisons themselves (all selected when the subgroup changes), the tau² estimator (DL or
-    PM) and whether to show the pooled estimate. The summary shows the pooled HR, I², tau², Q,
-    and - in red - why the chosen studies are not comparable.
+    PM) and whether to show the pooled estimate. Views: ``chart`` and ``summary`` (the pooled HR,
+    its normal and Hartung-Knapp CIs, I², tau², Q, the prediction interval and - in red - every
+    reason not to quote it). Presets load the starting state of the lesson's three guiding
+    questions (the opening subgroup, the narrowed pair, OS with any design).
     """
 
     def __init__(self):
         from hcckit import evidence
         from hcckit.charts._common import empty_chart
 
-        super().__init__()
         self._ev = evidence
         self._table = _comparisons()
         self._options = evidence.filter_options(self._table)
@@ -239,8 +287,14 @@ class PoolingPanel(widgets.VBox):
             default["design"],
             "Design",
         )
+        start_options = self._study_options(default["endpoint"], default["design"], default["question"])
         self.studies = widgets.SelectMultiple(
-            options=[], description="Studies", rows=7, style=_DESC, layout=widgets.Layout(width="760px")
+            options=start_options,
+            value=tuple(v for _, v in start_options),
+            description="Studies",
+            rows=7,
+            style=_DESC,
+            layout=widgets.Layout(width="760px", max_width="100%"),
         )
         self.method = widgets.ToggleButtons(
             options=[("DerSimonian-Laird", "DL"), ("Paule-Mandel", "PM")],
@@ -251,24 +305,69 @@ class PoolingPanel(widgets.VBox):
         self.show_pooled = widgets.Checkbox(value=True, description="Show the pooled estimate", indent=False)
         self.view = chart_view(empty_chart("Loading..."))
         self.summary = widgets.HTML()
-        self._redraw = safe(self.message)(self._update)
-        self._refresh = safe(self.message)(self._refresh_studies)
-        self.endpoint.observe(self._on_endpoint, names="value")
-        for control in (self.question, self.design):
-            control.observe(self._refresh, names="value")
-        for control in (self.studies, self.method, self.show_pooled):
-            control.observe(self._redraw, names="value")
-        self.children = [
-            widgets.HBox([self.endpoint, self.design]),
+        controls = {
+            "endpoint": self.endpoint,
+            "question": self.question,
+            "design": self.design,
+            "studies": self.studies,
+            "method": self.method,
+            "show_pooled": self.show_pooled,
+        }
+        body = [
+            widgets.HBox([self.endpoint, self.design], layout=widgets.Layout(flex_flow="row wrap")),
             self.question,
             self.studies,
-            widgets.HBox([self.method, self.show_pooled]),
-            self.message,
+            widgets.HBox([self.method, self.show_pooled], layout=widgets.Layout(flex_flow="row wrap")),
             self.view,
             self.summary,
         ]
+        super().__init__(
+            body, controls=controls, views={"chart": self.view, "summary": self.summary}, message=self.message
+        )
+        # the choices of Comparison and Studies follow the subgroup at once (also inside Reset and
+        # presets, before the chosen studies are restored); the chart is redrawn once per change
+        self.endpoint.observe(self._on_endpoint, names="value")
+        for control in (self.question, self.design):
+            control.observe(self._on_subgroup, names="value")
+        self.on_change(list(controls), self._update)
+        self.preset_buttons = tuple(self._presets())
+        _add_presets(self, self.preset_buttons)
         self.add_class("hcckit-pooling")
-        self._refresh()
+        self._update()
+
+    # ------------------------------------------------------------------ presets
+    def _presets(self):
+        default = self._ev.DEFAULT_POOL
+        start = {
+            "endpoint": default["endpoint"],
+            "question": default["question"],
+            "design": default["design"],
+        }
+        opening = self._study_options(start["endpoint"], start["design"], start["question"])
+        by_study = {label.split(" - ")[0]: value for label, value in opening}
+        pair = tuple(
+            by_study[name]
+            for name in ("TACTICS: TACE + sorafenib vs TACE", "EMERALD-1: D + B + TACE vs TACE")
+            if name in by_study
+        )
+        os_any = self._study_options("OS", None, start["question"])
+        common = {"method": "DL", "show_pooled": True}
+        yield self.preset_button(
+            "Question 1: the opening subgroup",
+            tooltip="RCTs, PFS, TACE + systemic therapy vs TACE, every comparison selected",
+            **start, studies=tuple(v for _, v in opening), **common,
+        )  # fmt: skip
+        yield self.preset_button(
+            "Question 2: the narrowed pair",
+            tooltip="The opening subgroup without Yan 2025 and EMERALD-1: D + TACE",
+            **start, studies=pair, **common,
+        )  # fmt: skip
+        yield self.preset_button(
+            "Question 3: OS, any design",
+            tooltip="OS, any design, TACE + systemic therapy vs TACE",
+            endpoint="OS", question=start["question"], design=_ANY,
+            studies=tuple(v for _, v in os_any), **common,
+        )  # fmt: skip
 
     @property
     def value(self) -> dict:
@@ -285,44 +384,46 @@ class PoolingPanel(widgets.VBox):
     def _questions(self, endpoint):
         return _with_any([(q, q) for q in self._options["question"].get(endpoint, [])])
 
-    def _on_endpoint(self, change=None) -> None:
+    def _forest(self, endpoint=None, design=None, question=None, *, current: bool = True):
+        ev = self._ev
+        if current:
+            endpoint, design, question = self.endpoint.value, _value(self.design), _value(self.question)
+        rows = ev.filter_comparisons(self._table, endpoint=endpoint, design=design, question=question)
+        return ev.forest_table(rows)
+
+    def _study_options(self, endpoint, design, question):
+        """(label, row id) choices of the Studies list for one subgroup ("any" design/question = None)."""
+        design = None if design == _ANY else design
+        question = None if question == _ANY else question
+        forest = self._forest(endpoint, design, question, current=False)
+        return [
+            (f"{r.label} - {r.hr:.2f} ({r.printed_ci}) - {r.design_label}", r.row_id)
+            for r in forest.itertuples()
+        ]
+
+    def _on_endpoint(self, _change=None) -> None:
         self._busy = True
         try:
             current = self.question.value
             options = self._questions(self.endpoint.value)
-            self.question.options = options
-            self.question.value = current if current in [v for _, v in options] else _ANY
+            values = [v for _, v in options]
+            _replace_options(self.question, options, current if current in values else _ANY)
         finally:
             self._busy = False
-        self._refresh()
+        self._on_subgroup()
 
-    def _forest(self):
-        ev = self._ev
-        rows = ev.filter_comparisons(
-            self._table,
-            endpoint=self.endpoint.value,
-            design=_value(self.design),
-            question=_value(self.question),
-        )
-        return ev.forest_table(rows)
-
-    def _refresh_studies(self, change=None) -> None:
+    def _on_subgroup(self, _change=None) -> None:
+        """New subgroup: list its comparisons in Studies, all selected (runs at once, not deferred)."""
         if self._busy:
             return
-        forest = self._forest()
+        options = self._study_options(self.endpoint.value, self.design.value, self.question.value)
         self._busy = True
         try:
-            options = [
-                (f"{r.label} - {r.hr:.2f} ({r.printed_ci}) - {r.design_label}", r.row_id)
-                for r in forest.itertuples()
-            ]
-            self.studies.options = options
-            self.studies.value = tuple(v for _, v in options)
+            _replace_options(self.studies, options, tuple(v for _, v in options))
         finally:
             self._busy = False
-        self._update()
 
-    def _update(self, change=None) -> None:
+    def _update(self) -> None:
         if self._busy:
             return
         from hcckit.charts import evidence as charts
@@ -370,47 +471,63 @@ class PoolingPanel(widgets.VBox):
             )
 
 
-class CrossTrialPanel(widgets.VBox):
+class CrossTrialPanel(Panel):
     """Two studies side by side (design, population, stage, criteria, follow-up...) and why comparing
-    their numbers directly misleads. ``value`` is the pair of trial ids."""
+    their numbers directly misleads. Views: ``reasons``, ``profile``, ``orr``. Presets load the
+    lesson's two guiding pairs. ``value`` is the pair of trial ids."""
 
     def __init__(self, trial_a: str = _DEFAULT_PAIR[0], trial_b: str = _DEFAULT_PAIR[1]):
         from hcckit import evidence
         from hcckit.charts._common import empty_chart
 
-        super().__init__()
         self._ev = evidence
         choices = evidence.filter_options(_comparisons())["trials"]
         ids = [v for _, v in choices]
         for name, tid in (("trial_a", trial_a), ("trial_b", trial_b)):
             if tid not in ids:
                 raise ValueError(f"{name}: unknown trial {tid!r}")
-        wide = widgets.Layout(width="460px")
+        wide = widgets.Layout(width="460px", max_width="100%")
         self.message = message_box()
         self.trial_a = _dropdown(choices, trial_a, "Study A", width=wide)
-        self.trial_b = _dropdown(choices, trial_b, "Study B", width=wide)
+        self.trial_b = _dropdown(
+            choices, trial_b, "Study B", width=widgets.Layout(width="460px", max_width="100%")
+        )
         self.profile_view = chart_view(empty_chart("Loading..."))
         self.orr_view = chart_view(empty_chart("Loading..."))
         self.reasons = widgets.HTML()
-        self._redraw = safe(self.message)(self._update)
-        for control in (self.trial_a, self.trial_b):
-            control.observe(self._redraw, names="value")
-        self.children = [
-            widgets.HBox([self.trial_a, self.trial_b]),
-            self.message,
+        controls = {"trial_a": self.trial_a, "trial_b": self.trial_b}
+        body = [
+            widgets.HBox([self.trial_a, self.trial_b], layout=widgets.Layout(flex_flow="row wrap")),
             self.reasons,
             self.profile_view,
             self.orr_view,
         ]
+        super().__init__(
+            body,
+            controls=controls,
+            views={"reasons": self.reasons, "profile": self.profile_view, "orr": self.orr_view},
+            message=self.message,
+        )
+        presets = [
+            ("Question 1: the opening pair", _DEFAULT_PAIR),
+            ("Question 2: LAUNCH vs Yan 2025", _LAUNCH_YAN),
+        ]
+        self.preset_buttons = tuple(
+            self.preset_button(label, trial_a=a, trial_b=b)
+            for label, (a, b) in presets
+            if a in ids and b in ids
+        )
+        _add_presets(self, self.preset_buttons)
         self.add_class("hcckit-cross-trial")
-        self._redraw()
+        self.on_change(list(controls), self._update)
+        self._update()
 
     @property
     def value(self) -> tuple[str, str]:
         """The two trial ids being compared."""
         return (self.trial_a.value, self.trial_b.value)
 
-    def _update(self, change=None) -> None:
+    def _update(self) -> None:
         from hcckit.charts import evidence as charts
         from hcckit.charts._common import empty_chart
 

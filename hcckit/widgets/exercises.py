@@ -23,9 +23,15 @@ class QuestionWidget(widgets.VBox):
         if question.kind == "number":
             self._input = widgets.Text(placeholder="e.g. 38.2")
         elif question.kind == "choice":
-            self._input = widgets.RadioButtons(options=list(question.options), value=None)
+            self._input = widgets.RadioButtons(
+                options=list(question.options), value=None, layout=widgets.Layout(width="100%")
+            )
         elif question.kind == "selection":
-            self._input = widgets.SelectMultiple(options=list(question.options))
+            self._input = widgets.SelectMultiple(
+                options=list(question.options),
+                rows=len(question.options),
+                layout=widgets.Layout(width="100%", max_width="44em"),
+            )
         else:
             raise ValueError(f"kind: {question.kind!r} is not number, choice or selection")
         self._check = widgets.Button(description="Check")

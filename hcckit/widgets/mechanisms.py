@@ -7,9 +7,11 @@
 * :func:`model_panel`: sliders over the qualitative TACE/VEGF model (labelled as such);
 * :func:`evidence_panel`: the randomised trial's perfusion, biomarker and TACE-session numbers.
 
-Every panel is a :class:`LessonPanel` (an ``ipywidgets.VBox``) exposing ``controls`` (name ->
-widget), ``view`` (the offline ``JupyterChart``) and ``message`` (the message box), so tests and
-notebooks can drive it; callbacks never show a traceback (:func:`hcckit.widgets._common.safe`).
+Every panel is a :class:`MechanismsPanel`, a :class:`hcckit.widgets.panel.Panel`: public
+``controls``, ``views`` and ``state``, Reset (back to the first state) and one preset button per
+guiding question of the lesson ("Try this") that needs a particular starting state; ``view`` (the
+chart) and ``texts`` (HTML read-outs) stay as before, so tests and notebooks can drive it.
+Updates run under :func:`hcckit.widgets._common.safe`: an error becomes a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,40 +20,67 @@ import html
 
 import ipywidgets as widgets
 
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
+from hcckit.widgets.panel import Panel, above
 
-__all__ = ["LessonPanel", "modality_panel", "blood_supply_panel", "model_panel", "evidence_panel"]
+__all__ = [
+    "MechanismsPanel",
+    "LessonPanel",
+    "modality_panel",
+    "blood_supply_panel",
+    "model_panel",
+    "evidence_panel",
+]
 
-_WIDE = widgets.Layout(width="460px")
-_STYLE = {"description_width": "210px"}
+_SLIDER_STYLE = {"description_width": "0px"}
+_FULL = {"width": "100%"}
+_RCT = "TACE + bevacizumab 5 mg/kg right after (as in the RCT)"
 
 
-class LessonPanel(widgets.VBox):
-    """A lesson panel: a ``VBox`` with its ``controls`` (dict), chart ``view`` and ``message`` box."""
+class MechanismsPanel(Panel):
+    """A lesson 01 panel: a :class:`Panel` with its chart ``view`` and HTML read-outs ``texts``.
 
-    def __init__(self, children, *, controls: dict, view, message, texts: dict | None = None):
-        super().__init__(children=list(children))
-        self.controls = dict(controls)
+    Parameters
+    ----------
+    body : widget or list of widgets
+        The layout (:func:`hcckit.widgets.panel.beside` / :func:`~hcckit.widgets.panel.above`).
+    controls : mapping of str to widget
+        The controls (restored by Reset).
+    view : altair.JupyterChart
+        The panel's chart (also ``views["chart"]``).
+    message : ipywidgets.HTML
+        The message box.
+    texts : mapping of str to ipywidgets.HTML, optional
+        HTML read-outs (also in ``views``).
+    """
+
+    def __init__(self, body, *, controls: dict, view, message, texts: dict | None = None):
         self.view = view
-        self.message = message
         self.texts = dict(texts or {})
-        self.add_class("hcckit-panel")
+        super().__init__(body, controls=controls, views={"chart": view, **self.texts}, message=message)
+        self.preset_buttons: list[widgets.Button] = []
+
+    def add_presets(self, presets: dict[str, dict], *, tips: dict[str, str] | None = None) -> None:
+        """Add one preset button per guiding question (text -> control values) before Reset."""
+        tips = tips or {}
+        buttons = [self.preset_button(k, tooltip=tips.get(k, ""), **v) for k, v in presets.items()]
+        self.presets = {**getattr(self, "presets", {}), **presets}
+        self.preset_buttons += buttons
+        bar = self.children[0]
+        bar.children = (*buttons, *[c for c in bar.children if c not in buttons])
 
 
-def _table_html(frame, columns: dict) -> str:
-    head = "".join(
-        f"<th style='text-align:left;padding:2px 8px'>{html.escape(t)}</th>" for t in columns.values()
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td style='padding:2px 8px'>{html.escape('' if v is None or v != v else str(v))}</td>"
-            for v in (row[c] for c in columns)
-        )
-        + "</tr>"
-        for _, row in frame.iterrows()
-    )
-    return f"<table class='hcckit-table' style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
+#: The former name of :class:`MechanismsPanel` (kept for code that imported it).
+LessonPanel = MechanismsPanel
+
+
+def _field(text: str, control: widgets.Widget) -> widgets.VBox:
+    """A control with its label on the line above (the label wraps, never cut); width 100 %."""
+    control.layout.width = "100%"
+    label = widgets.HTML(f"<span style='font-size:14px;font-weight:600'>{html.escape(text)}</span>")
+    box = widgets.VBox([label, control], layout=widgets.Layout(width="100%", margin="0 0 6px 0"))
+    box.add_class("hcckit-field")
+    return box
 
 
 # --------------------------------------------------------------------------- modalities
@@ -68,40 +97,45 @@ def _modality_html(modality: str) -> str:
     lis = "".join(f"<li><b>{html.escape(k)}:</b> {html.escape(v)}</li>" for k, v in items)
     src = html.escape(f"{row['source']}, {row['source_location']}")
     return (
-        f"<h4 style='margin:4px 0'>{html.escape(row['name'])}</h4><ul>{lis}</ul><small>Source: {src}</small>"
+        f"<div style='font-size:15px'><h4 style='margin:4px 0'>{html.escape(row['name'])}</h4><ul>{lis}</ul>"
+        f"<span style='font-size:14px'>Source: {src}</span></div>"
     )
 
 
 def _trials_html(modality: str) -> str:
-    from hcckit import mechanisms
+    from hcckit import labels, mechanisms, tables
 
     arms = mechanisms.trials_for_modality(modality)
+    name = labels.label("modality", modality)
     if arms.empty:
-        return f"<p><i>No curated trial arm used {html.escape(modality)}.</i></p>"
+        return f"<p><i>No curated trial arm used {html.escape(name)}.</i></p>"
     n_trials = arms["trial_id"].nunique()
-    table = _table_html(
-        arms.assign(n=arms["n"].map(lambda v: "" if v != v else f"{int(v)}")),
-        {
+    return tables.show(
+        arms,
+        columns={
             "trial": "Trial",
             "design": "Design",
             "arm": "Arm",
             "role": "Role",
-            "n": "Patients",
+            "n": "Patients (n)",
             "match": "Match",
         },
-    )
-    return (
-        f"<h4 style='margin:4px 0'>Curated trials using {html.escape(modality)}: {n_trials} "
-        f"({len(arms)} arms)</h4>{table}"
-    )
+        formats={"trial": "text", "arm": "text", "match": "text"},
+        caption=f"Curated trials using {name}: {n_trials} ({len(arms)} arms)",
+    ).html
 
 
-def modality_panel(*, modality: str = "cTACE") -> LessonPanel:
-    """Choose a modality (the primary control): schematic, description and curated trial arms."""
+def modality_panel(*, modality: str = "cTACE") -> MechanismsPanel:
+    """Choose a modality (the primary control): schematic, description and curated trial arms.
+
+    Presets: the lesson's two "Try this" questions (TARE: is the artery left open? HAIC: which
+    curated trials compared HAIC with TACE?).
+    """
     from hcckit import mechanisms
     from hcckit.charts.mechanisms import modality_chart
 
     message = message_box()
+    names = mechanisms.modality_table().set_index("modality")["name"]
     picker = primary(
         widgets.ToggleButtons(
             options=[
@@ -113,66 +147,82 @@ def modality_panel(*, modality: str = "cTACE") -> LessonPanel:
             ],
             value=modality,
             description="Modality",
-            tooltips=[
-                mechanisms.modality_table().set_index("modality").loc[k, "name"]
-                for k in mechanisms.MODALITY_KEYS
-            ],
+            tooltips=[names.loc[k] for k in mechanisms.MODALITY_KEYS],
+            style={"button_width": "auto"},
         )
     )
     view = chart_view(modality_chart(mechanisms.modality_scene(modality)))
     details = widgets.HTML(_modality_html(modality))
     trials = widgets.HTML(_trials_html(modality))
 
-    @safe(message)
-    def redraw(change=None):
+    def redraw():
         key = picker.value
         view.chart = modality_chart(mechanisms.modality_scene(key))
         details.value = _modality_html(key)
         trials.value = _trials_html(key)
         show_message(message, "")
 
-    picker.observe(redraw, names="value")
-    return LessonPanel(
-        [picker, view, message, details, trials],
+    panel = MechanismsPanel(
+        above([picker], [view, details, trials]),
         controls={"modality": picker},
         view=view,
         message=message,
         texts={"details": details, "trials": trials},
     )
+    panel.on_change(["modality"], redraw)
+    panel.add_presets(
+        {"Try this: TARE": {"modality": "TARE"}, "Try this: HAIC vs TACE": {"modality": "HAIC"}},
+        tips={
+            "Try this: TARE": "Which modalities leave the artery open? Start with TARE, then HAIC.",
+            "Try this: HAIC vs TACE": "Which curated trials compared HAIC with TACE?",
+        },
+    )
+    return panel
 
 
-def blood_supply_panel() -> LessonPanel:
+def blood_supply_panel() -> MechanismsPanel:
     """The dual blood supply chart (normal liver vs HCC), no controls."""
     from hcckit import mechanisms
     from hcckit.charts.mechanisms import blood_supply_chart
 
     message = message_box()
     view = chart_view(blood_supply_chart(mechanisms.blood_supply_table()))
-    return LessonPanel([view, message], controls={}, view=view, message=message)
+    return MechanismsPanel([view], controls={}, view=view, message=message)
 
 
 # --------------------------------------------------------------------------- the model
-def _slider(cls, description, value, lo, hi, step, fmt=None):
+def _slider(cls, value, lo, hi, step, fmt=None):
     kwargs = {"readout_format": fmt} if fmt else {}
     return cls(
         value=value,
         min=lo,
         max=hi,
         step=step,
-        description=description,
         continuous_update=False,
-        style=_STYLE,
-        layout=_WIDE,
+        style=_SLIDER_STYLE,
+        layout=dict(_FULL),
         **kwargs,
     )
 
 
-def model_panel(*, preset: str = "TACE + bevacizumab 5 mg/kg right after (as in the RCT)") -> LessonPanel:
+def _slider_values(p) -> dict:
+    """Slider values (%, mg/kg, hours) of a :class:`hcckit.mechanisms.Scenario`."""
+    return {
+        "embolization": round(100 * p.embolization),
+        "chemotherapy": round(100 * p.chemotherapy),
+        "bev_dose": float(p.bev_dose_mg_kg),
+        "bev_time": round(p.bev_time_h),
+        "immune": round(100 * p.immune_priming),
+    }
+
+
+def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
     """Sliders over the qualitative TACE/VEGF model; every chart is labelled as model output.
 
     Controls: ``preset`` (ready-made scenarios), ``embolization`` (%), ``chemotherapy`` (%),
     ``bev_dose`` (mg/kg, the primary control), ``bev_time`` (hours after TACE), ``immune`` (%),
-    ``reference`` (draw the same TACE without bevacizumab, dashed).
+    ``reference`` (draw the same TACE without bevacizumab, dashed). Presets: the lesson's four
+    "Try this" questions.
     """
     from hcckit import mechanisms
     from hcckit.charts.mechanisms import model_chart
@@ -180,25 +230,14 @@ def model_panel(*, preset: str = "TACE + bevacizumab 5 mg/kg right after (as in 
     if preset not in mechanisms.PRESETS:
         raise ValueError(f"preset: unknown preset {preset!r}; choose from {list(mechanisms.PRESETS)}")
     start = mechanisms.PRESETS[preset]
+    first = _slider_values(start)
     message = message_box()
-    presets = widgets.Dropdown(
-        options=[*mechanisms.PRESETS, "(custom)"],
-        value=preset,
-        description="Scenario",
-        style=_STYLE,
-        layout=widgets.Layout(width="560px"),
-    )
-    emb = _slider(
-        widgets.IntSlider, "Embolization completeness (%)", round(100 * start.embolization), 0, 100, 5
-    )
-    chemo = _slider(
-        widgets.IntSlider, "Chemotherapy intensity (%)", round(100 * start.chemotherapy), 0, 100, 5
-    )
-    dose = primary(
-        _slider(widgets.FloatSlider, "Bevacizumab dose (mg/kg)", start.bev_dose_mg_kg, 0.0, 15.0, 2.5, ".1f")
-    )
-    when = _slider(widgets.IntSlider, "Bevacizumab given (h after TACE)", round(start.bev_time_h), 0, 336, 12)
-    immune = _slider(widgets.IntSlider, "Immune priming (%)", round(100 * start.immune_priming), 0, 100, 25)
+    presets = widgets.Dropdown(options=[*mechanisms.PRESETS, "(custom)"], value=preset, layout=dict(_FULL))
+    emb = _slider(widgets.IntSlider, first["embolization"], 0, 100, 5)
+    chemo = _slider(widgets.IntSlider, first["chemotherapy"], 0, 100, 5)
+    dose = primary(_slider(widgets.FloatSlider, first["bev_dose"], 0.0, 15.0, 2.5, ".1f"))
+    when = _slider(widgets.IntSlider, first["bev_time"], 0, 336, 12)
+    immune = _slider(widgets.IntSlider, first["immune"], 0, 100, 25)
     reference = widgets.Checkbox(
         value=True, description="Also draw the same TACE without bevacizumab (dashed)", indent=False
     )
@@ -229,22 +268,21 @@ def model_panel(*, preset: str = "TACE + bevacizumab 5 mg/kg right after (as in 
         window = mechanisms.dose_window(s)
         return model_chart(run, reference=ref, window=window, current_dose=s.bev_dose_mg_kg), run
 
+    def summary_html(run) -> str:
+        text = html.escape(str(mechanisms.summarize(run)))
+        return f"<p style='font-size:15px'><b>Model summary</b> (qualitative): {text}</p>"
+
     chart, run = build(start)
     view = chart_view(chart)
-    summary.value = (
-        f"<p><b>Model summary</b> (qualitative): {html.escape(str(mechanisms.summarize(run)))}</p>"
-    )
+    summary.value = summary_html(run)
 
-    @safe(message)
-    def redraw(change=None):
+    def redraw():
         if state["quiet"]:
             return
         s = scenario()
         chart, run = build(s)
         view.chart = chart
-        summary.value = (
-            f"<p><b>Model summary</b> (qualitative): {html.escape(str(mechanisms.summarize(run)))}</p>"
-        )
+        summary.value = summary_html(run)
         matching = [name for name, p in mechanisms.PRESETS.items() if p == s]
         state["quiet"] = True
         try:
@@ -253,38 +291,61 @@ def model_panel(*, preset: str = "TACE + bevacizumab 5 mg/kg right after (as in 
             state["quiet"] = False
         show_message(message, "")
 
-    @safe(message)
-    def apply_preset(change):
-        if state["quiet"] or change["new"] == "(custom)":
+    def apply_preset():
+        if state["quiet"] or presets.value == "(custom)":
             return
-        p = mechanisms.PRESETS[change["new"]]
+        values = _slider_values(mechanisms.PRESETS[presets.value])
         state["quiet"] = True
         try:
-            emb.value = round(100 * p.embolization)
-            chemo.value = round(100 * p.chemotherapy)
-            dose.value = p.bev_dose_mg_kg
-            when.value = round(p.bev_time_h)
-            immune.value = round(100 * p.immune_priming)
+            for name, value in values.items():
+                sliders[name].value = value
         finally:
             state["quiet"] = False
         redraw()
 
-    for w in (*sliders.values(), reference):
-        w.observe(redraw, names="value")
-    presets.observe(apply_preset, names="value")
-    return LessonPanel(
+    column = widgets.Layout(width="310px")
+    controls = widgets.HBox(
         [
-            presets,
-            widgets.HBox([widgets.VBox([emb, chemo, immune]), widgets.VBox([dose, when, reference])]),
-            view,
-            message,
-            summary,
-        ],
+            widgets.VBox([_field("Scenario", presets), reference], layout=column),
+            widgets.VBox(
+                [
+                    _field("Embolization completeness (%)", emb),
+                    _field("Chemotherapy intensity (%)", chemo),
+                    _field("Immune priming (%)", immune),
+                ],
+                layout=column,
+            ),
+            widgets.VBox(
+                [_field("Bevacizumab dose (mg/kg)", dose), _field("Bevacizumab given (h after TACE)", when)],
+                layout=column,
+            ),
+        ]
+    )
+    panel = MechanismsPanel(
+        above(controls, [view, summary]),
         controls={"preset": presets, **sliders, "reference": reference},
         view=view,
         message=message,
         texts={"summary": summary},
     )
+    panel.on_change([*sliders, "reference"], redraw)
+    panel.on_change(["preset"], apply_preset)
+    rct = _slider_values(mechanisms.PRESETS[_RCT]) if _RCT in mechanisms.PRESETS else first
+    panel.add_presets(
+        {
+            "Q1: TACE alone": {"preset": "TACE alone"},
+            "Q2: 5 mg/kg right after": {"preset": _RCT},
+            "Q3: dose from 0": {**rct, "bev_dose": 0.0, "reference": True},
+            "Q4: 15 mg/kg": {"preset": "TACE + bevacizumab 15 mg/kg (standard IV dose, once)"},
+        },
+        tips={
+            "Q1: TACE alone": "Question 1: when does free VEGF peak with TACE alone?",
+            "Q2: 5 mg/kg right after": "Question 2: 5 mg/kg right after TACE (then try 168 h)",
+            "Q3: dose from 0": "Question 3: the RCT's TACE with no bevacizumab; move the dose up to 15 mg/kg",
+            "Q4: 15 mg/kg": "Question 4: the standard dose in HCC, 15 mg/kg (given once in the model)",
+        },
+    )
+    return panel
 
 
 # --------------------------------------------------------------------------- evidence
@@ -308,16 +369,27 @@ def _evidence_chart(kind: str):
     raise ValueError(f"evidence: unknown view {kind!r}; choose from {list(_EVIDENCE.values())}")
 
 
-def evidence_panel(*, view: str = "perfusion") -> LessonPanel:
-    """The randomised trial's curated numbers: perfusion, reductions (%) or TACE sessions (primary control)."""
+def evidence_panel(*, view: str = "perfusion") -> MechanismsPanel:
+    """The randomised trial's curated numbers: perfusion, reductions (%) or TACE sessions (primary control).
+
+    Preset: the lesson's "Try this" (Ktrans: two P-values for one comparison) starts on the perfusion view.
+    """
     message = message_box()
-    picker = primary(widgets.ToggleButtons(options=list(_EVIDENCE.items()), value=view, description="Show"))
+    picker = primary(
+        widgets.ToggleButtons(
+            options=list(_EVIDENCE.items()), value=view, description="Show", style={"button_width": "auto"}
+        )
+    )
     chart = chart_view(_evidence_chart(view))
 
-    @safe(message)
-    def redraw(change=None):
+    def redraw():
         chart.chart = _evidence_chart(picker.value)
         show_message(message, "")
 
-    picker.observe(redraw, names="value")
-    return LessonPanel([picker, chart, message], controls={"view": picker}, view=chart, message=message)
+    panel = MechanismsPanel(above([picker], [chart]), controls={"view": picker}, view=chart, message=message)
+    panel.on_change(["view"], redraw)
+    panel.add_presets(
+        {"Try this: Ktrans P-values": {"view": "perfusion"}},
+        tips={"Try this: Ktrans P-values": "Table 2 vs the discussion: P < 0.001 or P = 0.015 for Ktrans?"},
+    )
+    return panel

@@ -46,7 +46,8 @@ def beside(controls, views, *, controls_width: str = "300px") -> widgets.HBox:
     left.layout.flex = "0 0 auto"
     right.layout.flex = "1 1 0%"
     right.layout.min_width = "0"
-    box = widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap", gap="12px", width="100%"))
+    # spacing (gap) comes from the kit's panel CSS (hcckit.widgets._chartlib): Layout has no gap trait
+    box = widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
     box.add_class("hcckit-beside")
     return box
 
@@ -55,7 +56,6 @@ def above(controls, views) -> widgets.VBox:
     """Controls in a row (wrapping) above the views."""
     top = controls if isinstance(controls, widgets.Widget) else widgets.HBox(list(controls))
     top.layout.flex_flow = "row wrap"
-    top.layout.gap = "8px 16px"
     bottom = views if isinstance(views, widgets.Widget) else widgets.VBox(list(views))
     box = widgets.VBox([top, bottom], layout=widgets.Layout(width="100%"))
     box.add_class("hcckit-above")
@@ -64,7 +64,7 @@ def above(controls, views) -> widgets.VBox:
 
 def toolbar(*buttons) -> widgets.HBox:
     """A right-aligned row of buttons (Reset, presets, downloads)."""
-    box = widgets.HBox(list(buttons), layout=widgets.Layout(justify_content="flex-end", gap="8px"))
+    box = widgets.HBox(list(buttons), layout=widgets.Layout(justify_content="flex-end"))
     box.add_class("hcckit-toolbar")
     return box
 
@@ -178,10 +178,17 @@ class Panel(widgets.VBox):
         unknown = sorted(set(values) - set(self._controls))
         if unknown:
             raise ValueError(f"preset_button: no control named {', '.join(unknown)}")
-        button = widgets.Button(description=description, tooltip=tooltip or description)
+        button = widgets.Button(
+            description=description, tooltip=tooltip or description, layout=widgets.Layout(width="auto")
+        )
         button.add_class("hcckit-preset")
         button.on_click(lambda _b: safe(self.message)(self.set_state)(**values))
         return button
+
+    def add_presets(self, *buttons: widgets.Button) -> None:
+        """Show ``buttons`` (e.g. from :meth:`preset_button`) in the toolbar, before Reset."""
+        bar = self.children[0]
+        bar.children = (*[b for b in bar.children if b is not self.reset_button], *buttons, self.reset_button)
 
     def on_reset(self) -> None:
         """Restore state that is not held in a control (override; called inside :meth:`reset`)."""

@@ -18,15 +18,20 @@ import html
 
 import ipywidgets as widgets
 
+from hcckit import formatting, labels
 from hcckit import response as rs
 from hcckit.charts import response as charts
 from hcckit.charts._common import RESPONSE_COLOURS, empty_chart
 from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets.panel import Panel, beside
 
-__all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel"]
+__all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel", "QUESTION_1_START"]
 
-_SLIDER = {"continuous_update": False, "style": {"description_width": "130px"}, "layout": {"width": "400px"}}
+_SLIDER = {"continuous_update": False, "style": {"description_width": "125px"}, "layout": {"width": "330px"}}
 _WIDE = {"style": {"description_width": "initial"}, "layout": {"width": "auto", "margin": "2px 24px 2px 0"}}
+#: Guiding question 1 starts with all of L1 enhancing at day 42 (viable = LD = 48 mm: mRECIST SD), so the
+#: class can lower it step by step and find where mRECIST turns PR.
+QUESTION_1_START = {"visit": 42, "L1 viable_ld_mm": 48.0}
 _FIELDS = (
     ("ld_mm", "LD (mm)"),
     ("viable_ld_mm", "Viable LD (mm)"),
@@ -63,24 +68,32 @@ def _card(criterion: str, visit, best) -> str:
     if best is not None:
         conf = best["confirmed"]
         mark = " (confirmed)" if conf is True or str(conf) == "True" else ""
-        best_txt = f"<div style='margin-top:6px'>best overall: <b>{html.escape(str(best['best_response']))}</b>{mark}</div>"
+        best_txt = (
+            f"<div style='margin-top:6px;font-size:14px'>best overall: "
+            f"<b>{html.escape(str(best['best_response']))}</b>{mark}</div>"
+        )
     return (
         f"<div class='hcckit-verdict' data-criterion='{html.escape(criterion)}' data-response='{resp}' "
-        "style='flex:1;min-width:200px;border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px'>"
-        f"<div style='font-size:14px;font-weight:bold'>{html.escape(criterion)}</div>"
+        "style='flex:1 1 40%;min-width:230px;border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px'>"
+        f"<div style='font-size:15px;font-weight:bold'>{html.escape(criterion)}</div>"
         f"<div style='font-size:34px;font-weight:bold;color:{colour}'>{resp}</div>"
-        f"<div style='font-size:13px'>{numbers}</div>"
-        f"<div style='font-size:12px;color:#333;margin-top:6px'>{html.escape(reason)}</div>"
+        f"<div style='font-size:14px'>{numbers}</div>"
+        f"<div style='font-size:14px;color:#333;margin-top:6px'>{html.escape(reason)}</div>"
         f"{best_txt}</div>"
     )
 
 
-class LesionEditorPanel(widgets.VBox):
+class LesionEditorPanel(Panel):
     """Edit one synthetic necrotic HCC and see RECIST 1.1, mRECIST, WHO and EASL side by side.
 
     The patient (:func:`hcckit.response.necrotic_patient`) has two enhancing liver lesions at
     baseline (L1 50 mm, L2 30 mm); the sliders edit the chosen follow-up visit. A checkbox
-    drops L2 from that visit (a missing lesion), a menu adds a new liver lesion.
+    drops L2 from that visit (a missing lesion), a menu adds a new liver lesion. **Reset**
+    restores the patient as shipped; **Question 1: start** loads the starting state of the
+    lesson's first guiding question (:data:`QUESTION_1_START`).
+
+    Controls (:attr:`controls`): ``visit``, ``"<lesion> <field>"`` for each slider (e.g.
+    ``"L1 viable_ld_mm"``, millimetres), ``missing``, ``new``, ``new_size`` (mm), ``mrecist_5mm``.
 
     Attributes
     ----------
@@ -93,8 +106,8 @@ class LesionEditorPanel(widgets.VBox):
     """
 
     def __init__(self, measurements=None, *, visit: int = 42, mrecist_5mm: bool = False):
-        super().__init__()
-        self._data = rs.necrotic_patient() if measurements is None else measurements.copy()
+        self._first_data = rs.necrotic_patient() if measurements is None else measurements.copy()
+        self._data = self._first_data.copy()
         self._days = sorted(d for d in self._data["day"].unique() if d != self._data["day"].min())
         if visit not in self._days:
             raise ValueError(f"visit: must be one of the follow-up days {self._days}, got {visit!r}")
@@ -104,35 +117,37 @@ class LesionEditorPanel(widgets.VBox):
 
         self._message = message_box()
         self._visit = widgets.ToggleButtons(
-            options=[(f"Day {d}", d) for d in self._days], value=visit, description="Edit visit"
-        )
+            options=[(f"Day {d}", d) for d in self._days], value=visit, description="Edit visit",
+            style={"button_width": "80px"},
+        )  # fmt: skip
         self._sliders: dict[tuple[str, str], widgets.FloatSlider] = {}
-        columns = []
+        pages = []
         for lesion in self._lesions:
             base = self._data[
                 (self._data["lesion"] == lesion) & (self._data["day"] == self._data["day"].min())
             ].iloc[0]
-            boxes = [widgets.HTML(f"<b>Lesion {html.escape(str(lesion))}</b> (baseline {base['ld_mm']:g} mm, "
-                                  f"{base['viable_ld_mm']:g} mm viable)")]  # fmt: skip
+            boxes = [widgets.HTML(f"Baseline {base['ld_mm']:g} mm, {base['viable_ld_mm']:g} mm viable")]
             for field, label in _FIELDS:
                 slider = widgets.FloatSlider(min=0, max=max(80.0, float(base["ld_mm"]) * 1.6), step=0.5,
                                              description=label, readout_format=".1f", **_SLIDER)  # fmt: skip
                 slider.observe(self._on_slider, names="value")
                 self._sliders[(lesion, field)] = slider
                 boxes.append(slider)
-            columns.append(widgets.VBox(boxes))
+            pages.append(widgets.VBox(boxes))
+        lesion_tabs = widgets.Tab(children=pages, titles=[f"Lesion {les}" for les in self._lesions])
         primary(self._sliders[(self._lesions[0], "viable_ld_mm")])
         self._missing = widgets.Checkbox(
             value=False, description=f"{self._lesions[-1]} not assessed at this visit", indent=False, **_WIDE
         )
         self._new = widgets.Dropdown(
-            options=_NEW_OPTIONS, value=None, description="New liver lesion", **_WIDE
-        )
+            options=_NEW_OPTIONS, value=None, description="New liver lesion",
+            style={"description_width": "125px"}, layout={"width": "330px"},
+        )  # fmt: skip
         self._new_size = widgets.FloatSlider(
             min=5, max=40, step=1, value=15, description="New lesion LD (mm)", **_SLIDER
         )
         self._five = widgets.Checkbox(
-            value=mrecist_5mm, description="mRECIST: add RECIST's +5 mm clause to PD", indent=False, **_WIDE
+            value=mrecist_5mm, description="mRECIST: +5 mm clause for PD", indent=False, **_WIDE
         )
         for w in (self._missing, self._new, self._new_size, self._five):
             w.observe(self._on_option, names="value")
@@ -145,20 +160,55 @@ class LesionEditorPanel(widgets.VBox):
 
         self._sync_sliders()
         self._recompute()
-        self.children = [
-            widgets.HTML(
-                "<b>Synthetic teaching patient</b>: HCC after TACE, two enhancing liver lesions. "
-                "Move a slider: the four criteria re-classify the chosen visit."
-            ),  # fmt: skip
-            self._visit,
-            widgets.HBox(columns),
-            widgets.HBox([self._missing, self._five]),
-            widgets.HBox([self._new, self._new_size]),
-            self._message,
-            self._cards,
-            self.chart,
-            self._table,
-        ]
+        question_1 = widgets.Button(
+            description="Question 1: start",
+            tooltip="Day 42 with all of L1 enhancing (viable 48 mm = its LD): mRECIST SD. Then lower it step by step.",
+        )
+        question_1.add_class("hcckit-preset")
+        question_1.on_click(lambda _b: safe(self._message)(self.load_question_1)())
+        controls = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Synthetic teaching patient</b>: HCC after TACE, two enhancing liver lesions."
+                ),
+                self._visit,
+                lesion_tabs,
+                self._missing,
+                self._new,
+                self._new_size,
+                self._five,
+            ]
+        )
+        views = widgets.VBox([self._cards, self.chart, self._table])
+        named = {"visit": self._visit}
+        named.update({f"{les} {field}": w for (les, field), w in self._sliders.items()})
+        named.update(missing=self._missing, new=self._new, new_size=self._new_size, mrecist_5mm=self._five)
+        super().__init__(
+            beside(controls, views, controls_width="350px"),
+            controls=named,
+            views={"verdicts": self._cards, "chart": self.chart, "lesions": self._table},
+            message=self._message,
+            extra_buttons=[question_1],
+        )
+
+    # ------------------------------------------------------------------ Reset and presets
+    def reset(self) -> None:
+        """Back to the patient as shipped, the first visit and the first options."""
+        self._syncing = True
+        try:
+            self._data = self._first_data.copy()
+            self._visit.value = self._initial["visit"]
+            self._five.value = self._initial["mrecist_5mm"]
+        finally:
+            self._syncing = False
+        show_message(self._message, "")
+        self._sync_sliders()
+        self._recompute()
+
+    def load_question_1(self) -> None:
+        """Reset, then day 42 with all of L1 enhancing (viable 48 mm, guiding question 1)."""
+        self.reset()
+        self.set_state(**QUESTION_1_START)
 
     # ------------------------------------------------------------------ read-only state
     @property
@@ -194,6 +244,8 @@ class LesionEditorPanel(widgets.VBox):
             self._syncing = False
 
     def _on_visit(self, change):
+        if self._syncing:
+            return
         safe(self._message)(self._sync_sliders)()
         safe(self._message)(self._redraw)()
 
@@ -257,15 +309,15 @@ class LesionEditorPanel(widgets.VBox):
         self.chart.chart = charts.criteria_chart(tp, title="One synthetic patient, four criteria")
         lt = rs.lesion_table(self._data, "mRECIST")
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.lesion))}</td><td>{r.day}</td><td>{html.escape(str(r.role))}</td>"
+            f"<tr><td>{html.escape(str(r.lesion))}</td><td>{r.day}</td><td>{html.escape(labels.label('lesion_kind', r.role))}</td>"
             f"<td>{r.measure:g}</td></tr>"
             for r in lt.itertuples()
             if r.measure == r.measure
         )
         self._table.value = (
             "<details><summary>Per-lesion measures used by mRECIST (viable LD, mm)</summary>"
-            f"<table style='font-size:12px'><tr><th>lesion</th><th>day</th><th>role</th><th>mm</th></tr>{rows}</table>"
-            "</details>"
+            "<table class='hcckit-table' style='font-size:14px'><tr><th>Lesion</th><th>Day</th><th>Role</th>"
+            f"<th>Viable LD (mm)</th></tr>{rows}</table></details>"
         )
 
     def verdicts(self, day: int | None = None) -> dict[str, str]:
@@ -276,12 +328,15 @@ class LesionEditorPanel(widgets.VBox):
         return {c: str(r) for c, r in zip(at["criterion"], at["response"], strict=True)}
 
 
-class CohortPanel(widgets.VBox):
+class CohortPanel(Panel):
     """A synthetic teaching cohort under a chosen criterion and protocol options.
 
-    Controls: criterion (primary), confirmation of CR/PR, SD minimum (days), mRECIST 5 mm
-    clause. Shows ORR and DCR with exact 95 % CIs for all four criteria, the waterfall of the
-    chosen criterion and the RECIST 1.1 vs mRECIST cross-table.
+    Controls (:attr:`controls`): ``criterion`` (primary), ``confirm`` (CR/PR confirmed at least
+    28 days later), ``sd_min`` (days before SD counts). Shows ORR and DCR with exact 95 % CIs for
+    all four criteria, the waterfall of the chosen criterion and the RECIST 1.1 vs mRECIST
+    cross-table. mRECIST's optional +5 mm clause is not a control here: the panel counts the
+    visits it would change (none in the shipped cohort, see :func:`hcckit.response.five_mm_clause_effect`) and says so;
+    the lesion editor has it, where small lesions make it matter.
 
     Attributes
     ----------
@@ -289,61 +344,81 @@ class CohortPanel(widgets.VBox):
         Waterfall view.
     discordance : altair.JupyterChart
         Cross-table view.
-    rates : pandas.DataFrame
-        Current ORR/DCR table (read-only copy via :attr:`value`).
+    value : pandas.DataFrame
+        Current response rates (a copy).
     """
 
-    def __init__(self, measurements=None, *, n_patients: int = 40, seed: int = 0, criterion: str = "mRECIST"):
-        super().__init__()
+    def __init__(
+        self,
+        measurements=None,
+        *,
+        n_patients: int = 40,
+        seed: int = 0,
+        criterion: str = "mRECIST",
+        mrecist_5mm: bool = False,
+    ):
         self._data = rs.teaching_cohort(n_patients, seed=seed) if measurements is None else measurements
+        self._mrecist_5mm = bool(mrecist_5mm)
         self._message = message_box()
         self._criterion = primary(
             widgets.ToggleButtons(
-                options=list(rs.CRITERIA), value=rs.criterion_name(criterion), description="Criterion"
+                options=list(rs.CRITERIA), value=rs.criterion_name(criterion), description="Criterion",
+                style={"button_width": "95px"},
             )
-        )
+        )  # fmt: skip
         self._confirm = widgets.Checkbox(
-            value=True, description="Require confirmation (>= 28 d)", indent=False, **_WIDE
+            value=True, description="Require confirmation (>= 28 days)", indent=False, **_WIDE
         )
         self._sd_min = widgets.IntSlider(
             min=0, max=182, step=7, value=42, description="SD minimum (days)", **_SLIDER
         )
-        self._five = widgets.Checkbox(value=False, description="mRECIST: +5 mm clause", indent=False, **_WIDE)
         self._rates_html = widgets.HTML()
         self._rates = None
         self.chart = chart_view(empty_chart("Loading..."))
         self.discordance = chart_view(empty_chart("Loading..."))
-        for w in (self._criterion, self._confirm, self._sd_min, self._five):
-            w.observe(self._on_change, names="value")
-        self._tp = None
+        self._tp = rs.assess_all(self._data, mrecist_5mm=self._mrecist_5mm)
+        changed, visits = rs.five_mm_clause_effect(self._data)
+        self.five_mm_note = widgets.HTML(
+            "<span style='font-size:14px'>mRECIST's optional +5 mm clause changes "
+            f"{changed} of these {visits} follow-up visits"
+            + (
+                ": every mRECIST progression here is already at least 5 mm above its nadir, so it is not a "
+                "control (try it in the lesion editor above, where lesions are small)."
+                if changed == 0
+                else "."
+            )
+            + "</span>"
+        )
         self._update()
-        self.children = [
-            widgets.HTML(
-                f"<b>Synthetic teaching cohort</b> ({self._data['patient'].nunique()} patients, "
-                "labelled SYNTHETIC - not trial data)"
-            ),  # fmt: skip
-            self._criterion,
-            widgets.HBox([self._confirm, self._five]),
-            self._sd_min,
-            self._message,
-            self._rates_html,
-            self.chart,
-            self.discordance,
-        ]
+        controls = widgets.VBox(
+            [
+                widgets.HTML(
+                    f"<b>Synthetic teaching cohort</b> ({self._data['patient'].nunique()} patients, "
+                    "labelled SYNTHETIC - not trial data)"
+                ),
+                self._criterion,
+                self._confirm,
+                self._sd_min,
+                self._rates_html,
+                self.five_mm_note,
+            ]
+        )
+        views = widgets.VBox([self.chart, self.discordance])
+        super().__init__(
+            beside(controls, views, controls_width="420px"),
+            controls={"criterion": self._criterion, "confirm": self._confirm, "sd_min": self._sd_min},
+            views={"rates": self._rates_html, "waterfall": self.chart, "discordance": self.discordance},
+            message=self._message,
+        )
+        self.on_change(["criterion", "confirm", "sd_min"], self._update)
 
     @property
     def value(self):
         """Current response rates (ORR, DCR, ... with exact CIs) for all criteria (a copy)."""
         return None if self._rates is None else self._rates.copy()
 
-    def _on_change(self, change):
-        safe(self._message)(self._update)()
-
     def _update(self):
-        key = self._five.value
-        if self._tp is None or self._tp[0] != key:
-            self._tp = (key, rs.assess_all(self._data, mrecist_5mm=key))
-        tp = self._tp[1]
+        tp = self._tp
         best = rs.best_response(tp, confirm=self._confirm.value, sd_min_days=self._sd_min.value)
         rates = rs.response_rates(best)
         self._rates = rates
@@ -351,16 +426,17 @@ class CohortPanel(widgets.VBox):
         keep = rates[rates["endpoint"].isin(["ORR", "DCR"])]
         cells = {}
         for r in keep.itertuples():
-            cells[(r.criterion, r.endpoint)] = (
-                f"{r.count}/{r.n} = {r.percent:.0f} % ({r.ci_low_pct:.0f}-{r.ci_high_pct:.0f})"
-            )
+            # count/n rounded half-up as papers print (23/40 = 57.5 % -> 58 %), not through a float repr
+            pct = formatting.percent(100 * r.count / r.n, 0)
+            ci = formatting.ci(r.ci_low_pct, r.ci_high_pct, decimals=0)
+            cells[(r.criterion, r.endpoint)] = f"{r.count}/{r.n} = {pct}<br><small>({ci})</small>"
         rows = "".join(
             f"<tr style='{'font-weight:bold;background:#eef5fb' if c == crit else ''}'><td>{html.escape(c)}</td>"
             f"<td>{cells.get((c, 'ORR'), '')}</td><td>{cells.get((c, 'DCR'), '')}</td></tr>"
             for c in rs.CRITERIA
         )
         self._rates_html.value = (
-            "<table class='hcckit-rates' style='font-size:13px'><tr><th>criterion</th>"
+            "<table class='hcckit-rates hcckit-table' style='font-size:14px'><tr><th>Criterion</th>"
             "<th>ORR (95 % exact CI)</th><th>DCR (95 % exact CI)</th></tr>" + rows + "</table>"
         )
         change = rs.best_change(tp, best)
@@ -372,7 +448,6 @@ class CohortPanel(widgets.VBox):
             synthetic=True,
             title="Best response: RECIST 1.1 (rows) vs mRECIST (columns)",
         )
-        show_message(self._message, "")
 
 
 def criteria_panel(**kwargs) -> LesionEditorPanel:

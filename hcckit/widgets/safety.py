@@ -7,20 +7,34 @@
 * :func:`two_arm_panel`: experimental vs control arm with risk difference, relative risk and
   the tests, next to the p-values the papers printed.
 
-Each panel is a :class:`LessonPanel` with ``controls`` (name -> widget), ``view`` (offline
-``JupyterChart``) and ``message``. Filters that match nothing show a friendly empty chart and
-an explanation, never a traceback.
+Each panel is a :class:`hcckit.widgets.panel.Panel`: read-only ``controls`` and ``views``, a
+``message`` line, **Reset** and, where a guiding question of the lesson needs a starting state, a
+"Try this" preset button. ``view`` is the chart view (``views["chart"]``, an offline
+``JupyterChart``) and ``texts`` the HTML read-outs by name. Filters that match nothing show a
+friendly empty chart and an explanation, never a traceback. Percentages are in % (0-100),
+risk differences in percentage points, counts are patients.
 """
 
 from __future__ import annotations
 
 import html
+from types import MappingProxyType
 
 import ipywidgets as widgets
 
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
+from hcckit.widgets.panel import Panel, above
 
-__all__ = ["LessonPanel", "ae_profile_panel", "class_effects_panel", "two_arm_panel"]
+__all__ = [
+    "AEProfilePanel",
+    "ClassEffectsPanel",
+    "TwoArmPanel",
+    "ae_profile_panel",
+    "class_effects_panel",
+    "two_arm_panel",
+    "comparison_table",
+    "disagreement_note",
+]
 
 _STYLE = {"description_width": "90px"}
 _GRADES = [("Any grade", "any"), ("Grade 1-2", "1-2"), ("Grade ≥ 3", ">=3")]
@@ -35,18 +49,29 @@ _CLASSES = [
     ("General", "general"),
     ("Other", "other"),
 ]
+_SMALL = "font-size:14px;line-height:1.4;max-width:60em"
 
 
-class LessonPanel(widgets.VBox):
-    """A lesson panel: a ``VBox`` with its ``controls`` (dict), chart ``view`` and ``message`` box."""
+def _add_to_toolbar(panel: Panel, buttons) -> None:
+    """Put preset buttons before Reset in the panel's toolbar (its first child)."""
+    bar = panel.children[0]
+    for b in buttons:
+        b.layout.width = "auto"
+    bar.children = (*buttons, *bar.children)
 
-    def __init__(self, children, *, controls: dict, view, message, texts: dict | None = None):
-        super().__init__(children=list(children))
-        self.controls = dict(controls)
-        self.view = view
-        self.message = message
-        self.texts = dict(texts or {})
-        self.add_class("hcckit-panel")
+
+class _SafetyPanel(Panel):
+    """A :class:`Panel` with the lesson's names for its chart view (``view``) and read-outs (``texts``)."""
+
+    @property
+    def view(self):
+        """The chart view (``views["chart"]``): an offline ``JupyterChart`` with class ``hcckit-chart``."""
+        return self.views["chart"]
+
+    @property
+    def texts(self):
+        """The HTML read-outs by name (every view but the chart), read-only."""
+        return MappingProxyType({k: v for k, v in self.views.items() if k != "chart"})
 
 
 def _studies() -> list[tuple[str, str]]:
@@ -55,9 +80,19 @@ def _studies() -> list[tuple[str, str]]:
     regimens = safety.regimen_table()
     studies = regimens.drop_duplicates("trial_id")
     return [("All studies", "all")] + [
-        (f"{s} ({d})", t)
+        (f"{s} ({_design(d)})", t)
         for s, d, t in zip(studies["study"], studies["design"], studies["trial_id"], strict=True)
     ]
+
+
+def _design(design) -> str:
+    from hcckit import labels
+
+    return labels.label("design", design)
+
+
+def _grade_label(grade: str) -> str:
+    return dict((v, k) for k, v in _GRADES)[grade]
 
 
 def _notes_html(profile) -> str:
@@ -76,231 +111,381 @@ def _notes_html(profile) -> str:
             )
     if not items:
         return ""
-    return "<details><summary>Notes on these numbers</summary><ul>" + "".join(items) + "</ul></details>"
-
-
-def ae_profile_panel(*, study: str = "all", grade: str = "any", event_class: str = "all") -> LessonPanel:
-    """Adverse-event profiles per regimen; the study picker is the primary control."""
-    from hcckit import safety
-    from hcckit.charts.safety import ae_profile_chart
-
-    message = message_box()
-    study_w = primary(
-        widgets.Dropdown(
-            options=_studies(),
-            value=study,
-            description="Study",
-            style=_STYLE,
-            layout=widgets.Layout(width="420px"),
-        )
+    return (
+        f"<details style='{_SMALL}'><summary>Notes on these numbers</summary><ul>"
+        + "".join(items)
+        + "</ul></details>"
     )
-    grade_w = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
-    class_w = widgets.Dropdown(options=_CLASSES, value=event_class, description="Class", style=_STYLE)
-    notes = widgets.HTML()
 
-    def build():
-        trials = None if study_w.value == "all" else study_w.value
-        cls = None if class_w.value == "all" else class_w.value
-        profile = safety.ae_profile(trials=trials, grade=grade_w.value, event_class=cls)
+
+class AEProfilePanel(_SafetyPanel):
+    """Adverse-event profiles per regimen; the study picker is the primary control.
+
+    Controls: ``study`` (a ``trial_id`` or ``"all"``; primary), ``grade`` (``any``, ``1-2``,
+    ``>=3``), ``event_class`` (a class or ``"all"``). Views: ``chart`` (% of patients with exact
+    95 % CIs), ``notes`` (other reports of the same numbers). Presets: the lesson's two guiding
+    questions (the DEB-TACE + TQB2450 + anlotinib study at grade ≥ 3; BEVA-TACE's notes).
+    """
+
+    def __init__(self, *, study: str = "all", grade: str = "any", event_class: str = "all"):
+        from hcckit.charts._common import empty_chart
+
+        self._study = primary(
+            widgets.Dropdown(
+                options=_studies(),
+                value=study,
+                description="Study",
+                style=_STYLE,
+                layout=widgets.Layout(width="460px"),
+            )
+        )
+        self._grade = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
+        self._class = widgets.Dropdown(options=_CLASSES, value=event_class, description="Class", style=_STYLE)
+        self._notes = widgets.HTML()
+        self._view = chart_view(empty_chart("Loading..."))
+        super().__init__(
+            above(
+                widgets.HBox([self._study, self._class, self._grade]),
+                [self._view, self._notes],
+            ),
+            controls={"study": self._study, "grade": self._grade, "event_class": self._class},
+            views={"chart": self._view, "notes": self._notes},
+            message=message_box(),
+        )
+        self.presets = (
+            self.preset_button(
+                "Try this: anlotinib study, grade ≥ 3",
+                tooltip="Guiding question 1: DEB-TACE + TQB2450 + anlotinib at grade ≥ 3",
+                study="chictr2200056222_debtace_tqb_anlo",
+                grade=">=3",
+                event_class="all",
+            ),
+            self.preset_button(
+                "Try this: BEVA-TACE notes",
+                tooltip="Guiding question 2: BEVA-TACE at grade ≥ 3, then open 'Notes on these numbers'",
+                study="zhang2021_beva_tace",
+                grade=">=3",
+                event_class="all",
+            ),
+        )
+        _add_to_toolbar(self, self.presets)
+        self.on_change(["study", "grade", "event_class"], self._update)
+        self._update()
+
+    def _update(self):
+        from hcckit import safety
+        from hcckit.charts.safety import ae_profile_chart
+
+        trials = None if self._study.value == "all" else self._study.value
+        cls = None if self._class.value == "all" else self._class.value
+        profile = safety.ae_profile(trials=trials, grade=self._grade.value, event_class=cls)
         if profile.empty:
             where = "any study" if trials is None else dict((v, k) for k, v in _studies())[trials]
-            what = "adverse events" if cls is None else f"{cls} adverse events"
-            grade_label = dict((v, k) for k, v in _GRADES)[grade_w.value].lower()
-            text = f"No {what} reported at {grade_label} in {where}. Try another grade or 'All studies'."
-            return ae_profile_chart(profile, empty_message=text), text, ""
-        return ae_profile_chart(profile), "", _notes_html(profile)
-
-    chart, text, note_html = build()
-    view = chart_view(chart)
-    notes.value = note_html
-    if text:
-        show_message(message, text, kind="info")
-
-    @safe(message)
-    def redraw(change=None):
-        chart, text, note_html = build()
-        view.chart = chart
-        notes.value = note_html
-        show_message(message, text, kind="info")
-
-    for w in (study_w, grade_w, class_w):
-        w.observe(redraw, names="value")
-    return LessonPanel(
-        [widgets.HBox([study_w, class_w]), grade_w, message, view, notes],
-        controls={"study": study_w, "grade": grade_w, "event_class": class_w},
-        view=view,
-        message=message,
-        texts={"notes": notes},
-    )
+            what = (
+                "adverse events"
+                if cls is None
+                else f"{dict((v, k) for k, v in _CLASSES)[cls]} adverse events"
+            )
+            text = (
+                f"No {what} reported at {_grade_label(self._grade.value).lower()} in {where}. "
+                "Try another grade or 'All studies'."
+            )
+            self._view.chart = ae_profile_chart(profile, empty_message=text)
+            self._notes.value = ""
+            show_message(self.message, text, kind="info")
+            return
+        self._view.chart = ae_profile_chart(profile)
+        self._notes.value = _notes_html(profile)
+        show_message(self.message, "")
 
 
-def class_effects_panel(*, event_class: str = "anti-VEGF", grade: str = "any") -> LessonPanel:
-    """One class effect across regimens; the class picker is the primary control."""
-    from hcckit import safety
-    from hcckit.charts.safety import class_effects_chart
+def ae_profile_panel(*, study: str = "all", grade: str = "any", event_class: str = "all") -> AEProfilePanel:
+    """Adverse-event profiles per regimen (see :class:`AEProfilePanel`)."""
+    return AEProfilePanel(study=study, grade=grade, event_class=event_class)
 
-    message = message_box()
-    class_w = primary(
-        widgets.ToggleButtons(
-            options=[(v.label.split(" (")[0], k) for k, v in safety.CLASS_EFFECTS.items()],
-            value=event_class,
-            description="Class",
-            style=_STYLE,
+
+class ClassEffectsPanel(_SafetyPanel):
+    """One class effect across regimens; the class picker is the primary control.
+
+    Controls: ``event_class`` (``anti-VEGF``, ``TKI``, ``immune``, ``embolization``; primary) and
+    ``grade``. Views: ``chart`` (% of patients with exact 95 % CIs, coloured by whether the
+    regimen contains the cause), ``explain`` (what causes the class and its typical events).
+    The lesson's guiding question uses the starting state (anti-VEGF, any grade): **Reset**.
+    """
+
+    def __init__(self, *, event_class: str = "anti-VEGF", grade: str = "any"):
+        from hcckit import labels, safety
+        from hcckit.charts._common import empty_chart
+
+        self._class = primary(
+            widgets.ToggleButtons(
+                options=[(labels.label("event_class", k), k) for k in safety.CLASS_EFFECTS],
+                value=event_class,
+                description="Class",
+                style={**_STYLE, "button_width": "150px"},
+            )
         )
-    )
-    grade_w = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
-    explain = widgets.HTML()
+        self._grade = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
+        self._explain = widgets.HTML()
+        self._view = chart_view(empty_chart("Loading..."))
+        super().__init__(
+            above(widgets.VBox([self._class, self._grade]), [self._explain, self._view]),
+            controls={"event_class": self._class, "grade": self._grade},
+            views={"chart": self._view, "explain": self._explain},
+            message=message_box(),
+        )
+        self.on_change(["event_class", "grade"], self._update)
+        self._update()
 
-    def build():
-        effect = safety.CLASS_EFFECTS[class_w.value]
-        table = safety.class_effects(class_w.value, grade=grade_w.value)
-        info = (
-            f"<p><b>{html.escape(effect.label)}</b>: caused by {html.escape(effect.cause)}; "
-            f"typical events: {html.escape(', '.join(effect.events))}.</p>"
+    def _update(self):
+        from hcckit import labels, safety
+        from hcckit.charts.safety import class_effects_chart
+
+        effect = safety.CLASS_EFFECTS[self._class.value]
+        table = safety.class_effects(self._class.value, grade=self._grade.value)
+        self._explain.value = (
+            f"<p style='{_SMALL}'><b>{html.escape(effect.label)}</b>: caused by {html.escape(effect.cause)}; "
+            f"typical events: {html.escape(', '.join(effect.events))}. Events are grouped by their harmonised "
+            "term across studies (the term each paper printed is in the tooltip).</p>"
         )
         if table.empty:
-            grade_label = dict((v, k) for k, v in _GRADES)[grade_w.value].lower()
-            text = f"No {class_w.value} events reported at {grade_label} in the curated studies. Try 'Any grade'."
-            return class_effects_chart(table, empty_message=text), text, info
-        return class_effects_chart(table), "", info
-
-    chart, text, info = build()
-    view = chart_view(chart)
-    explain.value = info
-    if text:
-        show_message(message, text, kind="info")
-
-    @safe(message)
-    def redraw(change=None):
-        chart, text, info = build()
-        view.chart = chart
-        explain.value = info
-        show_message(message, text, kind="info")
-
-    for w in (class_w, grade_w):
-        w.observe(redraw, names="value")
-    return LessonPanel(
-        [class_w, grade_w, explain, message, view],
-        controls={"event_class": class_w, "grade": grade_w},
-        view=view,
-        message=message,
-        texts={"explain": explain},
-    )
+            name = labels.label("event_class", self._class.value)
+            text = (
+                f"No events of the class '{name}' reported at {_grade_label(self._grade.value).lower()} in "
+                "the curated studies. Try 'Any grade'."
+            )
+            self._view.chart = class_effects_chart(table, empty_message=text)
+            show_message(self.message, text, kind="info")
+            return
+        self._view.chart = class_effects_chart(table)
+        show_message(self.message, "")
 
 
-def _comparison_table_html(comparisons) -> str:
-    if comparisons.empty:
-        return ""
+def class_effects_panel(*, event_class: str = "anti-VEGF", grade: str = "any") -> ClassEffectsPanel:
+    """One class effect across regimens (see :class:`ClassEffectsPanel`)."""
+    return ClassEffectsPanel(event_class=event_class, grade=grade)
 
-    def p(v):
-        return "-" if v != v else ("< 0.001" if v < 0.001 else f"{v:.3f}")
 
-    def rr(v, lo, hi):
+def _ci_text(low, high, *, decimals: int = 1, sign: bool = False) -> str:
+    """ "low to high" with ``decimals`` decimals (``sign``: "+" before positive limits); ∞ stays ∞."""
+    from hcckit import formatting as fmt
+
+    def one(v):
         if v != v:
-            return "undefined"
-        est = "∞" if v == float("inf") else f"{v:.2f}"
-        top = "∞" if hi == float("inf") else f"{hi:.2f}"
-        return f"{est} ({lo:.2f} to {top})"
+            return fmt.MISSING
+        if sign and v not in (float("inf"), float("-inf")):
+            return fmt.percent(v, decimals, unit=False, sign=True)
+        return fmt.fixed(v, decimals)
 
+    return f"{one(low)} to {one(high)}"
+
+
+def comparison_table(comparisons):
+    """The two-arm comparison as a :class:`hcckit.tables.Table` for people (names, words, units).
+
+    One row per event and grade of ``safety.two_arm_comparisons(...)``: patients with the event
+    in each arm (count/patients and %), the risk difference (percentage points) and the relative
+    risk with their CIs, Fisher's exact P, the chi-square P (marked when an expected count is
+    below 5), the P the paper printed ("not reported" when it printed none) and the number
+    needed to harm (patients) with its CI.
+    """
+    import pandas as pd
+
+    from hcckit import formatting as fmt
+    from hcckit import labels, tables
+
+    level = f"{fmt.number(100 * float(comparisons['level'].iloc[0]))} %" if len(comparisons) else "95 %"
+    several = comparisons["study"].nunique() > 1 if len(comparisons) else False
     rows = []
     for _, r in comparisons.iterrows():
-        reported = (
-            f"P {r['reported_p_operator']} {r['reported_p']:g}" if r["reported_p"] == r["reported_p"] else "-"
-        )
-        point = "no harm (A has no more events)" if r["nnh"] == float("inf") else f"{int(r['nnh'])}"
-        nnh = f"{point} ({r['nnh_interval']})"
-        cells = [
-            f"{r['event']} ({'any grade' if r['grade'] == 'any' else 'grade ' + r['grade']})",
-            f"{r['count_a']}/{r['n_a']} ({r['pct_a']:.1f} %)",
-            f"{r['count_b']}/{r['n_b']} ({r['pct_b']:.1f} %)",
-            f"{r['rd_pct']:+.1f} ({r['rd_ci_low_pct']:+.1f} to {r['rd_ci_high_pct']:+.1f})",
-            rr(r["rr"], r["rr_ci_low"], r["rr_ci_high"]),
-            p(r["fisher_p"]),
-            p(r["chi2_p"]) + ("" if r["chi2_valid"] else " ⚠"),
-            reported,
-            nnh,
-        ]
+        grade = labels.label("grade", r["grade"])
+        event = f"{r['event']} ({grade[:1].lower() + grade[1:]})"
+        if "event_printed" in r and isinstance(r["event_printed"], str) and r["event_printed"] != r["event"]:
+            event += f"; printed as '{r['event_printed']}'"
+        if several:
+            event = f"{r['study']}: {event}"
+        rr = r["rr"]
+        if rr != rr:
+            rr_text = "undefined (no events in either arm)"
+        else:
+            ci = _ci_text(r["rr_ci_low"], r["rr_ci_high"], decimals=2)
+            rr_text = (
+                f"∞ ({ci}): no events in control" if rr == float("inf") else f"{fmt.fixed(rr, 2)} ({ci})"
+            )
+        nnh = "no excess" if r["nnh"] == float("inf") else fmt.count(r["nnh"])
         rows.append(
-            "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(c)}</td>" for c in cells) + "</tr>"
+            {
+                "event": event,
+                "arm_a": (f"{r['arm_a']}: " if several else "")
+                + f"{r['count_a']}/{r['n_a']} ({fmt.fixed(r['pct_a'], 1)} %)",
+                "arm_b": (f"{r['arm_b']}: " if several else "")
+                + f"{r['count_b']}/{r['n_b']} ({fmt.fixed(r['pct_b'], 1)} %)",
+                "rd": (
+                    f"{fmt.percent(r['rd_pct'], 1, unit=False, sign=True)} "
+                    f"({_ci_text(r['rd_ci_low_pct'], r['rd_ci_high_pct'], sign=True)})"
+                ),
+                "rr": rr_text,
+                "fisher_p": r["fisher_p"],
+                "chi2": fmt.p_value(r["chi2_p"]) + ("" if r["chi2_valid"] else " ⚠ not reliable"),
+                # as printed (the digits the paper gave), or "not reported"
+                "printed": (
+                    f"P {r['reported_p_operator'] or '='} {fmt.number(r['reported_p'], significant=12)}"
+                    if r["reported_p"] == r["reported_p"]
+                    else None
+                ),
+                "nnh": f"{nnh} ({r['nnh_interval']})",
+            }
         )
-    a, b = comparisons["arm_a"].iloc[0], comparisons["arm_b"].iloc[0]
-    level = f"{100 * comparisons['level'].iloc[0]:g} %"
-    head = [
-        "Event",
-        a,
-        b,
-        f"Risk difference, points ({level} CI)",
-        f"Relative risk ({level} CI)",
-        "Fisher p",
-        "χ² p",
-        "Paper printed",
-        f"Number needed to harm ({level} CI)",
-    ]
-    th = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in head)
+    frame = pd.DataFrame(
+        rows, columns=["event", "arm_a", "arm_b", "rd", "rr", "fisher_p", "chi2", "printed", "nnh"]
+    )
+    one = len(comparisons) and not several
+    arm_a = f"Experimental: {comparisons['arm_a'].iloc[0]}" if one else "Experimental arm"
+    arm_b = f"Control: {comparisons['arm_b'].iloc[0]}" if one else "Control arm"
+    caption = (
+        f"{comparisons['study'].iloc[0]}: experimental vs control arm, every event both arms report with counts"
+        if one
+        else "Experimental vs control arm, every event both arms report with counts"
+    )
+    return tables.show(
+        frame,
+        columns={
+            "event": "Event (grade)",
+            "arm_a": f"{arm_a}, patients with the event (%)",
+            "arm_b": f"{arm_b}, patients with the event (%)",
+            "rd": f"Risk difference, points ({level} CI)",
+            "rr": f"Relative risk ({level} CI)",
+            "fisher_p": "Fisher's exact P",
+            "chi2": "Chi-square P",
+            "printed": "P as the paper printed it",
+            "nnh": f"Number needed to harm, patients ({level} CI)",
+        },
+        caption=caption,
+    )
+
+
+_TABLE_NOTE = (
+    f"<p style='{_SMALL}'>⚠ an expected count is below 5: the chi-square P is not reliable, read Fisher's. "
+    "Number needed to harm: patients treated with the experimental arm for one extra patient with the event; "
+    "its CI is the reciprocal of the risk difference's and runs through ∞ when that includes 0 (Altman, "
+    "BMJ 1998;317:1309-12); 'no excess': the experimental arm has no more events than the control. NNTB: "
+    "number needed to treat for one patient fewer with the event.</p>"
+)
+
+
+def disagreement_note(comparisons) -> str:
+    """HTML explaining rows where the risk-difference CI, the relative-risk CI and Fisher's test disagree.
+
+    A row disagrees when the risk-difference CI includes 0 but the relative-risk CI excludes 1
+    (or the reverse), or when Fisher's P and the chi-square P fall on different sides of 0.05.
+    Empty string when every row agrees. The explanation says what :func:`hcckit.stats.compare_proportions`
+    computes: Koopman's asymptotic score interval for the relative risk (its test at RR = 1 is the
+    uncorrected Pearson chi-square test), Newcombe's hybrid score interval (two Wilson intervals)
+    for the risk difference, and Fisher's exact test.
+    """
+    from hcckit import formatting as fmt
+
+    items, small = [], False
+    for _, r in comparisons.iterrows():
+        rd_has_0 = r["rd_ci_low_pct"] <= 0 <= r["rd_ci_high_pct"]
+        rr_has_1 = r["rr_ci_low"] <= 1 <= r["rr_ci_high"]
+        tests_split = (r["fisher_p"] < 0.05) != (r["chi2_p"] < 0.05)
+        if rd_has_0 == rr_has_1 and not tests_split:
+            continue
+        small = small or not bool(r["chi2_valid"])
+        rd = "includes 0" if rd_has_0 else "excludes 0"
+        rr = "includes 1" if rr_has_1 else "excludes 1"
+        items.append(
+            f"<li><b>{html.escape(str(r['event']))}, {r['count_a']}/{r['n_a']} vs {r['count_b']}/{r['n_b']}:</b> "
+            f"risk-difference CI {rd}, relative-risk CI {rr}, Fisher's exact {fmt.p_value(r['fisher_p'], prefix=True)}, "
+            f"chi-square {fmt.p_value(r['chi2_p'], prefix=True)}.</li>"
+        )
+    if not items:
+        return ""
     return (
-        f"<table class='hcckit-table' style='border-collapse:collapse'><tr>{th}</tr>{''.join(rows)}</table>"
-        "<small>⚠ an expected count is below 5: the chi-square p-value is not reliable, read Fisher's. "
-        "NNH: number needed to harm (patients treated with the experimental arm for one extra event); its CI is "
-        "the reciprocal of the risk difference's and runs through ∞ when that includes 0 (Altman, BMJ 1998). "
-        "NNTB: number needed to treat for one patient fewer with the event.</small>"
+        f"<div class='hcckit-disagreement' style='{_SMALL};border-left:4px solid #7A4B00;padding:4px 10px;"
+        "margin:6px 0'><b>Why do the interval and the tests disagree here?</b><ul style='margin:4px 0'>"
+        + "".join(items)
+        + "</ul>Different approximations part ways"
+        + (" with a zero cell or expected counts below 5. The " if small else ". The ")
+        + "<b>relative-risk</b> interval (Koopman's score interval, Biometrics 1984;40:513-17) excludes 1 exactly "
+        "when the uncorrected Pearson chi-square P is below 0.05: at a ratio of 1 its test is that chi-square "
+        "test"
+        + (", unreliable with these counts" if small else "")
+        + ". The <b>risk-difference</b> interval (Newcombe's hybrid score "
+        "interval, Stat Med 1998;17:873-90, from one Wilson interval per arm) is another approximation. "
+        "<b>Fisher's exact test</b> uses no large-sample approximation"
+        + (": with counts this small, read it.</div>" if small else ".</div>")
     )
 
 
-def two_arm_panel(*, trial_id: str = "yan2025_tace_bev", level: float = 0.95) -> LessonPanel:
-    """Experimental vs control arm per event; the trial picker is the primary control."""
-    from hcckit import safety
-    from hcckit.charts.safety import two_arm_chart
+class TwoArmPanel(_SafetyPanel):
+    """Experimental vs control arm per event; the trial picker is the primary control.
 
-    message = message_box()
-    regimens = safety.regimen_table().drop_duplicates("trial_id").set_index("trial_id")
-    options = [
-        (f"{regimens.loc[t, 'study']} ({regimens.loc[t, 'design']})", t) for t in safety.two_arm_trials()
-    ]
-    if trial_id not in dict((v, k) for k, v in options):
-        raise ValueError(
-            f"trial_id: {trial_id!r} has no two-arm adverse-event counts; choose from {[v for _, v in options]}"
+    Controls: ``trial`` (a ``trial_id`` from :func:`hcckit.safety.two_arm_trials`; primary) and
+    ``level`` (CI level: 0.90, 0.95, 0.99). Views: ``chart`` (risk difference in percentage points
+    and relative risk with CIs, counts and tests), ``table`` (the same numbers as a table for
+    people, with the P each paper printed and the number needed to harm in patients) and
+    ``disagreement`` (why the intervals and tests disagree, where they do). The lesson's guiding
+    question uses the starting state (Yan 2025, 95 %): **Reset**.
+    """
+
+    def __init__(self, *, trial_id: str = "yan2025_tace_bev", level: float = 0.95):
+        from hcckit import safety
+        from hcckit.charts._common import empty_chart
+
+        regimens = safety.regimen_table().drop_duplicates("trial_id").set_index("trial_id")
+        options = [
+            (f"{regimens.loc[t, 'study']} ({_design(regimens.loc[t, 'design'])})", t)
+            for t in safety.two_arm_trials()
+        ]
+        if trial_id not in dict((v, k) for k, v in options):
+            raise ValueError(
+                f"trial_id: {trial_id!r} has no two-arm adverse-event counts; choose from {[v for _, v in options]}"
+            )
+        self._trial = primary(
+            widgets.Dropdown(
+                options=options,
+                value=trial_id,
+                description="Trial",
+                style=_STYLE,
+                layout=widgets.Layout(width="420px"),
+            )
         )
-    trial_w = primary(
-        widgets.Dropdown(
-            options=options,
-            value=trial_id,
-            description="Trial",
+        self._level = widgets.ToggleButtons(
+            options=[("90 %", 0.90), ("95 %", 0.95), ("99 %", 0.99)],
+            value=level,
+            description="CI level",
             style=_STYLE,
-            layout=widgets.Layout(width="360px"),
         )
-    )
-    level_w = widgets.ToggleButtons(
-        options=[("90 %", 0.90), ("95 %", 0.95), ("99 %", 0.99)],
-        value=level,
-        description="CI level",
-        style=_STYLE,
-    )
-    table = widgets.HTML()
-
-    def build():
-        comparisons = safety.two_arm_comparisons(trial_w.value, level=level_w.value)
-        return (
-            two_arm_chart(comparisons),
-            _comparison_table_html(comparisons),
-            "" if len(comparisons) else ("This trial has no event with counts in both arms."),
+        self._table = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self._disagreement = widgets.HTML()
+        self._view = chart_view(empty_chart("Loading..."))
+        super().__init__(
+            above(widgets.HBox([self._trial, self._level]), [self._view, self._disagreement, self._table]),
+            controls={"trial": self._trial, "level": self._level},
+            views={"chart": self._view, "table": self._table, "disagreement": self._disagreement},
+            message=message_box(),
         )
+        self.on_change(["trial", "level"], self._update)
+        self._update()
 
-    chart, table.value, text = build()
-    view = chart_view(chart)
+    def _update(self):
+        from hcckit import safety
+        from hcckit.charts.safety import two_arm_chart
 
-    @safe(message)
-    def redraw(change=None):
-        chart, html_table, text = build()
-        view.chart = chart
-        table.value = html_table
-        show_message(message, text, kind="info")
+        comparisons = safety.two_arm_comparisons(self._trial.value, level=self._level.value)
+        self._view.chart = two_arm_chart(comparisons)
+        if not len(comparisons):
+            self._table.value = ""
+            self._disagreement.value = ""
+            show_message(self.message, "This trial has no event with counts in both arms.", kind="info")
+            return
+        self._table.value = comparison_table(comparisons).html + _TABLE_NOTE
+        self._disagreement.value = disagreement_note(comparisons)
+        show_message(self.message, "")
 
-    for w in (trial_w, level_w):
-        w.observe(redraw, names="value")
-    return LessonPanel(
-        [widgets.HBox([trial_w, level_w]), message, view, table],
-        controls={"trial": trial_w, "level": level_w},
-        view=view,
-        message=message,
-        texts={"table": table},
-    )
+
+def two_arm_panel(*, trial_id: str = "yan2025_tace_bev", level: float = 0.95) -> TwoArmPanel:
+    """Experimental vs control arm per event (see :class:`TwoArmPanel`)."""
+    return TwoArmPanel(trial_id=trial_id, level=level)

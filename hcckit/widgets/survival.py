@@ -1,12 +1,16 @@
 """Lesson 03 panels: survival comparisons on synthetic pseudo-patients.
 
 Each panel only composes :mod:`hcckit.survival` (numbers) and :mod:`hcckit.charts.survival`
-(drawings). Charts live in offline ``JupyterChart`` views redrawn in place; every callback is
-wrapped by :func:`hcckit.widgets._common.safe`, so bad settings become a message, not a traceback.
+(drawings) and is a :class:`hcckit.widgets.panel.Panel`: public ``controls``, ``views`` and
+``state``, a Reset button (back to the first state) and one preset button per guiding question
+of the lesson that needs a particular starting state. Charts live in offline ``JupyterChart``
+views redrawn in place; every update runs under :func:`hcckit.widgets._common.safe`, so bad
+settings become a message, not a traceback. Arms are shown by their names
+(:func:`hcckit.labels.arm`), never by their ids.
 
 - :class:`SurvivalPanel`: pick a curated trial and endpoint; change model, censoring, accrual,
   follow-up and draw; watch the KM curves, HR, medians and RMST move, and the published numbers
-  beside the reconstructed ones.
+  beside the reconstructed ones; download the pseudo-patients shown (CSV, marked SYNTHETIC).
 - :class:`MedianHRRMSTPanel`: one control curve, a hazard ratio and a delayed effect: why medians,
   hazard ratios and RMST can tell different stories.
 - :class:`CrossTrialPanel`: arms from different trials on one chart, and why that is not a comparison.
@@ -14,17 +18,22 @@ wrapped by :func:`hcckit.widgets._common.safe`, so bad settings become a message
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import html
+import re
 import warnings
 
 import ipywidgets as widgets
 
+from hcckit import labels
 from hcckit import survival as sv
 from hcckit.charts import survival as charts
 from hcckit.charts._common import empty_chart
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
+from hcckit.widgets.panel import Panel, above, beside
 
-__all__ = ["SurvivalPanel", "MedianHRRMSTPanel", "CrossTrialPanel", "survival_panel"]
+__all__ = ["SurvivalPanel", "MedianHRRMSTPanel", "CrossTrialPanel", "survival_panel", "csv_download_html"]
 
 _MODEL_OPTIONS = [
     ("piecewise exponential (exact through the points)", "piecewise"),
@@ -39,39 +48,119 @@ _ENDPOINT_TITLES = {
     "RFS": "Recurrence-free survival",
     "PPS": "Post-progression survival",
 }
-_LAYOUT = {"style": {"description_width": "150px"}, "layout": {"width": "420px"}}
-_SLIDER = {"continuous_update": False, **_LAYOUT}
+_FULL = {"width": "100%"}
+_SLIDER = {"continuous_update": False, "layout": _FULL, "style": {"description_width": "0px"}}
+_CONTROLS_WIDTH = "260px"
+# plot widths (px) chosen so that controls (260 px) + chart fit the lesson column (1000 px at 1280 px)
+_KM_WIDTH = 350
+_YAN = "yan2025_tace_bev"
+
+
+def _field(text: str, control: widgets.Widget) -> widgets.VBox:
+    """A control with its label on the line above (the label wraps, never cut); width 100 %."""
+    control.layout.width = "100%"
+    label = widgets.HTML(f"<span style='font-size:14px;font-weight:600'>{html.escape(text)}</span>")
+    box = widgets.VBox([label, control], layout=widgets.Layout(width="100%", margin="0 0 6px 0"))
+    box.add_class("hcckit-field")
+    return box
+
+
+def _bigger_text(fragment: str) -> str:
+    """Inline 12-13 px font sizes of engine read-outs raised to the panels' 14 px minimum."""
+    return re.sub(r"font-size:\s*1[0-3]px", "font-size:14px", fragment)
 
 
 def _html_list(title: str, items: list[str]) -> str:
     if not items:
         return ""
     lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
-    return f"<div style='font-size:12px;color:#7A4B00'><b>{html.escape(title)}</b><ul>{lis}</ul></div>"
+    return f"<div style='font-size:14px;color:#7A4B00'><b>{html.escape(title)}</b><ul>{lis}</ul></div>"
+
+
+def _arm_names(trial_id: str, arm_ids) -> dict[str, str]:
+    """Arm id -> name (``labels.arm``); ids are kept beside a name two arms share."""
+    names = {a: labels.arm(trial_id, a) for a in arm_ids}
+    counts: dict[str, int] = {}
+    for n in names.values():
+        counts[n] = counts.get(n, 0) + 1
+    return {a: (n if counts[n] == 1 else f"{n} ({a})") for a, n in names.items()}
+
+
+def _name_notes(notes, names: dict[str, str]) -> list[str]:
+    """Engine notes start with an arm id ("tace_bev: ..."): give the arm's name instead."""
+    out = []
+    for note in notes:
+        text = str(note)
+        for arm_id, name in names.items():
+            if text.startswith(f"{arm_id}: "):
+                text = f"{name}: {text[len(arm_id) + 2 :]}"
+                break
+        out.append(text)
+    return out
+
+
+def csv_download_html(frame, *, filename: str, text: str = "Download pseudo-patients (CSV)") -> str:
+    """An offline download link (``data:text/csv;base64``) for ``frame`` saved as ``filename``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to save (written without the index).
+    filename : str
+        The file name the browser saves (e.g. ``SYNTHETIC_pseudo_patients_....csv``).
+    text : str
+        The link text.
+
+    Returns
+    -------
+    str
+        HTML of one ``<a download=...>`` link styled as a button (14 px text).
+    """
+    payload = base64.b64encode(frame.to_csv(index=False).encode("utf-8")).decode("ascii")
+    return (
+        f"<a class='hcckit-download' download='{html.escape(filename, quote=True)}' "
+        f"href='data:text/csv;base64,{payload}' "
+        "style='display:inline-block;font-size:14px;padding:4px 10px;border:1px solid #1f6fb2;"
+        "border-radius:4px;color:#0b4f8a;text-decoration:none'>"
+        f"&#8681; {html.escape(text)}</a>"
+    )
+
+
+def _title(name: str, endpoint: str):
+    """The KM figure's title: the trial's name and the endpoint, on two lines when long."""
+    import altair as alt
+
+    text = f"{name} - {endpoint}"
+    if len(text) <= 48:
+        return text
+    cut = name.rfind(" (")
+    lines = [name[:cut], f"{name[cut + 1 :]} - {endpoint}"] if cut > 0 else [name, endpoint]
+    return alt.TitleParams(text=lines, anchor="start")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", str(text)).strip("_")
 
 
 def _comparison_table_html(comparison) -> str:
-    rows = "".join(
-        "<tr>"
-        f"<td style='padding:2px 8px'>{html.escape(str(r['arm']))}</td>"
-        f"<td style='padding:2px 8px'>{html.escape(str(r['statistic']))}</td>"
-        f"<td style='padding:2px 8px'>{r['published']:.1f}</td>"
-        f"<td style='padding:2px 8px'>{r['reconstructed']:.1f}</td>"
-        f"<td style='padding:2px 8px'>{html.escape(str(r['unit']))}</td>"
-        "</tr>"
-        for _, r in comparison.iterrows()
-    )
-    head = "".join(
-        f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
-        for h in ("arm", "statistic", "published", "pseudo-patients", "unit")
-    )
-    return (
-        "<div><b>Published vs pseudo-patients</b>"
-        f"<table style='border-collapse:collapse;font-size:13px'><tr>{head}</tr>{rows}</table></div>"
-    )
+    """Published vs pseudo-patient numbers (``compare_published``) as a kit table."""
+    from hcckit import tables
+
+    return tables.show(
+        comparison,
+        columns={
+            "arm": "Arm",
+            "statistic": "Statistic",
+            "published": "Published",
+            "reconstructed": "Pseudo-patients (SYNTHETIC)",
+            "unit": "Unit",
+        },
+        formats={"arm": "text", "published": 1, "reconstructed": 1, "unit": "text"},
+        caption="Published vs pseudo-patients",
+    ).html
 
 
-class SurvivalPanel(widgets.VBox):
+class SurvivalPanel(Panel):
     """Pick a curated trial and endpoint, change the assumptions, and watch HR, medians and RMST move.
 
     Parameters
@@ -86,10 +175,20 @@ class SurvivalPanel(widgets.VBox):
         The KMunicate-style figure (``chart.chart`` is the current altair chart).
     published_chart : altair.JupyterChart
         Published points beside the pseudo-patients' curves.
+    download : ipywidgets.HTML
+        "Download pseudo-patients (CSV)": the pseudo-patients shown, file ``SYNTHETIC_...csv``,
+        first column ``synthetic`` (True on every row); times in months.
+    presets : dict
+        The guiding questions' presets: button text -> the control values it sets.
+    preset_buttons : list of ipywidgets.Button
+        One button per preset (class ``hcckit-preset``), shown before Reset.
+
+    Controls: ``trial`` (primary), ``model``, ``comparator``, ``censoring``, ``accrual`` (months),
+    ``follow_up`` (months after accrual), ``method``, ``seed``. Presets: the lesson's three
+    guiding questions.
     """
 
     def __init__(self, option: str | None = None):
-        super().__init__()
         catalogue = sv.survival_catalogue()
         catalogue = catalogue[catalogue["ready"]].reset_index(drop=True)
         self._catalogue = catalogue
@@ -99,94 +198,134 @@ class SurvivalPanel(widgets.VBox):
             if option is not None and row.option == option:
                 default = i
                 break
-            if option is None and row.trial_id == "yan2025_tace_bev":
+            if option is None and row.trial_id == _YAN:
                 default = i
                 break
-        self._trial = primary(
-            widgets.Dropdown(
-                options=options,
-                value=default,
-                description="Trial, endpoint",
-                **{**_LAYOUT, "layout": {"width": "620px"}},
-            )
-        )
-        self._model = widgets.Dropdown(
-            options=_MODEL_OPTIONS, value="piecewise", description="Survival model", **_LAYOUT
-        )
+        self._trial = primary(widgets.Dropdown(options=options, value=default, layout=_FULL))
+        self._model = widgets.Dropdown(options=_MODEL_OPTIONS, value="piecewise")
         self._comparator = widgets.ToggleButtons(
-            options=[("own summaries", "summaries"), ("control x published HR", "hazard_ratio")],
+            options=[("own summaries", "summaries"), ("control × published HR", "hazard_ratio")],
             value="summaries",
-            description="Other arms from",
-            style={"description_width": "150px", "button_width": "190px"},
+            style={"button_width": "auto"},
         )
         self._censoring = widgets.Dropdown(
             options=[
-                ("published numbers at risk (when printed)", "auto"),
-                ("accrual + follow-up", "design"),
+                ("published numbers (at risk / follow-up)", "auto"),
+                ("accrual + follow-up as set", "design"),
                 ("none", "none"),
             ],
             value="auto",
-            description="Censoring",
-            **_LAYOUT,
         )
-        self._accrual = widgets.IntSlider(
-            value=24, min=0, max=48, step=1, description="Accrual (months)", **_SLIDER
-        )
-        self._follow_up = widgets.IntSlider(
-            value=12, min=0, max=60, step=1, description="Follow-up after accrual (months)", **_SLIDER
-        )
+        self._accrual = widgets.IntSlider(value=24, min=0, max=48, step=1, **_SLIDER)
+        self._follow_up = widgets.IntSlider(value=12, min=0, max=60, step=1, **_SLIDER)
+        self._design_note = widgets.HTML()
+        self._design_note.add_class("hcckit-note")
         self._method = widgets.ToggleButtons(
-            options=_METHOD_OPTIONS,
-            value="quantile",
-            description="Draw",
-            style={"description_width": "150px"},
+            options=_METHOD_OPTIONS, value="quantile", style={"button_width": "auto"}
         )
-        self._seed = widgets.IntSlider(value=0, min=0, max=50, description="Seed (random draw)", **_SLIDER)
+        self._seed = widgets.IntSlider(value=0, min=0, max=50, **_SLIDER)
         self._message = message_box()
         self._readout = widgets.HTML()
         self._published_table = widgets.HTML()
+        self.download = widgets.HTML()
+        self.download.add_class("hcckit-download")
         self._value: dict = {}
+        self._shown = None
         self.chart = chart_view(empty_chart("Loading..."))
         self.published_chart = chart_view(empty_chart("Loading..."))
-        controls = widgets.VBox(
+        left = widgets.VBox(
             [
-                self._trial,
-                widgets.HBox(
-                    [
-                        widgets.VBox([self._model, self._censoring, self._accrual, self._follow_up]),
-                        widgets.VBox([self._comparator, self._method, self._seed]),
-                    ]
-                ),
+                _field("Survival model", self._model),
+                _field("Other arms from", self._comparator),
+                _field("Censoring", self._censoring),
+                _field("Accrual (months)", self._accrual),
+                _field("Follow-up after accrual (months)", self._follow_up),
+                self._design_note,
+                _field("Draw", self._method),
+                _field("Seed (random draw)", self._seed),
+                self.download,
             ]
         )
-        self.children = [
-            controls,
-            self._message,
-            self.chart,
-            self._readout,
-            self.published_chart,
-            self._published_table,
-        ]
-        for w in (
-            self._trial,
-            self._model,
-            self._comparator,
-            self._censoring,
-            self._accrual,
-            self._follow_up,
-            self._method,
-            self._seed,
-        ):
-            w.observe(self._on_change, names="value")
+        right = widgets.VBox([self.chart, self._readout])
+        controls = {
+            "trial": self._trial,
+            "model": self._model,
+            "comparator": self._comparator,
+            "censoring": self._censoring,
+            "accrual": self._accrual,
+            "follow_up": self._follow_up,
+            "method": self._method,
+            "seed": self._seed,
+        }
+        super().__init__(
+            [
+                _field("Trial, endpoint", self._trial),
+                beside(left, right, controls_width=_CONTROLS_WIDTH),
+                self.published_chart,
+                self._published_table,
+            ],
+            controls=controls,
+            views={
+                "chart": self.chart,
+                "readout": self._readout,
+                "published_chart": self.published_chart,
+                "published_table": self._published_table,
+                "download": self.download,
+            },
+            message=self._message,
+        )
+        self.presets: dict[str, dict] = {}
+        self.preset_buttons = self._preset_buttons()
+        self.children[0].children = (*self.preset_buttons, *self.children[0].children)
+        self.on_change(list(controls), self._redraw)
         self._update()
+
+    def _preset_buttons(self) -> list[widgets.Button]:
+        """One preset per guiding question of the lesson (Yan 2025 PFS, the RCT the questions use)."""
+        yan = self._yan_pfs()
+        if yan is None:
+            return []
+        base = {
+            "trial": yan,
+            "model": "piecewise",
+            "censoring": "auto",
+            "method": "quantile",
+            "seed": 0,
+            "comparator": "summaries",
+        }
+        self.presets = {
+            "Q1: control × HR": {**base, "comparator": "hazard_ratio"},
+            "Q2: 3 months' follow-up": {**base, "censoring": "design", "accrual": 24, "follow_up": 3},
+            "Q3: random sample": {**base, "method": "random", "seed": 1},
+        }
+        tips = {
+            "Q1: control × HR": "Question 1: Yan 2025 PFS, other arms from the control curve × the published HR",
+            "Q2: 3 months' follow-up": "Question 2: Yan 2025 PFS, 24 months' accrual + 3 months' follow-up",
+            "Q3: random sample": "Question 3: Yan 2025 PFS, a random sample (then move the seed)",
+        }
+        return [self.preset_button(k, tooltip=tips[k], **v) for k, v in self.presets.items()]
+
+    def _yan_pfs(self) -> int | None:
+        hit = self._catalogue.index[
+            (self._catalogue["trial_id"] == _YAN) & (self._catalogue["endpoint"] == "PFS")
+        ]
+        return int(hit[0]) if len(hit) else None
 
     @property
     def value(self) -> dict:
         """Current settings and results (read-only): trial, endpoint, data, comparisons, notes."""
         return dict(self._value)
 
-    def _on_change(self, change) -> None:
-        self._update()
+    @property
+    def shown_patients(self):
+        """The pseudo-patients shown (a copy): ``synthetic``, trial, endpoint, arm (name), time (months), event."""
+        return None if self._shown is None else self._shown.copy()
+
+    def _update(self) -> None:
+        from hcckit.widgets._common import safe
+
+        show_message(self._message, "")
+        safe(self._message)(self._redraw)()
 
     def _settings(self) -> dict:
         row = self._catalogue.iloc[self._trial.value]
@@ -205,19 +344,41 @@ class SurvivalPanel(widgets.VBox):
             "seed": self._seed.value,
         }
 
-    def _update(self) -> None:
-        show_message(self._message, "")
-        safe(self._message)(self._redraw)()
+    @staticmethod
+    def _design_used(censoring: str, arms) -> tuple[bool, str]:
+        """Whether accrual/follow-up are used, and a one-line reason when they are not."""
+        if censoring == "design":
+            return True, ""
+        if censoring == "none":
+            return False, "Accrual and follow-up are not used: no censoring is assumed."
+        # auto: numbers at risk, else the published median follow-up, else the sliders (see _arm_censoring)
+        if any(not a.at_risk and not a.median_follow_up for a in arms):
+            return True, ""
+        if all(a.at_risk for a in arms):
+            why = "the trial prints numbers at risk"
+        else:
+            fu = sorted({f"{float(a.median_follow_up):g}" for a in arms if a.median_follow_up})
+            why = f"the trial publishes its median follow-up ({', '.join(fu)} months)"
+            if any(a.at_risk for a in arms):
+                why = "the trial prints numbers at risk and its median follow-up"
+        return False, (
+            f"Accrual and follow-up are not used: censoring comes from the published numbers ({why}). "
+            "Choose “accrual + follow-up as set” to change them."
+        )
 
     def _redraw(self) -> None:
         s = self._settings()
         self._comparator.disabled = not s["has_hr"]
         self._seed.disabled = s["method"] == "quantile"
-        design = s["censoring"] in ("design",) or (s["censoring"] == "auto" and not s["has_at_risk"])
+        arms = sv.published_arms(s["trial_id"], endpoint=s["endpoint"])
+        design, why = self._design_used(s["censoring"], arms)
         self._accrual.disabled = self._follow_up.disabled = not design
+        self._design_note.value = (
+            f"<div style='font-size:14px;color:#444;margin:0 0 6px 0'>{html.escape(why)}</div>" if why else ""
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            data = sv.synthesize_published(
+            raw = sv.synthesize_published(
                 s["trial_id"],
                 endpoint=s["endpoint"],
                 model=s["model"],
@@ -228,8 +389,16 @@ class SurvivalPanel(widgets.VBox):
                 method=s["method"],
                 seed=s["seed"],
             )
-        arms = sv.published_arms(s["trial_id"], endpoint=s["endpoint"])
-        published = sv.published_points([a for a in arms if a.arm_id in set(data["arm"].astype(str))])
+        ids = [str(a) for a in raw["arm"].cat.categories]
+        names = _arm_names(s["trial_id"], ids)
+        data = raw.copy()
+        data["arm"] = data["arm"].cat.rename_categories([names[a] for a in ids])
+        data.attrs = dict(raw.attrs)
+        notes = _name_notes(raw.attrs.get("notes", []), names)
+        data.attrs["notes"] = notes
+        published = sv.published_points([a for a in arms if a.arm_id in set(ids)])
+        if len(published):
+            published = published.assign(arm=published["arm"].astype(str).map(lambda a: names.get(a, a)))
         km = sv.km_table(data)
         risk = sv.at_risk_table(data)
         y_title = _ENDPOINT_TITLES.get(s["endpoint"], s["endpoint"])
@@ -247,38 +416,53 @@ class SurvivalPanel(widgets.VBox):
             at_risk=risk,
             annotation=annotation or None,
             y_title=y_title,
-            title=f"{s['name']} - {s['endpoint']}",
+            title=_title(s["name"], s["endpoint"]),
+            width=_KM_WIDTH,
         )
         self.published_chart.chart = charts.published_vs_reconstructed_chart(
-            km, published=published, y_title=y_title
+            km, published=published, y_title=y_title, width=240, height=220
         )
         parts = []
         if comparisons:
             parts += [c._repr_html_() for c in comparisons]
         else:
-            med = sv.median_survival(data, arm=control)
-            parts.append(med._repr_html_())
-        for other in levels[1:]:
-            eff = sv.published_effect(s["trial_id"], endpoint=s["endpoint"], arm=other)
-            if eff is not None:
-                parts.append(f"<div><b>Published:</b> {html.escape(str(eff))}</div>")
-                ctrl = next((a for a in arms if a.arm_id == eff.reference), None)
-                exp = next((a for a in arms if a.arm_id == eff.arm), None)
-                if ctrl and exp and ctrl.median and exp.median:
-                    ci = (eff.ci_lower, eff.ci_upper) if eff.ci_lower and eff.ci_upper else None
-                    try:
-                        check = sv.hr_consistency(
-                            ctrl.median, experimental_median=exp.median, hazard_ratio=eff.hazard_ratio, ci=ci
-                        )
-                        text = check.message
-                    except ValueError as exc:  # a source discrepancy (e.g. an HR outside its own CI)
-                        text = f"Published numbers do not add up: {exc}"
-                    parts.append(f"<div style='font-size:13px'>{html.escape(text)}</div>")
-        parts.append(_html_list("Notes", list(data.attrs.get("notes", []))))
-        self._readout.value = "".join(parts)
+            parts.append(sv.median_survival(data, arm=control)._repr_html_())
+        for other_id in ids[1:]:
+            eff = sv.published_effect(s["trial_id"], endpoint=s["endpoint"], arm=other_id)
+            if eff is None:
+                continue
+            named = dataclasses.replace(
+                eff, arm=names.get(eff.arm, labels.arm(s["trial_id"], eff.arm)),
+                reference=names.get(eff.reference, labels.arm(s["trial_id"], eff.reference)),
+            )  # fmt: skip
+            parts.append(f"<div><b>Published:</b> {html.escape(str(named))}</div>")
+            ctrl = next((a for a in arms if a.arm_id == eff.reference), None)
+            exp = next((a for a in arms if a.arm_id == eff.arm), None)
+            if ctrl and exp and ctrl.median and exp.median:
+                ci = (eff.ci_lower, eff.ci_upper) if eff.ci_lower and eff.ci_upper else None
+                try:
+                    check = sv.hr_consistency(
+                        ctrl.median, experimental_median=exp.median, hazard_ratio=eff.hazard_ratio, ci=ci
+                    )
+                    text = check.message
+                except ValueError as exc:  # a source discrepancy (e.g. an HR outside its own CI)
+                    text = f"Published numbers do not add up: {exc}"
+                parts.append(f"<div style='font-size:14px'>{html.escape(text)}</div>")
+        parts.append(_html_list("Notes", notes))
+        self._readout.value = _bigger_text("".join(parts))
         comparison_numbers = sv.compare_published(data, published=published) if len(published) else None
         self._published_table.value = (
             _comparison_table_html(comparison_numbers) if comparison_numbers is not None else ""
+        )
+        shown = data[["arm", "time", "event"]].copy()
+        shown["arm"] = shown["arm"].astype(str)
+        shown.insert(0, "endpoint", s["endpoint"])
+        shown.insert(0, "trial", labels.trial(s["trial_id"]))
+        shown.insert(0, "synthetic", True)
+        shown = shown.rename(columns={"time": "time_months"})
+        self._shown = shown
+        self.download.value = csv_download_html(
+            shown, filename=f"SYNTHETIC_pseudo_patients_{_slug(s['trial_id'])}_{_slug(s['endpoint'])}.csv"
         )
         self._value = {
             **s,
@@ -286,54 +470,83 @@ class SurvivalPanel(widgets.VBox):
             "comparisons": tuple(comparisons),
             "published": published,
             "published_vs_reconstructed": comparison_numbers,
-            "notes": list(data.attrs.get("notes", [])),
+            "notes": notes,
+            "arm_names": dict(names),
         }
 
 
-class MedianHRRMSTPanel(widgets.VBox):
+class MedianHRRMSTPanel(Panel):
     """A control curve, a hazard ratio and a delayed effect: medians, HR and RMST side by side.
 
     The experimental arm's hazard is the control's times ``hazard ratio`` from ``delay`` months
     on (no effect before). Pseudo-patients are exact quantile draws, censored by accrual (12
-    months) and the chosen follow-up.
+    months) and the chosen follow-up. Controls: ``median`` (months), ``hazard_ratio`` (primary),
+    ``delay`` (months), ``follow_up`` (months after accrual), ``n`` (patients per arm). Presets:
+    the lesson's three questions.
     """
 
+    CONTROL = "Control"
+    EXPERIMENTAL = "Experimental"
+
     def __init__(self, *, control_median: float = 8.0, hazard_ratio: float = 0.6, n: int = 200):
-        super().__init__()
-        self._median = widgets.FloatSlider(
-            value=control_median, min=2, max=30, step=0.5, description="Control median (months)", **_SLIDER
-        )
-        self._hr = primary(
-            widgets.FloatSlider(
-                value=hazard_ratio, min=0.2, max=1.5, step=0.05, description="Hazard ratio", **_SLIDER
-            )
-        )
-        self._delay = widgets.FloatSlider(
-            value=0, min=0, max=12, step=0.5, description="Effect starts at (months)", **_SLIDER
-        )
-        self._follow_up = widgets.IntSlider(
-            value=24, min=3, max=60, description="Follow-up after accrual (months)", **_SLIDER
-        )
-        self._n = widgets.IntSlider(
-            value=n, min=20, max=1000, step=10, description="Patients per arm", **_SLIDER
-        )
+        self._median = widgets.FloatSlider(value=control_median, min=2, max=30, step=0.5, **_SLIDER)
+        self._hr = primary(widgets.FloatSlider(value=hazard_ratio, min=0.2, max=1.5, step=0.05, **_SLIDER))
+        self._delay = widgets.FloatSlider(value=0, min=0, max=12, step=0.5, **_SLIDER)
+        self._follow_up = widgets.IntSlider(value=24, min=3, max=60, **_SLIDER)
+        self._n = widgets.IntSlider(value=n, min=20, max=1000, step=10, **_SLIDER)
         self._message = message_box()
         self._readout = widgets.HTML()
         self._value: dict = {}
         self.chart = chart_view(empty_chart("Loading..."))
-        self.children = [
-            widgets.HBox(
-                [
-                    widgets.VBox([self._median, self._hr, self._delay]),
-                    widgets.VBox([self._follow_up, self._n]),
-                ]
+        left = widgets.VBox(
+            [
+                _field("Control median (months)", self._median),
+                _field("Hazard ratio", self._hr),
+                _field("Effect starts at (months)", self._delay),
+                _field("Follow-up after accrual (months)", self._follow_up),
+                _field("Patients per arm", self._n),
+            ]
+        )
+        controls = {
+            "median": self._median,
+            "hazard_ratio": self._hr,
+            "delay": self._delay,
+            "follow_up": self._follow_up,
+            "n": self._n,
+        }
+        self._controls_pre = controls
+        super().__init__(
+            beside(left, widgets.VBox([self.chart, self._readout]), controls_width=_CONTROLS_WIDTH),
+            controls=controls,
+            views={"chart": self.chart, "readout": self._readout},
+            message=self._message,
+        )
+        self.preset_buttons = [
+            self.preset_button(
+                "Q1: HR 0.6, no delay",
+                tooltip="Question 1: control median 8 months, HR 0.6 from month 0",
+                median=8.0,
+                hazard_ratio=0.6,
+                delay=0.0,
+                follow_up=24,
             ),
-            self._message,
-            self.chart,
-            self._readout,
+            self.preset_button(
+                "Q2: effect from 6 months",
+                tooltip="Question 2: control median 4 months, HR 0.6 starting at 6 months",
+                median=4.0,
+                hazard_ratio=0.6,
+                delay=6.0,
+                follow_up=24,
+            ),
+            self.preset_button(
+                "Q3: HR 1.0",
+                tooltip="Question 3: no effect (HR 1.0)",
+                hazard_ratio=1.0,
+                delay=0.0,
+            ),
         ]
-        for w in (self._median, self._hr, self._delay, self._follow_up, self._n):
-            w.observe(self._on_change, names="value")
+        self.children[0].children = (*self.preset_buttons, *self.children[0].children)
+        self.on_change(list(controls), self._redraw)
         self._update()
 
     @property
@@ -341,10 +554,9 @@ class MedianHRRMSTPanel(widgets.VBox):
         """Current settings and the comparison (read-only)."""
         return dict(self._value)
 
-    def _on_change(self, change) -> None:
-        self._update()
-
     def _update(self) -> None:
+        from hcckit.widgets._common import safe
+
         show_message(self._message, "")
         safe(self._message)(self._redraw)()
 
@@ -356,37 +568,44 @@ class MedianHRRMSTPanel(widgets.VBox):
         kwargs = {"n": self._n.value, "accrual": 12, "follow_up": self._follow_up.value}
         data = sv.concat_arms(
             [
-                sv.simulate_arm(control, arm="control", seed=1, **kwargs),
-                sv.simulate_arm(experimental, arm="experimental", seed=2, **kwargs),
+                sv.simulate_arm(control, arm=self.CONTROL, seed=1, **kwargs),
+                sv.simulate_arm(experimental, arm=self.EXPERIMENTAL, seed=2, **kwargs),
             ]
         )
-        comparison = sv.compare_arms(data, reference="control")
+        comparison = sv.compare_arms(data, reference=self.CONTROL)
         self.chart.chart = charts.km_panel(
             sv.km_table(data),
             at_risk=sv.at_risk_table(data),
             annotation=[*comparison.annotation, comparison.rmst.text],
             title="Same hazard ratio, different stories?",
+            width=_KM_WIDTH,
         )
         tau = comparison.rmst.tau
-        rows = [
-            (
-                "Model medians (control, experimental)",
-                f"{control.median:.1f}, {experimental.median:.1f} months",
-            ),
-            ("Model median difference", f"{experimental.median - control.median:+.1f} months"),
-            (
-                "Model RMST difference",
-                f"{experimental.rmst(tau) - control.rmst(tau):+.1f} months (to {tau:.0f} months)",
-            ),
-        ]
-        model_html = "".join(
-            f"<tr><th style='text-align:left;padding:2px 8px'>{html.escape(k)}</th><td style='padding:2px 8px'>{html.escape(v)}</td></tr>"
-            for k, v in rows
+        import pandas as pd
+
+        from hcckit import tables
+
+        model_rows = pd.DataFrame(
+            {
+                "summary": [
+                    "Model medians (control, experimental)",
+                    "Model median difference",
+                    "Model RMST difference",
+                ],
+                "value": [
+                    f"{control.median:.1f}, {experimental.median:.1f} months",
+                    f"{experimental.median - control.median:+.1f} months",
+                    f"{experimental.rmst(tau) - control.rmst(tau):+.1f} months (to {tau:.0f} months)",
+                ],
+            }
         )
-        self._readout.value = (
-            comparison._repr_html_()
-            + f"<div><b>The generating curves</b><table style='border-collapse:collapse;font-size:13px'>{model_html}</table></div>"
-        )
+        model_html = tables.show(
+            model_rows,
+            columns={"summary": "Summary", "value": "Value"},
+            formats={"summary": "text", "value": "text"},
+            caption="The generating curves (model, not data)",
+        ).html
+        self._readout.value = _bigger_text(comparison._repr_html_()) + model_html
         self._value = {
             "control_median": self._median.value,
             "hazard_ratio": self._hr.value,
@@ -396,20 +615,24 @@ class MedianHRRMSTPanel(widgets.VBox):
         }
 
 
-class CrossTrialPanel(widgets.VBox):
-    """Arms from different trials drawn together, with the populations that make them incomparable."""
+class CrossTrialPanel(Panel):
+    """Arms from different trials drawn together, with the populations that make them incomparable.
+
+    Controls: ``endpoint`` (primary) and ``arms`` ((trial id, arm id) pairs). Preset: the
+    lesson's question 2 (the TACE control arms of EMERALD-1 and Yan 2025).
+    """
 
     def __init__(self, *, endpoint: str = "PFS", arms: list[tuple[str, str]] | None = None):
-        super().__init__()
         self._endpoint = primary(
             widgets.ToggleButtons(
                 options=[("PFS", "PFS"), ("OS", "OS")], value=endpoint, description="Endpoint"
             )
         )
-        self._arms = widgets.SelectMultiple(options=[], rows=8, description="Arms", layout={"width": "720px"})
+        self._arms = widgets.SelectMultiple(options=[], rows=6, layout=_FULL)
         self._message = message_box()
         self._banner = widgets.HTML(
-            "<div style='border-left:4px solid #B00020;padding:4px 8px;color:#B00020'><b>Not a comparison.</b> "
+            "<div style='border-left:4px solid #B00020;padding:4px 8px;color:#B00020;font-size:15px'>"
+            "<b>Not a comparison.</b> "
             "These curves come from different trials: different patients (stage, liver function, prior "
             "treatment), endpoint definitions, assessment schedules and follow-up. Only randomisation "
             "within one trial makes two arms comparable.</div>"
@@ -418,8 +641,33 @@ class CrossTrialPanel(widgets.VBox):
         self._value: dict = {}
         self._quiet = False
         self.chart = chart_view(empty_chart("Loading..."))
-        self.children = [self._endpoint, self._arms, self._message, self._banner, self.chart, self._table]
         self._set_options(arms)
+        super().__init__(
+            [
+                self._banner,
+                above(
+                    [self._endpoint, _field("Arms (Ctrl/Cmd-click to choose several)", self._arms)],
+                    self.chart,
+                ),
+                self._table,
+            ],
+            controls={"endpoint": self._endpoint, "arms": self._arms},
+            views={"chart": self.chart, "table": self._table, "banner": self._banner},
+            message=self._message,
+        )
+        self._first_arms = tuple(self._arms.value)
+        buttons = []
+        q2 = self._tace_controls()
+        if q2:
+            button = widgets.Button(
+                description="Q2: two TACE control arms",
+                tooltip="Question 2: the TACE control arms of EMERALD-1 and Yan 2025 (PFS)",
+            )
+            button.add_class("hcckit-preset")
+            button.on_click(lambda _b: self.load_question_2())
+            buttons.append(button)
+        self.preset_buttons = buttons
+        self.children[0].children = (*buttons, *self.children[0].children)
         self._endpoint.observe(self._on_endpoint, names="value")
         self._arms.observe(self._on_change, names="value")
         self._update()
@@ -429,6 +677,42 @@ class CrossTrialPanel(widgets.VBox):
         """Selected arms and the synthetic data (read-only)."""
         return dict(self._value)
 
+    def _tace_controls(self) -> tuple[tuple[str, str], ...]:
+        wanted = (("emerald1", "tace"), (_YAN, "tace"))
+        cat = sv.arm_catalogue("PFS")
+        keys = {(r.trial_id, r.arm_id) for r in cat.itertuples()}
+        return tuple(k for k in wanted if k in keys)
+
+    def load_question_2(self) -> None:
+        """PFS with the TACE control arms of EMERALD-1 and Yan 2025 (the lesson's question 2)."""
+        from hcckit.widgets._common import safe
+
+        def load():
+            self._quiet = True
+            try:
+                self._endpoint.value = "PFS"
+                self._set_options(list(self._tace_controls()))
+            finally:
+                self._quiet = False
+            self._update()
+
+        safe(self._message)(load)()
+
+    def reset(self) -> None:
+        """Back to the first endpoint and the first arms, then one redraw."""
+        from hcckit.widgets._common import safe
+
+        def load():
+            self._quiet = True
+            try:
+                self._endpoint.value = self._initial["endpoint"]
+                self._set_options(list(self._first_arms))
+            finally:
+                self._quiet = False
+            self._update()
+
+        safe(self._message)(load)()
+
     def _set_options(self, arms: list[tuple[str, str]] | None = None) -> None:
         cat = sv.arm_catalogue(self._endpoint.value)
         self._catalogue = cat
@@ -437,14 +721,18 @@ class CrossTrialPanel(widgets.VBox):
         single = cat[cat["design"] == "single_arm"]
         default = [(r.trial_id, r.arm_id) for r in single.itertuples()][:3]
         chosen = tuple(a for a in (arms or default) if a in keys) or tuple(a for a in default if a in keys)
-        self._quiet = True
+        quiet, self._quiet = self._quiet, True
         try:
             self._arms.options = options
             self._arms.value = chosen
         finally:
-            self._quiet = False
+            self._quiet = quiet
 
     def _on_endpoint(self, change) -> None:
+        if self._quiet:
+            return
+        from hcckit.widgets._common import safe
+
         keep = list(self._arms.value)
         safe(self._message)(self._set_options)(keep)
         self._update()
@@ -454,10 +742,16 @@ class CrossTrialPanel(widgets.VBox):
             self._update()
 
     def _update(self) -> None:
+        from hcckit.widgets._common import safe
+
         show_message(self._message, "")
         safe(self._message)(self._redraw)()
 
     def _redraw(self) -> None:
+        import pandas as pd
+
+        from hcckit import tables
+
         chosen = list(self._arms.value)
         endpoint = self._endpoint.value
         if not chosen:
@@ -470,34 +764,36 @@ class CrossTrialPanel(widgets.VBox):
             sv.km_table(data),
             title=f"{_ENDPOINT_TITLES[endpoint]}: arms from different trials",
             y_title=_ENDPOINT_TITLES[endpoint],
+            width=_KM_WIDTH,
         )
         cat = self._catalogue.set_index(["trial_id", "arm_id"])
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td style='padding:2px 8px'>{html.escape(str(x))}</td>"
-                for x in (
-                    cat.loc[key, "trial"],
-                    cat.loc[key, "label"],
-                    cat.loc[key, "design"],
-                    cat.loc[key, "population"],
-                    cat.loc[key, "modality"],
-                    cat.loc[key, "n"],
-                    f"{cat.loc[key, 'median']:.1f}"
-                    if cat.loc[key, "median"] == cat.loc[key, "median"]
-                    else "-",
-                )
-            )
-            + "</tr>"
-            for key in chosen
+        rows = pd.DataFrame(
+            [
+                {
+                    "trial": cat.loc[key, "trial"],
+                    "arm": cat.loc[key, "label"],
+                    "design": cat.loc[key, "design"],
+                    "population": cat.loc[key, "population"],
+                    "modality": cat.loc[key, "modality"],
+                    "n": cat.loc[key, "n"],
+                    "median": cat.loc[key, "median"],
+                }
+                for key in chosen
+            ]
         )
-        head = "".join(
-            f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
-            for h in ("trial", "arm", "design", "population", "modality", "n", f"median {endpoint} (months)")
-        )
-        self._table.value = (
-            f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{rows}</table>"
-        )
+        self._table.value = tables.show(
+            rows,
+            columns={
+                "trial": "Trial",
+                "arm": "Arm",
+                "design": "Design",
+                "population": "Population",
+                "modality": "Modality",
+                "n": "Patients (n)",
+                "median": f"Median {endpoint} (months)",
+            },
+            formats={"trial": "text", "arm": "text", "median": 1},
+        ).html
         self._value = {"endpoint": endpoint, "arms": tuple(chosen), "data": data}
 
 

@@ -65,7 +65,7 @@ def _table_html(frame, *, max_rows: int = 30) -> str:
         for row in shown.itertuples(index=False)
     )
     more = f"<div>… {len(frame) - max_rows} more rows</div>" if len(frame) > max_rows else ""
-    return f"<table style='border-collapse:collapse;font-size:12px'><tr>{head}</tr>{body}</table>{more}"
+    return f"<table style='border-collapse:collapse;font-size:14px'><tr>{head}</tr>{body}</table>{more}"
 
 
 class MeasurementsUploadPanel(widgets.VBox):
@@ -330,7 +330,7 @@ class CurveUploadPanel(widgets.VBox):
             if notes
             else ""
         )
-        self._report.value = f"<table style='font-size:13px'>{table}</table>{note_html}"
+        self._report.value = f"<table style='font-size:14px'>{table}</table>{note_html}"
         show_message(
             self._message,
             f"Rebuilt {report.n} SYNTHETIC pseudo patients from {self._names[0]}"

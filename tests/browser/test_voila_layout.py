@@ -80,10 +80,13 @@ def lesson_h1(nb) -> str:
 
 
 def lesson_h2s(nb) -> list[str]:
+    """The "## " headings that start sections in Voila (a "lab-only" heading, e.g. Setup, does not)."""
     return [
         c.source.lstrip().splitlines()[0][3:].strip()
         for c in nb.cells
-        if c.cell_type == "markdown" and c.source.lstrip().startswith("## ")
+        if c.cell_type == "markdown"
+        and c.source.lstrip().startswith("## ")
+        and "lab-only" not in c.metadata.get("tags", [])
     ]
 
 

@@ -5,7 +5,9 @@
  * voila_finish, moves the cells into one <section class="hcckit-section"> per "## " heading
  * (cells marked data-hcckit-section by the template; the cells before the first one are the
  * intro, #s0), adds the table of contents (#hcckit-toc) and the previous/next buttons, and shows
- * the section named by the URL hash (#s<n>, or the id of a heading inside a section). Nothing is
+ * the section named by the URL hash (#s<n>, or the id of a heading inside a section), and copies
+ * the links of the cell marked data-hcckit-lesson-nav (index, previous/next lesson) to the top
+ * of the table of contents (#hcckit-lesson-links). Nothing is
  * re-created: the nodes are moved before Voila renders outputs and widgets into them, and
  * switching only toggles the `hidden` attribute. After every switch a window 'resize' event is
  * dispatched so charts drawn while hidden (vega "container" width) measure their box again.
@@ -72,6 +74,17 @@
 
     frame.classList.add('hcckit-app');
     var toc = el('nav', { id: 'hcckit-toc', 'aria-label': 'Sections of this lesson' });
+    var lessonNav = frame.querySelector('[data-hcckit-lesson-nav]');
+    if (lessonNav) {
+      var links = el('ul', { id: 'hcckit-lesson-links', 'aria-label': 'Other lessons' });
+      lessonNav.querySelectorAll('a[href]').forEach(function (a) {
+        var li = el('li');
+        var copy = el('a', { href: a.getAttribute('href'), class: 'hcckit-lesson-link' }, a.textContent.trim());
+        li.appendChild(copy);
+        links.appendChild(li);
+      });
+      toc.appendChild(links);
+    }
     toc.appendChild(el('p', { class: 'hcckit-toc-lesson' }, lessonTitle));
     var list = el('ol', { class: 'hcckit-toc-list' });
     toc.appendChild(list);
