@@ -602,14 +602,14 @@ def _extend_censoring(
     rate = (1.0 - g[-1]) / span if span > 0 else 0.0  # fall of G per time unit
     g_end = max(g[-1] - rate * (t_end - times[-1]), 0.0)
     notes.append(
-        f"at_risk: the table ends at {_fmt_t(times[-1])} {time_unit} but published points reach "
+        f"Numbers at risk: the table ends at {_fmt_t(times[-1])} {time_unit} but published points reach "
         f"{_fmt_t(t_end)} {time_unit}; censoring assumed to continue at the table's average rate "
         f"({100 * rate:.2g} % of patients per {time_unit.rstrip('s')}) to {_fmt_t(t_end)} {time_unit}, "
         "where everyone still followed is censored"
     )
     if g_end <= 0:
         notes.append(
-            f"at_risk: at that rate nobody is followed to {_fmt_t(t_end)} {time_unit}; the last "
+            f"Numbers at risk: at that rate nobody is followed to {_fmt_t(t_end)} {time_unit}; the last "
             "published points cannot be reproduced"
         )
     return np.append(times, t_end), np.append(g, g_end)

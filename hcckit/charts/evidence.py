@@ -144,7 +144,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         axis=alt.Axis(labelLimit=460),
     )
     colour = alt.Color(
-        "ci_label:N", title="Interval", scale=_colour_scale(df["ci_label"]), legend=alt.Legend(labelLimit=360)
+        "ci_label:N", title="Interval", scale=_colour_scale(df["ci_label"]), legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical")
     )
     base = alt.Chart(df)
     reference = (
@@ -166,7 +166,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
             "hr_kind:N",
             title="Estimate",
             scale=_shape_scale(df["hr_kind"]),
-            legend=alt.Legend(labelLimit=360),
+            legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical"),
         ),
         tooltip=_FOREST_TOOLTIP,
     )
@@ -394,7 +394,7 @@ def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str
         "kind:N",
         title="Interval",
         scale=alt.Scale(domain=kinds, range=[_ORR_KINDS[k] for k in kinds]),
-        legend=alt.Legend(labelLimit=360),
+        legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical"),
     )
     base = alt.Chart()
     ci = (

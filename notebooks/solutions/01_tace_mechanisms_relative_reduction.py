@@ -1,6 +1,9 @@
+from hcckit import checks
+
+
 def relative_reduction(control, treated):
     """Relative reduction of `treated` against `control`, in % (negative = an increase)."""
     return 100 * (control - treated) / control
 
 
-checks.relative_reduction(relative_reduction)  # noqa: F821 - `checks` comes from the notebook's setup cell
+checks.relative_reduction(relative_reduction)
