@@ -144,7 +144,10 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         axis=alt.Axis(labelLimit=460),
     )
     colour = alt.Color(
-        "ci_label:N", title="Interval", scale=_colour_scale(df["ci_label"]), legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical")
+        "ci_label:N",
+        title="Interval",
+        scale=_colour_scale(df["ci_label"]),
+        legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical"),
     )
     base = alt.Chart(df)
     reference = (
