@@ -58,6 +58,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 __all__ = [
+    "MAX_N",
     "SEVERITIES",
     "CHECKS",
     "Tolerances",
@@ -331,7 +332,12 @@ def _fmt_p(p: float) -> str:
     return f"{p:.4f}".rstrip("0").rstrip(".") if p < 0.1 else f"{p:.3f}"
 
 
-def _int(value, name: str, *, minimum: int = 0) -> int:
+#: Largest number of patients (n, n_a, n_b) a check accepts: beyond any HCC trial arm, and it keeps a
+#: typed number from making the server allocate or iterate without bound (issue 14).
+MAX_N = 100_000
+
+
+def _int(value, name: str, *, minimum: int = 0, maximum: int | None = None) -> int:
     if isinstance(value, bool) or _missing(value):
         raise ValueError(f"{name}: a whole number is required, got {value!r}")
     if isinstance(value, str):
@@ -347,6 +353,8 @@ def _int(value, name: str, *, minimum: int = 0) -> int:
         raise ValueError(f"{name}: must be a whole number, got {value!r}")
     if out < minimum:
         raise ValueError(f"{name}: must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise ValueError(f"{name}: {out} is more than the {maximum:,} patients this check accepts")
     return out
 
 
@@ -397,7 +405,7 @@ def possible_counts(n: int, percent, *, decimals: int | None = None, slack: floa
     >>> possible_counts(45, "7")
     [3]
     """
-    n = _int(n, "n", minimum=1)
+    n = _int(n, "n", minimum=1, maximum=MAX_N)
     rep = _decimal(percent, "percent")
     d = printed_decimals(percent) if decimals is None else _int(decimals, "decimals")
     reported = Fraction(rep)
@@ -459,7 +467,7 @@ def check_percentage(
     >>> check_percentage(3, 45, "7")[0].severity
     'pass'
     """
-    n = _int(n, "n", minimum=1)
+    n = _int(n, "n", minimum=1, maximum=MAX_N)
     if denominator not in ("exact", "arm_size", "weighted"):
         raise ValueError(f"denominator: must be 'exact', 'arm_size' or 'weighted', got {denominator!r}")
     rep_dec = _decimal(percent, "percent")
@@ -633,7 +641,7 @@ def check_categories(
     """
     counts = dict(counts or {})
     percents = dict(percents or {})
-    n = None if _missing(n) else _int(n, "n", minimum=1)
+    n = None if _missing(n) else _int(n, "n", minimum=1, maximum=MAX_N)
     out: list[Finding] = []
     equations = [("ORR", ("CR", "PR")), ("DCR", ("CR", "PR", "SD")), ("n", ("CR", "PR", "SD", "PD"))]
     for target, parts in equations:
@@ -1161,8 +1169,8 @@ def check_two_by_two(
     tol = tolerances or Tolerances()
     if p_operator not in ("=", "<", ">"):
         raise ValueError(f"p_operator: must be '=', '<' or '>', got {p_operator!r}")
-    a, n_a = _int(a, "a"), _int(n_a, "n_a", minimum=1)
-    b, n_b = _int(b, "b"), _int(n_b, "n_b", minimum=1)
+    a, n_a = _int(a, "a"), _int(n_a, "n_a", minimum=1, maximum=MAX_N)
+    b, n_b = _int(b, "b"), _int(n_b, "n_b", minimum=1, maximum=MAX_N)
     if a > n_a:
         raise ValueError(f"a: must be <= n_a ({n_a}), got {a}")
     if b > n_b:
@@ -1421,7 +1429,7 @@ def check_at_risk(
         (float(_decimal(t, "times")), _int(k, "numbers_at_risk"))
         for t, k in zip(times, numbers_at_risk, strict=True)
     )
-    n = None if _missing(n) else _int(n, "n", minimum=1)
+    n = None if _missing(n) else _int(n, "n", minimum=1, maximum=MAX_N)
     table = ", ".join(f"{t:g} mo: {k}" for t, k in pairs)
     inputs = {
         "times": tuple(t for t, _ in pairs),
@@ -2818,7 +2826,7 @@ def grim_table(n, percent, *, decimals: int | None = None, count=None, window: i
     """
     import pandas as pd
 
-    n = _int(n, "n", minimum=1)
+    n = _int(n, "n", minimum=1, maximum=MAX_N)
     rep = _decimal(percent, "percent")
     d = printed_decimals(percent) if decimals is None else _int(decimals, "decimals")
     centre = round(float(rep) * n / 100)
@@ -2932,7 +2940,10 @@ def two_by_two_table(a, n_a, b, n_b, *, p_reported=None, p_operator: str = "="):
     from hcckit.stats import compare_proportions
 
     res = compare_proportions(
-        _int(a, "a"), _int(n_a, "n_a", minimum=1), _int(b, "b"), _int(n_b, "n_b", minimum=1)
+        _int(a, "a"),
+        _int(n_a, "n_a", minimum=1, maximum=MAX_N),
+        _int(b, "b"),
+        _int(n_b, "n_b", minimum=1, maximum=MAX_N),
     )
     rows = [
         {"test": "Fisher exact", "p": res.fisher_p, "reliable": True},

@@ -136,6 +136,7 @@ __all__ = [
     "edit_measurements",
     "progression_thresholds",
     "five_mm_clause_effect",
+    "criteria_supported",
 ]
 
 CRITERIA = ("RECIST 1.1", "mRECIST", "WHO", "EASL")
@@ -2133,3 +2134,29 @@ def five_mm_clause_effect(measurements) -> tuple[int, int]:
     follow = plain["response"].notna().to_numpy()
     changed = (plain["response"].astype(str).to_numpy() != five["response"].astype(str).to_numpy()) & follow
     return int(changed.sum()), int(follow.sum())
+
+
+#: Measurement columns each criterion reads (RECIST 1.1 and WHO the whole lesion, mRECIST and EASL
+#: the viable, arterially enhancing part; WHO and EASL also the perpendicular diameter).
+CRITERION_COLUMNS = {
+    "RECIST 1.1": ("ld_mm",),
+    "mRECIST": ("viable_ld_mm",),
+    "WHO": ("ld_mm", "perp_mm"),
+    "EASL": ("viable_ld_mm", "viable_perp_mm"),
+}
+
+
+def criteria_supported(measurements) -> dict:
+    """Which criteria a measurement table's columns allow: ``{criterion: None or the reason not}``.
+
+    A criterion is supported when every column it reads (:data:`CRITERION_COLUMNS`) is present;
+    otherwise its value says which column is missing (e.g. a RECIST-only file has ``ld_mm`` but
+    no ``viable_ld_mm``, so mRECIST and EASL cannot be applied). Whether the values in those
+    columns are complete is checked by :func:`assess`, whose errors name the lesion.
+    """
+    columns = set(measurements.columns)
+    out = {}
+    for criterion, needed in CRITERION_COLUMNS.items():
+        missing = [c for c in needed if c not in columns]
+        out[criterion] = None if not missing else f"no {' or '.join(repr(m) for m in missing)} column"
+    return out

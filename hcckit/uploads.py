@@ -7,7 +7,11 @@ applies the line and column, and says what to fix. Nothing is written to disk.
 
 Limits: files larger than :data:`MAX_BYTES` (2 MB) or with more than :data:`MAX_ROWS` rows are
 refused (a class dashboard must stay responsive); text must be UTF-8 (a BOM is accepted),
-with comma, semicolon or tab separators.
+with comma, semicolon or tab separators and any line ending (LF, CRLF, or the lone CR that
+"CSV (Macintosh)" writes). Every number is checked against a stated bound before anything is
+computed from it: diameters up to :data:`MAX_MM`, days up to :data:`MAX_DAY`, curve and at-risk
+times up to :data:`MAX_MONTHS`, numbers at risk up to :data:`MAX_PATIENTS`; infinities and NaN
+are refused. A 36-byte file must not be able to make the server build a hundred million patients.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ import io
 __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
+    "MAX_MM",
+    "MAX_DAY",
+    "MAX_MONTHS",
+    "MAX_PATIENTS",
     "MEASUREMENT_COLUMNS",
     "CURVE_COLUMNS",
     "AT_RISK_COLUMNS",
@@ -30,6 +38,14 @@ __all__ = [
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 20_000
+#: Largest lesion diameter accepted (mm): no liver lesion is half a metre across.
+MAX_MM = 500.0
+#: Latest assessment day accepted (days, about 55 years after baseline).
+MAX_DAY = 20_000
+#: Latest time accepted in a curve or an at-risk table (months, 100 years).
+MAX_MONTHS = 1_200.0
+#: Most patients at risk accepted in an uploaded table (the lesson's "Patients" box has the same cap).
+MAX_PATIENTS = 100_000
 
 #: Lesion-measurement columns (see :func:`hcckit.response.assess`); the first four are required.
 MEASUREMENT_COLUMNS = {
@@ -114,6 +130,8 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         ) from exc
     if not text.strip():
         raise ValueError(f"{name}: the file is empty")
+    # one line ending for the parsers: CRLF (Windows) and a lone CR ("CSV (Macintosh)") become LF
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         sep = dialect.delimiter
@@ -123,7 +141,7 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, skipinitialspace=True, dtype=str, keep_default_na=False
         )
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, csv.Error) as exc:
         raise ValueError(f"{name}: cannot read it as CSV: {str(exc).strip()}") from exc
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"{name}: the file has no header line") from exc
@@ -153,8 +171,30 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise ValueError(f"{name}, line {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is not a number")
+        infinite = num.isin([float("inf"), float("-inf")])
+        if infinite.any():
+            i = int(infinite.to_numpy().nonzero()[0][0])
+            raise ValueError(
+                f"{name}, line {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is not a finite number"
+            )
         frame[col] = num.astype(float)
     return frame
+
+
+def _check_range(
+    frame, column: str, low: float, high: float, *, name: str, unit: str, lines: bool = True
+) -> None:
+    """Raise ``ValueError`` naming the line (or data row) if a value of ``column`` is outside ``[low, high]``."""
+    if column not in frame.columns:
+        return
+    values = frame[column]
+    bad = values.notna() & ((values < low) | (values > high))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        where = f"line {i + 2}" if lines else f"data row {i + 1}"
+        raise ValueError(
+            f"{name}, {where}, column {column!r}: {values.iloc[i]:g} is outside {low:g}-{high:g} {unit}"
+        )
 
 
 def _norm_header(text) -> str:
@@ -171,6 +211,9 @@ def read_measurements(content, *, name: str = "measurements.csv"):
     """
     diameters = ("ld_mm", "sa_mm", "viable_ld_mm", "perp_mm", "viable_perp_mm")
     frame = read_csv_bytes(content, name=name, required=_MEASUREMENT_REQUIRED, numeric=("day", *diameters))
+    _check_range(frame, "day", 0, MAX_DAY, name=name, unit="days")
+    for col in diameters:
+        _check_range(frame, col, 0, MAX_MM, name=name, unit="mm")
     unknown = [c for c in frame.columns if c not in MEASUREMENT_COLUMNS]
     if unknown:
         raise ValueError(
@@ -204,6 +247,8 @@ def read_curve(content, *, name: str = "curve.csv"):
     if blank.all():
         raise ValueError(f"{name}: no row has both a time and a survival value")
     frame = frame[~blank].reset_index(drop=True)
+    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=False)
+    _check_range(frame, "survival", 0, 100, name=name, unit="(survival, 0-1 or %)", lines=False)
     if len(frame) < 2:
         raise ValueError(f"{name}: a curve needs at least 2 points, found {len(frame)}")
     if (frame["survival"] > 1.5).any():
@@ -226,6 +271,8 @@ def read_at_risk(content, *, name: str = "at_risk.csv"):
             f"{name}, row {i + 1}: time {frame['time'].iloc[i]:g}, n_at_risk {frame['n_at_risk'].iloc[i]:g} "
             "(times must be >= 0 months, numbers at risk whole numbers >= 0)"
         )
+    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=False)
+    _check_range(frame, "n_at_risk", 0, MAX_PATIENTS, name=name, unit="patients", lines=False)
     frame["n_at_risk"] = frame["n_at_risk"].astype(int)
     return frame
 

@@ -1068,3 +1068,18 @@ def test_checks_report_not_done_and_wrong_answers(capsys):
 
     assert checks.p_from_hr_ci(fixed_196) is False
     assert "STAH" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: check_percentage("3", "1000000000", "0.0"),
+        lambda: appraisal.check_two_by_two(10, 100_001, 10, 100, p_reported=0.5),
+        lambda: appraisal.check_two_by_two(10, 100, 10, 10**12, p_reported=0.5),
+        lambda: appraisal.grim_table(10**10, "33.3"),
+    ],
+)
+def test_a_typed_n_is_bounded_before_any_work(call):
+    # issue 14: n = 1e9 tried to allocate 3 GiB, a 2x2 table of 100,000 per arm ran 64 s
+    with pytest.raises(ValueError, match="more than the 100,000 patients"):
+        call()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -106,3 +108,81 @@ def test_example_kinds():
     assert uploads.example_csv("at_risk").startswith("time,n_at_risk")
     with pytest.raises(ValueError, match="kind"):
         uploads.example_csv("trials")
+
+
+# --------------------------------------------------------------------------- issue 14: odd files, bounds
+CURVE = "time,survival\n0,1\n3,0.8\n6,0.55\n9,0.4\n"
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        pytest.param(lambda t: t, id="LF"),
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="CRLF"),
+        pytest.param(lambda t: t.replace("\n", "\r"), id="CR (CSV Macintosh)"),
+        pytest.param(lambda t: "\ufeff" + t.replace("\n", "\r\n"), id="BOM+CRLF"),
+        pytest.param(lambda t: t.replace(",", ";").replace("0.", "0,"), id="semicolon, decimal comma"),
+        pytest.param(lambda t: t.replace(",", "\t"), id="tab"),
+    ],
+)
+def test_every_common_line_ending_and_separator_reads(transform):
+    curve = uploads.read_curve(transform(CURVE).encode())
+    assert curve["survival"].tolist() == [1, 0.8, 0.55, 0.4]
+    risk = uploads.read_at_risk(transform("time,n_at_risk\n0,120\n6,80\n12,41\n").encode())
+    assert risk["n_at_risk"].tolist() == [120, 80, 41]
+    cases = uploads.example_csv("measurements")
+    assert len(uploads.read_measurements(transform(cases).encode())) == len(
+        uploads.read_measurements(cases.encode())
+    )
+
+
+def test_a_quoted_field_with_a_line_break_reads():
+    text = 'patient,lesion,day,kind,ld_mm,viable_ld_mm\n"P1\nsecond line",L1,0,target,30,30\n'
+    frame = uploads.read_measurements(text.encode())
+    assert frame["patient"].iloc[0] == "P1\nsecond line"
+
+
+@pytest.mark.parametrize(
+    "reader, content, message",
+    [
+        # issue 14: a 36-byte file made Guyot build 100 million patients (MemoryError at 5.3 GB)
+        (uploads.read_at_risk, b"time,n_at_risk\n0,100000000\n3,80000000\n", "outside 0-100000 patients"),
+        (uploads.read_at_risk, b"time,n_at_risk\n0,1e30\n3,10\n", "outside 0-100000 patients"),
+        (uploads.read_at_risk, b"time,n_at_risk\n0,100\n1e20,10\n", "outside 0-1200 months"),
+        (uploads.read_curve, b"time,survival\n0,1\ninf,0.5\n", "not a finite number"),
+        (uploads.read_curve, b"time,survival\n0,1\n1e308,0.5\n", "outside 0-1200 months"),
+        (uploads.read_curve, b"time,survival\n0,1\n3,nan\n", "'nan' is not a number"),
+        (
+            uploads.read_measurements,
+            b"patient,lesion,day,kind,ld_mm\nA,L1,0,target,1e307\nA,L1,42,target,1e307\n",
+            "line 2, column 'ld_mm': 1e+307 is outside 0-500 mm",
+        ),
+        (
+            uploads.read_measurements,
+            b"patient,lesion,day,kind,ld_mm\nA,L1,0,target,30\nA,L1,1e20,target,20\n",
+            "line 3, column 'day'",
+        ),
+    ],
+)
+def test_absurd_numbers_are_refused_before_anything_is_computed(reader, content, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        reader(content)
+
+
+def test_bounds_are_the_stated_ones():
+    assert uploads.MAX_PATIENTS == 100_000 and uploads.MAX_MM == 500 and uploads.MAX_MONTHS == 1200
+    # the limits themselves are accepted
+    ok = uploads.read_at_risk(f"time,n_at_risk\n0,{uploads.MAX_PATIENTS}\n1200,0\n".encode())
+    assert ok["n_at_risk"].iloc[0] == uploads.MAX_PATIENTS
+
+
+def test_which_criteria_a_file_supports():
+    recist_only = pd.DataFrame(columns=["patient", "lesion", "day", "kind", "ld_mm"])
+    assert response.criteria_supported(recist_only) == {
+        "RECIST 1.1": None,
+        "mRECIST": "no 'viable_ld_mm' column",
+        "WHO": "no 'perp_mm' column",
+        "EASL": "no 'viable_ld_mm' or 'viable_perp_mm' column",
+    }
+    full = uploads.read_measurements(uploads.example_csv("measurements").encode())
+    assert set(response.criteria_supported(full).values()) == {None}

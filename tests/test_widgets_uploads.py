@@ -89,3 +89,52 @@ def test_curve_without_at_risk_needs_n():
 def test_empty_state_chart(panel_class):
     panel = panel_class()
     assert "Upload" in str(panel.chart.chart.to_dict())
+
+
+# --------------------------------------------------------------------------- issue 14
+def test_a_recist_only_file_is_classified_by_what_it_supports():
+    panel = MeasurementsUploadPanel()
+    text = "patient,lesion,day,kind,ld_mm\nP1,L1,0,target,40\nP1,L1,42,target,26\nP1,L1,84,target,25\n"
+    _upload(panel._upload, text.encode(), "recist_only.csv")
+    message = _message(panel)
+    assert "hcckit-info" in message and "classified under RECIST 1.1." in message
+    assert "Not applied: mRECIST (no &#x27;viable_ld_mm&#x27; column)" in message or (
+        "Not applied: mRECIST (no 'viable_ld_mm' column)" in message
+    )
+    assert set(panel.best["criterion"]) == {"RECIST 1.1"}
+    assert panel.best["best_response"].iloc[0] == "PR"  # 40 -> 26 mm: -35 %, confirmed at day 84
+    assert "RECIST 1.1" in str(panel.chart.chart.to_dict())  # the chart falls back to a criterion it has
+
+
+def test_a_large_file_inside_the_limits_draws():
+    # issue 14: 1,251 patients x 4 visits hit altair's 5,000-row limit and left the panel half-updated
+    rows = ["patient,lesion,day,kind,ld_mm,viable_ld_mm"]
+    for p in range(1251):
+        for day, mm in ((0, 40), (42, 30), (84, 26), (126, 25)):
+            rows.append(f"P{p},L1,{day},target,{mm},{mm}")
+    content = ("\n".join(rows) + "\n").encode()
+    assert len(content) < uploads.MAX_BYTES and len(rows) - 1 <= uploads.MAX_ROWS
+    panel = MeasurementsUploadPanel()
+    _upload(panel._upload, content, "big.csv")
+    assert "hcckit-info" in _message(panel), _message(panel)
+    assert panel.best["patient"].nunique() == 1251
+
+
+def test_a_curve_that_reads_but_cannot_be_rebuilt_does_not_replace_the_last_good_one(monkeypatch):
+    from hcckit import survival
+
+    panel = CurveUploadPanel()
+    panel._on_example(None)
+    good_curve, good_ipd, good_chart = panel._curve.copy(), panel.ipd.copy(), panel.chart.chart.to_dict()
+    good_report = panel._report.value
+
+    def fails(*args, **kwargs):
+        raise ValueError("curve: the reconstruction failed")
+
+    monkeypatch.setattr(survival, "reconstruct_ipd", fails)
+    _upload(panel._curve_upload, b"time,survival\n0,1\n3,0.7\n6,0.5\n", "new_curve.csv")
+    assert "hcckit-error" in _message(panel) and "reconstruction failed" in _message(panel)
+    assert panel._curve.equals(good_curve) and panel.ipd.equals(good_ipd)
+    assert panel.chart.chart.to_dict() == good_chart and panel._report.value == good_report
+    _upload(panel._risk_upload, b"time,n_at_risk\n0,50\n3,30\n", "new_risk.csv")
+    assert panel._curve.equals(good_curve) and panel.ipd.equals(good_ipd)

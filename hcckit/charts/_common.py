@@ -112,14 +112,20 @@ def register_theme() -> None:
     alt.data_transformers.enable("hcckit")
 
 
-def records_transformer(data, max_rows: int = 5000):
+#: Most rows one chart layer may carry (altair's own default is 5,000). Uploads are bounded
+#: (:data:`hcckit.uploads.MAX_ROWS` = 20,000 measurement rows), so a teacher's file well inside
+#: the stated limits always draws: 1,251 patients x 4 visits was refused at altair's 5,000.
+MAX_CHART_ROWS = 100_000
+
+
+def records_transformer(data, max_rows: int = MAX_CHART_ROWS):
     """altair data transformer: a DataFrame becomes inline records through pandas' C JSON writer.
 
     Same result as altair's default transformer (NaN and infinities become null, categories
     their labels, datetimes ISO strings, numbers kept to 15 significant digits) but about
     10x faster on the many small frames of a layered lesson chart, which makes sliders snappier.
-    Anything that is not a DataFrame goes to altair's default transformer; like it, more than
-    ``max_rows`` rows is an error (altair's ``MaxRowsError``).
+    Anything that is not a DataFrame goes to altair's default transformer; more than
+    ``max_rows`` rows (:data:`MAX_CHART_ROWS`) is an error (altair's ``MaxRowsError``).
     """
     import json
 

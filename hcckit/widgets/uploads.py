@@ -96,7 +96,8 @@ class MeasurementsUploadPanel(widgets.VBox):
             + _columns_html(uploads.MEASUREMENT_COLUMNS, ("patient", "lesion", "day", "kind"))
             + "Template: "
             + _download_link(example, "hcckit_measurements_example.csv", "example file (synthetic patient)")
-            + ". Nothing leaves this computer; the file is read in memory only."
+            + ". The file is read in memory by the computer that serves this page (on a class network "
+            "that is the teacher's computer, sent unencrypted); it is never written to disk."
         )
         self._upload = widgets.FileUpload(
             accept=".csv,text/csv,text/plain", multiple=False, description="Upload CSV"
@@ -145,44 +146,70 @@ class MeasurementsUploadPanel(widgets.VBox):
             safe(self._message)(self._draw)()
 
     def load_bytes(self, content: bytes, *, name: str = "measurements.csv") -> None:
-        """Read, classify and show a measurements CSV; on error raise ``ValueError`` and keep the old results."""
+        """Read, classify and show a measurements CSV; on error raise ``ValueError`` and keep the old results.
+
+        A file is classified under every criterion its columns allow
+        (:func:`hcckit.response.criteria_supported`): a RECIST-only file (``ld_mm`` but no
+        ``viable_ld_mm``) gets RECIST 1.1 (and WHO with ``perp_mm``), and the message names the
+        criteria it could not apply and why. Everything is computed before anything is shown,
+        so a file that fails half-way leaves the panel exactly as it was.
+        """
         from hcckit import response
 
         table = uploads.read_measurements(content, name=name)
+        support = response.criteria_supported(table)
+        usable = [c for c, why in support.items() if why is None]
+        if not usable:
+            raise ValueError(
+                f"{name}: no criterion can be applied: RECIST 1.1 needs an 'ld_mm' column, mRECIST a "
+                "'viable_ld_mm' column"
+            )
         try:
-            timepoints = response.assess_all(table)
+            timepoints = response.assess_all(table, criteria=usable)
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from exc
         best = response.best_response(timepoints)
+        shown = self._render(timepoints, best, name)  # raises before anything changes
         self.measurements, self.timepoints, self.best, self._source = table, timepoints, best, name
-        self._draw()
+        self._show(shown)
+        skipped = [f"{c} ({why})" for c, why in support.items() if why is not None]
         show_message(
             self._message,
             f"{name}: {_plural(table['patient'].nunique(), 'patient')}, "
-            f"{_plural(len(table), 'lesion measurement')} classified.",
+            f"{_plural(len(table), 'lesion measurement')} classified under {', '.join(usable)}."
+            + (f" Not applied: {'; '.join(skipped)}." if skipped else ""),
             kind="info",
         )
 
-    def _draw(self) -> None:
+    def _chart_criterion(self, timepoints) -> str:
+        present = list(dict.fromkeys(timepoints["criterion"]))
+        return self._criterion.value if self._criterion.value in present else present[0]
+
+    def _render(self, timepoints, best, source):
+        """(summary HTML, visits HTML, spider chart) for these results; nothing is shown yet."""
         from hcckit.charts import response as charts
 
-        best = self.best
         wide = best.pivot_table(
             index="patient", columns="criterion", values="best_response", aggfunc="first"
         ).reindex(columns=[c for c in _CRITERIA if c in set(best["criterion"])])
-        self._summary.value = "<b>Best overall response (confirmed)</b>" + _table_html(wide.reset_index())
+        summary = "<b>Best overall response (confirmed)</b>" + _table_html(wide.reset_index())
         cols = [c for c in ("patient", "criterion", "day", "response", "sum", "pct_change_baseline",
-                            "pct_change_nadir", "reason") if c in self.timepoints.columns]  # fmt: skip
-        visits = self.timepoints[cols].copy()
+                            "pct_change_nadir", "reason") if c in timepoints.columns]  # fmt: skip
+        visits = timepoints[cols].copy()
         for c in ("pct_change_baseline", "pct_change_nadir"):
             if c in visits:
                 visits[c] = visits[c].round(1)
-        self._visits.value = _table_html(visits, max_rows=60)
-        self.chart.chart = charts.spider_chart(
-            self.timepoints,
-            criterion=self._criterion.value,
-            title=f"{self._source}: % change of the target sum ({self._criterion.value})",
+        crit = self._chart_criterion(timepoints)
+        chart = charts.spider_chart(
+            timepoints, criterion=crit, title=f"{source}: % change of the target sum ({crit})"
         )
+        return summary, _table_html(visits, max_rows=60), chart
+
+    def _show(self, shown) -> None:
+        self._summary.value, self._visits.value, self.chart.chart = shown
+
+    def _draw(self) -> None:
+        self._show(self._render(self.timepoints, self.best, self._source))
 
 
 class CurveUploadPanel(widgets.VBox):
@@ -275,42 +302,54 @@ class CurveUploadPanel(widgets.VBox):
             safe(self._message)(self.rebuild)()
 
     def load_curve(self, content: bytes, *, name: str = "curve.csv", rebuild: bool = True) -> None:
-        """Read a digitised curve CSV; on error raise ``ValueError`` and keep the previous curve."""
-        self._curve = uploads.read_curve(content, name=name)
-        self._names[0] = name
+        """Read a digitised curve CSV and rebuild; on any error raise ``ValueError`` and keep everything as it was.
+
+        The new curve is stored only once it has been read *and* rebuilt (with ``rebuild``), so a
+        curve that reads but cannot be rebuilt does not replace the last good one.
+        """
+        curve = uploads.read_curve(content, name=name)
+        if rebuild and (self._at_risk is not None or self._n.value):
+            self._rebuild(curve, self._at_risk, [name, self._names[1]])
+            return
+        # a good curve waiting for the number of patients is kept: the next input completes it
+        self._curve, self._names[0] = curve, name
         if rebuild:
-            self.rebuild()
+            raise ValueError("patients: without a numbers-at-risk file, give the number of patients")
 
     def load_at_risk(self, content: bytes, *, name: str = "at_risk.csv", rebuild: bool = True) -> None:
-        """Read a numbers-at-risk CSV; on error raise ``ValueError`` and keep the previous table."""
-        self._at_risk = uploads.read_at_risk(content, name=name)
-        self._names[1] = name
+        """Read a numbers-at-risk CSV (and rebuild); on error raise ``ValueError`` and keep everything as it was."""
+        at_risk = uploads.read_at_risk(content, name=name)
         if rebuild and self._curve is not None:
-            self.rebuild()
+            self._rebuild(self._curve, at_risk, [self._names[0], name])
+        else:
+            self._at_risk, self._names[1] = at_risk, name
 
     def rebuild(self) -> None:
         """Run Guyot's reconstruction on the current files and redraw."""
+        if self._curve is None:
+            raise ValueError("curve: upload a digitised curve first")
+        self._rebuild(self._curve, self._at_risk, list(self._names))
+
+    def _rebuild(self, curve, at_risk, names) -> None:
+        """Reconstruct from ``curve``/``at_risk``; store and show them only if every step succeeds."""
         import pandas as pd
 
         from hcckit import survival
         from hcckit.charts import survival as charts
 
-        if self._curve is None:
-            raise ValueError("curve: upload a digitised curve first")
         n = self._n.value or None
-        if self._at_risk is None and n is None:
+        if at_risk is None and n is None:
             raise ValueError("patients: without a numbers-at-risk file, give the number of patients")
         ipd = survival.reconstruct_ipd(
-            self._curve, self._at_risk, n=n, total_events=self._events.value or None, clean=True
+            curve, at_risk, n=n, total_events=self._events.value or None, clean=True
         )
-        report = survival.reconstruction_error(ipd, curve=self._curve_clean(), at_risk=self._at_risk)
-        self.ipd, self.report = ipd, report
+        report = survival.reconstruction_error(ipd, curve=survival.clean_curve(curve)[0], at_risk=at_risk)
         km = survival.km_table(ipd)
-        points = self._curve.assign(arm="all", kind="digitised point")
-        self.chart.chart = charts.published_vs_reconstructed_chart(
+        points = curve.assign(arm="all", kind="digitised point")
+        chart = charts.published_vs_reconstructed_chart(
             km,
             published=pd.DataFrame(points),
-            title=f"{self._names[0]}: digitised points vs pseudo patients rebuilt with Guyot's algorithm",
+            title=f"{names[0]}: digitised points vs pseudo patients rebuilt with Guyot's algorithm",
         )
         notes = list(ipd.attrs.get("notes", []))
         rows = [
@@ -319,7 +358,7 @@ class CurveUploadPanel(widgets.VBox):
             ("Largest |KM - digitised| ", f"{100 * report.max_abs_error:.2f} percentage points"),
             ("Mean |KM - digitised|", f"{100 * report.mean_abs_error:.2f} percentage points"),
         ]
-        if report.at_risk_max_diff is not None and self._at_risk is not None:
+        if report.at_risk_max_diff is not None and at_risk is not None:
             rows.append(("Largest difference in numbers at risk", f"{report.at_risk_max_diff}"))
         table = "".join(f"<tr><td style='padding:2px 8px'>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
                         for a, b in rows)  # fmt: skip
@@ -330,11 +369,15 @@ class CurveUploadPanel(widgets.VBox):
             if notes
             else ""
         )
+        # every step succeeded: now store and show
+        self._curve, self._at_risk, self._names = curve, at_risk, list(names)
+        self.ipd, self.report = ipd, report
+        self.chart.chart = chart
         self._report.value = f"<table style='font-size:14px'>{table}</table>{note_html}"
         show_message(
             self._message,
-            f"Rebuilt {report.n} SYNTHETIC pseudo patients from {self._names[0]}"
-            + (f" and {self._names[1]}" if self._at_risk is not None else "")
+            f"Rebuilt {report.n} SYNTHETIC pseudo patients from {names[0]}"
+            + (f" and {names[1]}" if at_risk is not None else "")
             + ".",
             kind="info",
         )
