@@ -138,3 +138,23 @@ def test_a_curve_that_reads_but_cannot_be_rebuilt_does_not_replace_the_last_good
     assert panel.chart.chart.to_dict() == good_chart and panel._report.value == good_report
     _upload(panel._risk_upload, b"time,n_at_risk\n0,50\n3,30\n", "new_risk.csv")
     assert panel._curve.equals(good_curve) and panel.ipd.equals(good_ipd)
+
+
+def test_reset_empties_the_upload_panels():
+    panel = MeasurementsUploadPanel()
+    first_chart = panel.chart.chart.to_dict()
+    panel._on_example(None)
+    panel._criterion.value = "RECIST 1.1"
+    assert panel.best is not None and panel.chart.chart.to_dict() != first_chart
+    panel.reset_button.click()
+    assert panel.best is None and panel.state == {"criterion": "mRECIST"}
+    assert panel.chart.chart.to_dict() == first_chart and panel._summary.value == "" and _message(panel) == ""
+
+    curve = CurveUploadPanel()
+    first_chart = curve.chart.chart.to_dict()
+    curve._on_example(None)
+    curve._n.value = 50
+    assert curve.ipd is not None
+    curve.reset_button.click()
+    assert curve.ipd is None and curve._curve is None and curve.state == {"n": 0, "events": 0}
+    assert curve.chart.chart.to_dict() == first_chart and curve._report.value == ""

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from hcckit import uploads
 from hcckit.widgets._common import chart_view, message_box, safe, show_message
+from hcckit.widgets.panel import Panel
 
 __all__ = ["MeasurementsUploadPanel", "CurveUploadPanel", "uploaded_file"]
 
@@ -68,7 +69,7 @@ def _table_html(frame, *, max_rows: int = 30) -> str:
     return f"<table style='border-collapse:collapse;font-size:14px'><tr>{head}</tr>{body}</table>{more}"
 
 
-class MeasurementsUploadPanel(widgets.VBox):
+class MeasurementsUploadPanel(Panel):
     """Upload a CSV of lesion measurements and see each patient's verdict under all four criteria.
 
     The file has one row per lesion per scan (columns: :data:`hcckit.uploads.MEASUREMENT_COLUMNS`).
@@ -86,7 +87,6 @@ class MeasurementsUploadPanel(widgets.VBox):
     """
 
     def __init__(self):
-        super().__init__()
         self.measurements = self.timepoints = self.best = None
         self._source = ""
         example = uploads.example_csv("measurements")
@@ -112,7 +112,7 @@ class MeasurementsUploadPanel(widgets.VBox):
         self._summary = widgets.HTML()
         self._visits = widgets.HTML()
         self.chart = chart_view(self._empty_chart())
-        self.children = [
+        body = [
             intro,
             widgets.HBox([self._upload, self._example, self._criterion]),
             self._message,
@@ -121,6 +121,13 @@ class MeasurementsUploadPanel(widgets.VBox):
             widgets.HTML("<b>Every visit</b> (verdict and the rule that fired)"),
             self._visits,
         ]
+        super().__init__(
+            body,
+            controls={"criterion": self._criterion},
+            views={"summary": self._summary, "chart": self.chart, "visits": self._visits},
+            message=self._message,
+        )
+        self.children = self.children[:-1]  # the message sits under the upload row, not after the table
         self._upload.observe(self._on_upload, names="value")
         self._example.on_click(self._on_example)
         self._criterion.observe(self._on_criterion, names="value")
@@ -130,6 +137,16 @@ class MeasurementsUploadPanel(widgets.VBox):
         from hcckit.charts._common import empty_chart
 
         return empty_chart("Upload a file (or use the example) to see the % change of each patient")
+
+    def reset(self) -> None:
+        """Back to the empty panel: no file, no results, the first chart criterion."""
+        self.measurements = self.timepoints = self.best = None
+        self._source = ""
+        self._upload.value = ()
+        self._criterion.value = self._initial["criterion"]
+        self._summary.value = self._visits.value = ""
+        self.chart.chart = self._empty_chart()
+        show_message(self._message, "")
 
     def _on_upload(self, change) -> None:
         got = uploaded_file(self._upload)
@@ -212,7 +229,7 @@ class MeasurementsUploadPanel(widgets.VBox):
         self._show(self._render(self.timepoints, self.best, self._source))
 
 
-class CurveUploadPanel(widgets.VBox):
+class CurveUploadPanel(Panel):
     """Upload a digitised Kaplan-Meier curve (and numbers at risk) and rebuild pseudo patients (Guyot).
 
     Files: the curve (``time`` in months, ``survival`` 0-1 or %) and optionally the numbers at risk
@@ -230,7 +247,6 @@ class CurveUploadPanel(widgets.VBox):
     """
 
     def __init__(self):
-        super().__init__()
         self.ipd = self.report = None
         self._curve = self._at_risk = None
         self._names = ["", ""]
@@ -258,7 +274,7 @@ class CurveUploadPanel(widgets.VBox):
         self._message = message_box()
         self._report = widgets.HTML()
         self.chart = chart_view(self._empty_chart())
-        self.children = [
+        body = [
             intro,
             widgets.HBox([self._curve_upload, self._risk_upload, self._example]),
             widgets.HBox([self._n, self._events]),
@@ -266,6 +282,13 @@ class CurveUploadPanel(widgets.VBox):
             self.chart,
             self._report,
         ]
+        super().__init__(
+            body,
+            controls={"n": self._n, "events": self._events},
+            views={"chart": self.chart, "report": self._report},
+            message=self._message,
+        )
+        self.children = self.children[:-1]  # the message sits above the chart
         self._curve_upload.observe(self._on_curve, names="value")
         self._risk_upload.observe(self._on_risk, names="value")
         self._example.on_click(self._on_example)
@@ -277,6 +300,18 @@ class CurveUploadPanel(widgets.VBox):
         from hcckit.charts._common import empty_chart
 
         return empty_chart("Upload a digitised curve (or use the example files) to rebuild it")
+
+    def reset(self) -> None:
+        """Back to the empty panel: no files, no pseudo-patients, no patients or events typed."""
+        self._curve = self._at_risk = None
+        self._names = ["", ""]
+        self.ipd = self.report = None
+        self._curve_upload.value = ()
+        self._risk_upload.value = ()
+        self._n.value, self._events.value = self._initial["n"], self._initial["events"]
+        self._report.value = ""
+        self.chart.chart = self._empty_chart()
+        show_message(self._message, "")
 
     def _on_curve(self, change) -> None:
         got = uploaded_file(self._curve_upload)
