@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Question", "Feedback", "parse_number", "grade"]
+__all__ = ["Question", "Feedback", "parse_number", "grade", "select"]
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,16 @@ def grade(q: Question, given) -> Feedback:
             return Feedback("close", "Close: right so far, but something is missing.")
         return Feedback("wrong", "Not yet.")
     raise ValueError(f"kind: {q.kind!r} is not number, choice or selection")
+
+
+def select(groups, which: str | None = None) -> list:
+    """The questions of group ``which``, or of every group in order when ``which`` is None.
+
+    ``groups`` maps a group name (the exercise it belongs to) to a function of no arguments that
+    builds that group's questions; only the groups asked for are built. A ``which`` that is not a
+    group raises ``ValueError`` naming it and the groups there are.
+    """
+    if which is not None and which not in groups:
+        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
+    names = list(groups) if which is None else [which]
+    return [q for name in names for q in groups[name]()]

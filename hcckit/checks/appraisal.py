@@ -9,6 +9,7 @@ Each prints one friendly line and returns ``True``/``False``; an exercise that s
 
 from __future__ import annotations
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, plain, run_cases
 
 __all__ = ["grim_possible", "p_from_hr_ci", "questions"]
@@ -405,9 +406,6 @@ def questions(which: str | None = None):
     from hcckit import appraisal
 
     frame = appraisal.audit(checks=["percentage", "hr_p_value"], include_passed=True)
-    groups = {"grim_possible": _grim_questions, "p_from_hr_ci": _p_questions}
-    if which is None:
-        return [q for build in groups.values() for q in build(frame)]
-    if which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    return groups[which](frame)
+    return select(
+        {"grim_possible": lambda: _grim_questions(frame), "p_from_hr_ci": lambda: _p_questions(frame)}, which
+    )

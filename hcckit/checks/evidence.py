@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
 __all__ = ["log_hr_se", "questions", "REASONS"]
@@ -258,13 +260,11 @@ def questions(which: str | None = None):
     """
     from hcckit import evidence as ev
 
-    groups = {"log_hr_se": None, "pooling": None}
-    if which is not None and which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    table = ev.comparisons()
-    out = []
-    if which in (None, "log_hr_se"):
-        out += _se_questions(ev.forest_table(table))
-    if which in (None, "pooling"):
-        out += _pool_questions(table)
-    return out
+    table = functools.cache(ev.comparisons)  # built once, and only if a group is asked for
+    return select(
+        {
+            "log_hr_se": lambda: _se_questions(ev.forest_table(table())),
+            "pooling": lambda: _pool_questions(table()),
+        },
+        which,
+    )

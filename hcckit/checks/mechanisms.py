@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
 __all__ = ["relative_reduction", "questions"]
@@ -140,9 +141,4 @@ def questions(which: str | None = None):
             ),
         )
     )
-    groups = {"relative_reduction": out}
-    if which is None:
-        return list(out)
-    if which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    return groups[which]
+    return select({"relative_reduction": lambda: out}, which)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
 __all__ = ["target_category", "quiz_measurements", "classification_quiz", "QUIZ_DAY", "questions"]
@@ -193,9 +194,4 @@ def questions(which: str | None = None):
         )
         for crit in rs.CRITERIA
     ]
-    groups = {"target_category": target, "classification_quiz": quiz}
-    if which is None:
-        return target + quiz
-    if which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    return groups[which]
+    return select({"target_category": lambda: target, "classification_quiz": lambda: quiz}, which)

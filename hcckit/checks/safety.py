@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
 __all__ = ["number_needed_to_harm", "questions"]
@@ -150,9 +151,4 @@ def questions(which: str | None = None):
             ),
         ),
     ]
-    groups = {"number_needed_to_harm": nnh}
-    if which is None:
-        return list(nnh)
-    if which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    return groups[which]
+    return select({"number_needed_to_harm": lambda: nnh}, which)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
 __all__ = ["hr_from_medians", "rmst_from_steps", "questions"]
@@ -296,9 +297,4 @@ def questions(which: str | None = None):
     ``which`` is "hr_from_medians", "rmst_from_steps" or None (all). Medians are in months, hazard
     ratios experimental vs control (two decimals, as the trials print them), RMST in months.
     """
-    groups = {"hr_from_medians": _hr_questions, "rmst_from_steps": _rmst_questions}
-    if which is None:
-        return [q for build in groups.values() for q in build()]
-    if which not in groups:
-        raise ValueError(f"which: {which!r} is not one of {', '.join(groups)}")
-    return groups[which]()
+    return select({"hr_from_medians": _hr_questions, "rmst_from_steps": _rmst_questions}, which)
