@@ -13,10 +13,6 @@ from hcckit.widgets.exercises import show
 GROUPS = [(cm, "relative_reduction"), (csv, "hr_from_medians"), (csv, "rmst_from_steps")]
 
 
-def _given(q, value):
-    return f"{value}" if q.kind == "number" else value
-
-
 def _by_key(module):
     return {q.key: q for q in module.questions()}
 
@@ -32,20 +28,11 @@ def test_groups_and_sizes(module, name):
 
 
 @pytest.mark.parametrize(("module", "name"), GROUPS)
-def test_right_answer_correct_trap_trap_wrong_wrong(module, name):
+def test_every_question_has_hints_and_a_trap(module, name):
+    # grading (right, traps, wrong) is checked for every lesson in tests/test_questions.py
     for q in module.questions(name):
         assert q.explanation and q.hints, q.key
-        assert grade(q, _given(q, q.answer)).grade == "correct", q.key
         assert q.traps or q.kind == "choice", q.key
-        for trap, message in q.traps:
-            assert message
-            assert grade(q, _given(q, trap)).grade == "trap", (q.key, trap)
-        if q.kind == "number":
-            assert grade(q, f"{float(q.answer) + 100}").grade == "wrong", q.key
-        else:
-            assert q.answer in q.options and len(set(q.options)) == len(q.options)
-            wrong = [o for o in q.options if o != q.answer and o not in dict(q.traps)]
-            assert grade(q, wrong[0]).grade == "wrong", q.key
 
 
 def test_no_trap_is_within_the_printed_precision_of_the_answer():

@@ -15,10 +15,6 @@ def questions():
     return {q.key: q for q in ce.questions()}
 
 
-def _given(q, value):
-    return f"{value}" if q.kind == "number" else value
-
-
 def test_groups_and_sizes():
     se, pool = ce.questions("log_hr_se"), ce.questions("pooling")
     assert 2 <= len(se) <= 4 and 2 <= len(pool) <= 4
@@ -26,17 +22,6 @@ def test_groups_and_sizes():
     with pytest.raises(ValueError, match="which"):
         ce.questions("nope")
     assert len(show(se).children) == len(se)
-
-
-def test_every_answer_grades_correct_and_every_trap_as_trap(questions):
-    for q in questions.values():
-        assert grade(q, _given(q, q.answer)).grade == "correct", q.key
-        for trap, _ in q.traps:
-            assert grade(q, _given(q, trap)).grade == "trap", (q.key, trap)
-        if q.kind == "choice":
-            assert q.answer in q.options
-        if q.kind == "selection":
-            assert frozenset(q.answer) <= set(q.options) and q.answer
 
 
 def test_se_answers_come_from_the_engine_at_the_printed_level(questions):

@@ -26,16 +26,6 @@ def test_groups_and_sizes():
     assert len(show(nnh).children) == len(nnh)
 
 
-def test_every_answer_grades_correct_and_every_trap_as_trap(questions):
-    for q in questions.values():
-        answer = f"{q.answer}" if q.kind == "number" else q.answer
-        assert grade(q, answer).grade == "correct", q.key
-        for trap, _ in q.traps:
-            assert grade(q, f"{trap}" if q.kind == "number" else trap).grade == "trap", (q.key, trap)
-        if q.kind == "choice":
-            assert q.answer in q.options and len(set(q.options)) == len(q.options)
-
-
 def test_answers_come_from_the_curated_counts(questions):
     rows = safety.two_arm_comparisons("yan2025_tace_bev").set_index("event")
     prot, hyp = rows.loc["proteinuria"], rows.loc["hypertension"]
