@@ -79,3 +79,15 @@ def test_layouts_wrap_and_fill_the_width():
     assert row.layout.flex_flow == "row wrap" and "hcckit-beside" in row._dom_classes
     col = above([widgets.IntSlider(), widgets.Dropdown(options=["a"])], widgets.HTML())
     assert "hcckit-above" in col._dom_classes
+
+
+def test_message_goes_last_unless_the_body_places_it_and_presets_sit_before_reset():
+    slider = widgets.IntSlider()
+    plain = Panel(slider, controls={"s": slider})
+    assert plain.children[-1] is plain.message and plain.children.count(plain.message) == 1
+    message = widgets.HTML()
+    placed = Panel([message, slider], controls={"s": slider}, message=message)
+    assert list(placed.children[1:]) == [message, slider]  # shown once, where the body put it
+    button = plain.preset_button("Question 1", s=5)
+    plain.add_presets(button)
+    assert plain.children[0].children == (button, plain.reset_button) and button.layout.width == "auto"

@@ -76,15 +76,6 @@ def _replace_options(control, options, value) -> None:
         control.value = value
 
 
-def _add_presets(panel: Panel, buttons) -> None:
-    """Put preset buttons before Reset in the panel's toolbar (its first child), sized to their text."""
-    bar = panel.children[0]
-    for b in buttons:
-        b.layout.width = "auto"
-    bar.children = (*buttons, *bar.children)
-    bar.layout.flex_flow = "row wrap"
-
-
 def _html_list(title: str, items) -> str:
     items = [i for i in items if i]
     if not items:
@@ -167,7 +158,7 @@ class EvidenceExplorerPanel(Panel):
         self.preset_buttons = tuple(
             self.preset_button(label, **{**start, **values}) for label, values in presets
         )
-        _add_presets(self, self.preset_buttons)
+        self.add_presets(*self.preset_buttons)
         self.add_class("hcckit-evidence-explorer")
         self.on_change(list(controls), self._update)
         self._update()
@@ -331,7 +322,7 @@ class PoolingPanel(Panel):
             control.observe(self._on_subgroup, names="value")
         self.on_change(list(controls), self._update)
         self.preset_buttons = tuple(self._presets())
-        _add_presets(self, self.preset_buttons)
+        self.add_presets(*self.preset_buttons)
         self.add_class("hcckit-pooling")
         self._update()
 
@@ -517,7 +508,7 @@ class CrossTrialPanel(Panel):
             for label, (a, b) in presets
             if a in ids and b in ids
         )
-        _add_presets(self, self.preset_buttons)
+        self.add_presets(*self.preset_buttons)
         self.add_class("hcckit-cross-trial")
         self.on_change(list(controls), self._update)
         self._update()

@@ -60,14 +60,13 @@ class MechanismsPanel(Panel):
         super().__init__(body, controls=controls, views={"chart": view, **self.texts}, message=message)
         self.preset_buttons: list[widgets.Button] = []
 
-    def add_presets(self, presets: dict[str, dict], *, tips: dict[str, str] | None = None) -> None:
+    def add_preset_states(self, presets: dict[str, dict], *, tips: dict[str, str] | None = None) -> None:
         """Add one preset button per guiding question (text -> control values) before Reset."""
         tips = tips or {}
         buttons = [self.preset_button(k, tooltip=tips.get(k, ""), **v) for k, v in presets.items()]
         self.presets = {**getattr(self, "presets", {}), **presets}
         self.preset_buttons += buttons
-        bar = self.children[0]
-        bar.children = (*buttons, *[c for c in bar.children if c not in buttons])
+        self.add_presets(*buttons)
 
 
 #: The former name of :class:`MechanismsPanel` (kept for code that imported it).
@@ -170,7 +169,7 @@ def modality_panel(*, modality: str = "cTACE") -> MechanismsPanel:
         texts={"details": details, "trials": trials},
     )
     panel.on_change(["modality"], redraw)
-    panel.add_presets(
+    panel.add_preset_states(
         {"Try this: TARE": {"modality": "TARE"}, "Try this: HAIC vs TACE": {"modality": "HAIC"}},
         tips={
             "Try this: TARE": "Which modalities leave the artery open? Start with TARE, then HAIC.",
@@ -331,7 +330,7 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
     panel.on_change([*sliders, "reference"], redraw)
     panel.on_change(["preset"], apply_preset)
     rct = _slider_values(mechanisms.PRESETS[_RCT]) if _RCT in mechanisms.PRESETS else first
-    panel.add_presets(
+    panel.add_preset_states(
         {
             "Q1: TACE alone": {"preset": "TACE alone"},
             "Q2: 5 mg/kg right after": {"preset": _RCT},
@@ -388,7 +387,7 @@ def evidence_panel(*, view: str = "perfusion") -> MechanismsPanel:
 
     panel = MechanismsPanel(above([picker], [chart]), controls={"view": picker}, view=chart, message=message)
     panel.on_change(["view"], redraw)
-    panel.add_presets(
+    panel.add_preset_states(
         {"Try this: Ktrans P-values": {"view": "perfusion"}},
         tips={"Try this: Ktrans P-values": "Table 2 vs the discussion: P < 0.001 or P = 0.015 for Ktrans?"},
     )

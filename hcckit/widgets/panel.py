@@ -81,7 +81,8 @@ class Panel(widgets.VBox):
     views : mapping of str to widget
         Charts (:func:`hcckit.widgets.chart_view`) and HTML read-outs the tests read.
     message : ipywidgets.HTML, optional
-        Where errors and empty states are shown (a new :func:`message_box` by default).
+        Where errors and empty states are shown (a new :func:`message_box` by default). Shown
+        after the body, unless the body already contains it where it should be.
     extra_buttons : iterable of ipywidgets.Button
         Buttons shown before Reset in the toolbar (e.g. presets of guiding questions).
     """
@@ -108,7 +109,9 @@ class Panel(widgets.VBox):
         self.reset_button.add_class("hcckit-reset")
         self.reset_button.on_click(lambda _b: self.reset())
         body = [body] if isinstance(body, widgets.Widget) else list(body)
-        super().__init__(children=[toolbar(*extra_buttons, self.reset_button), *body, self.message])
+        # the message line goes last unless the body already places it (e.g. under an upload row)
+        tail = [] if self.message in body else [self.message]
+        super().__init__(children=[toolbar(*extra_buttons, self.reset_button), *body, *tail])
         self.add_class("hcckit-panel")
 
     # ------------------------------------------------------------------ public, read-only
@@ -186,9 +189,12 @@ class Panel(widgets.VBox):
         return button
 
     def add_presets(self, *buttons: widgets.Button) -> None:
-        """Show ``buttons`` (e.g. from :meth:`preset_button`) in the toolbar, before Reset."""
+        """Show ``buttons`` (e.g. from :meth:`preset_button`) in the toolbar, before Reset, sized to their text."""
+        for b in buttons:
+            b.layout.width = "auto"
         bar = self.children[0]
         bar.children = (*[b for b in bar.children if b is not self.reset_button], *buttons, self.reset_button)
+        bar.layout.flex_flow = "row wrap"
 
     def on_reset(self) -> None:
         """Restore state that is not held in a control (override; called inside :meth:`reset`)."""

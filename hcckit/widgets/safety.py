@@ -52,14 +52,6 @@ _CLASSES = [
 _SMALL = "font-size:14px;line-height:1.4;max-width:60em"
 
 
-def _add_to_toolbar(panel: Panel, buttons) -> None:
-    """Put preset buttons before Reset in the panel's toolbar (its first child)."""
-    bar = panel.children[0]
-    for b in buttons:
-        b.layout.width = "auto"
-    bar.children = (*buttons, *bar.children)
-
-
 class _SafetyPanel(Panel):
     """A :class:`Panel` with the lesson's names for its chart view (``view``) and read-outs (``texts``)."""
 
@@ -168,7 +160,7 @@ class AEProfilePanel(_SafetyPanel):
                 event_class="all",
             ),
         )
-        _add_to_toolbar(self, self.presets)
+        self.add_presets(*self.presets)
         self.on_change(["study", "grade", "event_class"], self._update)
         self._update()
 

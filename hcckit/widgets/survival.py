@@ -276,7 +276,7 @@ class SurvivalPanel(Panel):
         )
         self.presets: dict[str, dict] = {}
         self.preset_buttons = self._preset_buttons()
-        self.children[0].children = (*self.preset_buttons, *self.children[0].children)
+        self.add_presets(*self.preset_buttons)
         self.on_change(list(controls), self._redraw)
         self._update()
 
@@ -545,7 +545,7 @@ class MedianHRRMSTPanel(Panel):
                 delay=0.0,
             ),
         ]
-        self.children[0].children = (*self.preset_buttons, *self.children[0].children)
+        self.add_presets(*self.preset_buttons)
         self.on_change(list(controls), self._redraw)
         self._update()
 
@@ -667,7 +667,7 @@ class CrossTrialPanel(Panel):
             button.on_click(lambda _b: self.load_question_2())
             buttons.append(button)
         self.preset_buttons = buttons
-        self.children[0].children = (*buttons, *self.children[0].children)
+        self.add_presets(*buttons)
         self._endpoint.observe(self._on_endpoint, names="value")
         self._arms.observe(self._on_change, names="value")
         self._update()

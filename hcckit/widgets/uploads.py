@@ -127,7 +127,6 @@ class MeasurementsUploadPanel(Panel):
             views={"summary": self._summary, "chart": self.chart, "visits": self._visits},
             message=self._message,
         )
-        self.children = self.children[:-1]  # the message sits under the upload row, not after the table
         self._upload.observe(self._on_upload, names="value")
         self._example.on_click(self._on_example)
         self._criterion.observe(self._on_criterion, names="value")
@@ -288,7 +287,6 @@ class CurveUploadPanel(Panel):
             views={"chart": self.chart, "report": self._report},
             message=self._message,
         )
-        self.children = self.children[:-1]  # the message sits above the chart
         self._curve_upload.observe(self._on_curve, names="value")
         self._risk_upload.observe(self._on_risk, names="value")
         self._example.on_click(self._on_example)
