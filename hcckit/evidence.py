@@ -751,11 +751,12 @@ def _mix(rows: pd.DataFrame, column: str, what: str, why: str) -> str | None:
     return f"Mixes {what}: {listed}. {why}"
 
 
-def _definition_problems(forest: pd.DataFrame, name: str, cautions: list[str]) -> list[str]:
-    """Problems for one endpoint label defined differently; cautions (appended) for missing ones."""
+def _definition_findings(forest: pd.DataFrame, name: str) -> tuple[list[str], list[str]]:
+    """(problems, cautions): one endpoint label defined differently; a definition recorded for only some."""
+    problems: list[str] = []
+    cautions: list[str] = []
     if "endpoint_definition" not in forest:
-        return []
-    problems = []
+        return problems, cautions
     for endpoint, rows in forest.groupby("endpoint", sort=False):
         defined = rows["endpoint_definition"].map(_text)
         known = rows[defined.str.len() > 0]
@@ -776,7 +777,7 @@ def _definition_problems(forest: pd.DataFrame, name: str, cautions: list[str]) -
                 f"How {_names(missing, name)} defined {endpoint} is not recorded here, while "
                 f"{_names(known, name)} defined it ({'; '.join(groups.index)}): read the papers before pooling."
             )
-    return problems
+    return problems, cautions
 
 
 def check_comparability(forest: pd.DataFrame) -> Comparability:
@@ -820,7 +821,9 @@ def check_comparability(forest: pd.DataFrame) -> Comparability:
         msg = _mix(forest, column, what, why)
         if msg:
             problems.append(msg)
-    problems += _definition_problems(forest, name, cautions)
+    definition_problems, definition_cautions = _definition_findings(forest, name)
+    problems += definition_problems
+    cautions += definition_cautions
     kinds = forest.assign(
         _adj=forest["adjusted"].map(lambda a: "adjusted (aHR)" if a else "unadjusted or not stated")
     )
