@@ -2123,13 +2123,18 @@ def progression_thresholds(data):
     )
 
 
-def five_mm_clause_effect(measurements) -> tuple[int, int]:
+def five_mm_clause_effect(measurements, *, assessed=None) -> tuple[int, int]:
     """How many follow-up visits mRECIST's optional +5 mm clause changes, of how many.
 
     Runs :func:`assess` under mRECIST with and without ``mrecist_5mm`` and counts the visits
-    (baseline excluded) whose timepoint response differs. Returns ``(changed, follow_up_visits)``.
+    (baseline excluded) whose timepoint response differs. ``assessed``: an :func:`assess_all`
+    result of the same table without the clause, if the caller has one (its mRECIST rows are
+    used instead of assessing again). Returns ``(changed, follow_up_visits)``.
     """
-    plain = assess_all(measurements, criteria=["mRECIST"])
+    if assessed is None:
+        plain = assess_all(measurements, criteria=["mRECIST"])
+    else:
+        plain = assessed[assessed["criterion"] == "mRECIST"].reset_index(drop=True)
     five = assess_all(measurements, criteria=["mRECIST"], mrecist_5mm=True)
     follow = plain["response"].notna().to_numpy()
     changed = (plain["response"].astype(str).to_numpy() != five["response"].astype(str).to_numpy()) & follow

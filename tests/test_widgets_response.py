@@ -296,3 +296,19 @@ def test_notebook_structure():
     for needle in ("00_index.ipynb", "doi", "checks.target_category", "checks.classification_quiz",
                    "LesionEditorPanel", "CohortPanel", "%load solutions/02_response_criteria_"):  # fmt: skip
         assert needle in text
+
+
+def test_five_mm_effect_is_the_same_from_an_existing_assessment():
+    # an edited teaching patient and the shipped cohort: both ways of counting agree
+    data = response.edit_measurements(
+        response.necrotic_patient(),
+        lesion="L1",
+        day=84,
+        ld_mm=47,
+        viable_ld_mm=0,
+        perp_mm=39,
+        viable_perp_mm=0,
+    )
+    for table in (data, response.teaching_cohort(40, seed=0)):
+        fresh = response.five_mm_clause_effect(table)
+        assert response.five_mm_clause_effect(table, assessed=response.assess_all(table)) == fresh

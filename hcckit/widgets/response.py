@@ -377,7 +377,9 @@ class CohortPanel(Panel):
         self.chart = chart_view(empty_chart("Loading..."))
         self.discordance = chart_view(empty_chart("Loading..."))
         self._tp = rs.assess_all(self._data, mrecist_5mm=self._mrecist_5mm)
-        changed, visits = rs.five_mm_clause_effect(self._data)
+        changed, visits = rs.five_mm_clause_effect(
+            self._data, assessed=None if self._mrecist_5mm else self._tp
+        )
         self.five_mm_note = widgets.HTML(
             "<span style='font-size:14px'>mRECIST's optional +5 mm clause changes "
             f"{changed} of these {visits} follow-up visits"
