@@ -39,6 +39,18 @@ def test_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_setup_is_not_a_screen_in_voila_and_the_lesson_ends_with_its_links(path):
+    """docs/DEVELOPING.md: the "## Setup" heading and its code cell are lab-only; the last cell is lesson-nav."""
+    cells = nbformat.read(path, as_version=4).cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## Setup"):
+            for part in (cell, cells[i + 1]):
+                assert "lab-only" in part.metadata.get("tags", []), (path.name, part.source[:40])
+    assert "lesson-nav" in cells[-1].metadata.get("tags", []), path.name
+    assert "00_index.ipynb" in cells[-1].source or path.name == "00_index.ipynb", path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_executes_without_error(path):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError

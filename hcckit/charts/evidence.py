@@ -257,6 +257,7 @@ def pooled_chart(pooled, *, title: str | None = None):
         scale=alt.Scale(
             domain=["study (printed HR and CI)", "pooled (computed here)"], range=["#0072B2", "#000000"]
         ),
+        legend=alt.Legend(orient="bottom"),  # beside the plot it runs past a 1280 px screen
     )
     tooltip = [alt.Tooltip("ylabel:N", title="Row"), alt.Tooltip("hr:Q", title="HR", format=".2f"),
                alt.Tooltip("detail:N", title="Detail")]  # fmt: skip
