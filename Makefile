@@ -26,7 +26,7 @@ LESSON ?= 00_index.ipynb
 comma := ,
 WARM_ARGS = $(if $(filter-out 0,$(WARM)),--preheat_kernel=True '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}$(comma) "$(LESSON)": {"pool_size": $(WARM)}}' --VoilaKernelManager.fill_delay=300)
 
-.PHONY: start install test dashboards bench figures lint clean
+.PHONY: start install test fuzz dashboards bench figures lint clean
 
 $(BIN)/.hcckit-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ start: install
 ## run the whole test suite (unit, notebooks, browser)
 test: install
 	$(BIN)/python -m pytest
+
+## the long property run: 1,000 generated bad inputs per public function (a few minutes; `make test` runs 200)
+fuzz: install
+	HCCKIT_FUZZ=nightly $(BIN)/python -m pytest -m fuzz -p no:cacheprovider
 
 ## serve every lesson as a Voila dashboard; landing page: http://HOST:PORT/voila/render/00_index.ipynb
 dashboards: install

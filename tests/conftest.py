@@ -5,3 +5,17 @@ from hcckit.widgets import _chartlib
 # Kernels skip altair's schema validation when a chart view redraws (speed); in the tests every
 # spec a widget produces is validated against the Vega-Lite schema.
 _chartlib.VALIDATE = True
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the fuzz tally: cases, valid results and named errors per target (crashes fail the test)."""
+    from fuzzing import EXAMPLES, TALLY
+
+    if not TALLY:
+        return
+    tr = terminalreporter
+    tr.section(f"fuzz targets ({EXAMPLES} generated cases per test)")
+    tr.write_line(f"{'target':<48} {'calls':>7} {'valid':>7} {'named errors':>13}")
+    for target in sorted(TALLY):
+        c = TALLY[target]
+        tr.write_line(f"{target:<48} {sum(c.values()):>7} {c['valid']:>7} {c['named']:>13}")
