@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from hcckit import mechanisms as m
 from hcckit.charts import MODEL_LABEL
 from hcckit.charts import mechanisms as cm
+from hcckit.charts._common import MIN_FONT_PX, register_theme
 
 
 def _walk(spec):
@@ -201,3 +203,109 @@ def test_model_and_modality_figures_fit_the_projector():
     ):
         svg = vlc.vegalite_to_svg(chart.to_dict())
         assert float(re.search(r'width="([\d.]+)"', svg).group(1)) <= 1000  # the lesson column
+
+
+# --- views= : one row of two views for the lesson panel, all four for export -----------------
+_FONT = re.compile(r'font-size="([0-9.]+)px"|font-size:\s*([0-9.]+)px')
+
+
+def _svg(chart) -> str:
+    import vl_convert as vlc
+
+    register_theme()
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def _svg_size(chart) -> tuple[float, float]:
+    """Width and height (px) of the chart as Vega draws it (titles, legends and axes included)."""
+    size = re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', _svg(chart))
+    return float(size.group(1)), float(size.group(2))
+
+
+def _view_titles(spec) -> list[str]:
+    return [json.dumps(view["title"]["text"]) for view in spec["concat"]]
+
+
+_TITLE_OF = {
+    "surge": "First week",
+    "window": "normalisation window",
+    "vessels": "Vessels",
+    "tumour": "Tumour",
+}
+
+
+@pytest.mark.parametrize("views", [("surge", "window"), ("window", "tumour"), ("vessels", "tumour")])
+def test_model_chart_two_views_are_one_row_that_fits_under_the_controls(runs, views):
+    run, ref, window = runs
+    chart = cm.model_chart(run, reference=ref, window=window, current_dose=5.0, views=views)
+    spec = chart.to_dict(validate=True)
+    assert _is_model(spec)
+    assert len(spec["concat"]) == 2 and spec["columns"] == 2  # one row
+    for title, view in zip(_view_titles(spec), views, strict=True):
+        assert _TITLE_OF[view] in title
+    # plot sizes from the spec leave room for axes, titles and legends in the 1000 px column
+    assert sum(v["width"] for v in spec["concat"]) <= 620
+    assert max(v["height"] for v in spec["concat"]) <= 170
+    # as drawn, with the heading, the model caption, view titles, legends and axes
+    width, height = _svg_size(chart)
+    assert width <= 1000 and height <= 360, (views, width, height)
+    # no text under 14 px in the smaller layout either (registered figures: tests/test_chart_text.py)
+    sizes = [float(a or b) for a, b in _FONT.findall(_svg(chart))]
+    assert sizes and min(sizes) >= MIN_FONT_PX, (views, sorted(set(sizes)))
+    # the data are the whole model either way (a view switch swaps the layout, not the data)
+    panels = {row["panel"] for row in next(iter(spec["datasets"].values()))}
+    assert {"run", "peak", "window", "zone", "dose"} <= panels
+
+
+def test_model_chart_two_views_show_the_dashed_scenario_legend_once(runs):
+    run, ref, window = runs
+    for views in (("surge", "window"), ("window", "tumour"), ("vessels", "tumour")):
+        spec = cm.model_chart(run, reference=ref, window=window, views=views).to_dict()
+        legends = [
+            d["strokeDash"]["legend"]
+            for d in _walk(spec)
+            if isinstance(d.get("strokeDash"), dict) and d["strokeDash"].get("field") == "scenario"
+        ]
+        assert sum(legend is not None for legend in legends) == 1, views
+
+
+def test_model_chart_default_keeps_every_view_for_export(runs):
+    run, ref, window = runs
+    chart = cm.model_chart(run, reference=ref, window=window, current_dose=5.0)
+    spec = chart.to_dict(validate=True)
+    assert [t for t in _view_titles(spec)] == [
+        t for t in _view_titles(cm.model_chart(run, window=window, views=cm.MODEL_VIEWS).to_dict())
+    ]
+    for title, view in zip(_view_titles(spec), cm.MODEL_VIEWS, strict=True):
+        assert _TITLE_OF[view] in title
+    width, height = _svg_size(chart)
+    assert width <= 1000 and height > 600  # the 2 x 2 grid
+    figure = cm.lesson_figures()["mechanisms_model"].to_dict(validate=True)
+    assert len(figure["concat"]) == 4
+
+
+def test_model_chart_views_are_checked(runs):
+    run, _, window = runs
+    with pytest.raises(ValueError, match="views: .*'dials'"):
+        cm.model_chart(run, window=window, views=("surge", "dials"))
+    with pytest.raises(ValueError, match="views: .*twice"):
+        cm.model_chart(run, window=window, views=("surge", "surge"))
+    with pytest.raises(ValueError, match="views: 'window' needs"):
+        cm.model_chart(run, views=("surge", "window"))
+    with pytest.raises(ValueError, match="views"):
+        cm.model_chart(run, window=window, views=())
+    with pytest.raises(TypeError, match="views"):
+        cm.model_chart(run, window=window, views=3)
+    one = cm.model_chart(run, window=window, views="window").to_dict(validate=True)
+    assert len(one["concat"]) == 1 and "normalisation window" in _view_titles(one)[0]
+
+
+def test_model_chart_layout_is_cached_and_validated_once(runs):
+    run, ref, window = runs
+    views = ("vessels", "tumour")
+    cm.model_chart(run, window=window, views=views)
+    hits = cm._model_template.cache_info().hits
+    chart = cm.model_chart(run, reference=ref, window=window, views=views)
+    assert cm._model_template.cache_info().hits == hits + 1
+    assert isinstance(chart, cm._TemplateConcat)
+    chart.to_dict(validate=True)  # still valid when asked

@@ -194,3 +194,106 @@ def test_panel_text_is_at_least_14px():
     for panel in (panels.modality_panel(), panels.model_panel()):
         for name, text in panel.texts.items():
             assert not re.search(r"font-size:\s*(?:[0-9]|1[0-3])px", text.value), name
+
+
+# --- the model panel fits one screen: a view switch over one row of two views -----------------
+_VIEW_TITLE = {
+    "surge": "First week",
+    "window": "normalisation window",
+    "vessels": "Vessels",
+    "tumour": "Tumour",
+}
+
+
+def _views_shown(chart) -> list[str]:
+    """Which model views the chart draws, by their titles, in order."""
+    titles = [json.dumps(v["title"]["text"]) for v in chart.to_dict()["concat"]]
+    return [next(k for k, t in _VIEW_TITLE.items() if t in title) for title in titles]
+
+
+def _svg_size(chart) -> tuple[float, float]:
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    size = re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', svg)
+    return float(size.group(1)), float(size.group(2))
+
+
+def test_model_panel_starts_on_one_row_that_fits_the_screen():
+    panel = panels.model_panel()
+    spec = panel.view.chart.to_dict(validate=True)
+    assert len(spec["concat"]) == 2 and spec["columns"] == 2  # one row of two views
+    assert _views_shown(panel.view.chart) == ["surge", "window"]
+    assert sum(v["width"] for v in spec["concat"]) <= 620 and max(v["height"] for v in spec["concat"]) <= 170
+    width, height = _svg_size(panel.view.chart)  # titles, legends, axes included
+    assert width <= 1000 and height <= 360, (width, height)
+    assert panel.state["view"] == "week"
+    assert spec["usermeta"]["hcckit_model"] is True
+
+
+def test_model_panel_controls_sit_above_the_chart_in_two_rows():
+    panel = panels.model_panel()
+    body = panel.children[1]  # after the toolbar: above(controls, views)
+    controls, views = body.children
+    assert isinstance(controls, widgets.GridBox) and len(controls.children) == 6
+    assert len(controls.layout.grid_template_columns.split(") ")) == 3  # three columns: two rows
+    grid = [c.children[1] for c in controls.children]
+    sliders = [panel.controls[k] for k in ("bev_dose", "bev_time", "embolization", "chemotherapy", "immune")]
+    assert panel.controls["preset"] in grid and all(s in grid for s in sliders)
+    switch_row, chart, summary = views.children
+    assert chart is panel.view and summary is panel.texts["summary"]
+    assert panel.controls["view"] in switch_row.children[0].children
+    assert panel.controls["reference"] in switch_row.children
+
+
+@pytest.mark.parametrize(
+    "value, shown", [(v, list(views)) for v, views in panels.MODEL_VIEW_CHOICES.values()]
+)
+def test_model_panel_view_switch_changes_the_views_not_the_model(monkeypatch, value, shown):
+    panel = panels.model_panel()
+    panel.controls["bev_dose"].value = 7.5
+
+    def model_rows():  # the model's table (the surge view adds its own 48-72 h band)
+        return [r for r in _data_rows(panel.view.chart) if "panel" in r]
+
+    rows, summary = model_rows(), panel.texts["summary"].value
+    calls = []
+    real = mechanisms.simulate
+    monkeypatch.setattr(mechanisms, "simulate", lambda *a, **k: calls.append(a) or real(*a, **k))
+    panel.controls["view"].value = "days" if value == "week" else "week"
+    panel.controls["view"].value = value
+    assert _views_shown(panel.view.chart) == shown
+    assert calls == []  # the same scenario: the view switch redraws without running the model again
+    assert model_rows() == rows and panel.texts["summary"].value == summary
+    assert panel.state["bev_dose"] == 7.5 and panel.message.value == ""
+
+
+def test_model_panel_presets_pick_the_view_of_their_question():
+    panel = panels.model_panel()
+    buttons = _buttons(panel)
+    expected = {
+        "Q1: TACE alone": ("week", ["surge", "window"]),  # when does free VEGF peak (hours)
+        "Q2: 5 mg/kg right after": ("week", ["surge", "window"]),  # which dose blunts the surge
+        "Q3: dose from 0": ("dose", ["window", "tumour"]),  # the window, and hypoxia vs TACE alone
+        "Q4: 15 mg/kg": ("dose", ["window", "tumour"]),  # 15 mg/kg against the window
+    }
+    panel.controls["view"].value = "days"
+    for name in ("Q3: dose from 0", "Q1: TACE alone", "Q4: 15 mg/kg", "Q2: 5 mg/kg right after"):
+        value, shown = expected[name]
+        buttons[name].click()
+        assert panel.state["view"] == value, name
+        assert _views_shown(panel.view.chart) == shown, name
+    assert panel.message.value == ""
+
+
+def test_model_panel_reset_returns_to_the_first_view():
+    panel = panels.model_panel()
+    first = panel.view.chart.to_dict()
+    _buttons(panel)["Q3: dose from 0"].click()
+    assert _views_shown(panel.view.chart) == ["window", "tumour"]
+    panel.controls["view"].value = "days"
+    panel.reset_button.click()
+    assert panel.state["view"] == "week" and _views_shown(panel.view.chart) == ["surge", "window"]
+    assert panel.view.chart.to_dict() == first

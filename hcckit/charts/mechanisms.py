@@ -24,6 +24,7 @@ __all__ = [
     "tumour_chart",
     "dose_window_chart",
     "model_chart",
+    "MODEL_VIEWS",
     "perfusion_chart",
     "biomarker_change_chart",
     "tace_sessions_chart",
@@ -286,9 +287,15 @@ def _panel(name: str):
     return alt.Chart().transform_filter(alt.datum.panel == name)
 
 
-def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None, compact=False):
-    """Lines of ``quantities`` over time; ``compact`` (the 2 x 2 figure): the quantity legend in two
-    columns and no scenario legend (the first-week view shows it once for the whole figure)."""
+def _line_layer(
+    quantities, time_col, x_title, y_title, *, max_h=None, legend_columns=0, scenario_legend=True
+):
+    """Lines of ``quantities`` over time, one dash per scenario.
+
+    ``legend_columns``: columns of the quantity legend above the plot (0: all in one row);
+    ``scenario_legend``: show the solid/dashed legend under the plot (a multi-view figure shows
+    it once, under its first view over time).
+    """
     base = _panel("run")
     if max_h is not None:
         base = base.transform_filter(alt.datum.time_h <= max_h)
@@ -302,12 +309,12 @@ def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None, compact=F
             color=alt.Color(
                 "quantity:N",
                 scale=alt.Scale(domain=quantities, range=[_QUANTITY_COLOURS[q] for q in quantities]),
-                legend=alt.Legend(title=None, orient="top", labelLimit=300, columns=2 if compact else 0),
+                legend=alt.Legend(title=None, orient="top", labelLimit=300, columns=legend_columns),
             ),
             strokeDash=alt.StrokeDash(
                 "scenario:N",
                 scale=alt.Scale(domain=scenarios, range=[_SCENARIO_DASH[s] for s in scenarios]),
-                legend=None if compact else alt.Legend(title=None, orient="bottom", labelLimit=300),
+                legend=alt.Legend(title=None, orient="bottom", labelLimit=300) if scenario_legend else None,
             ),
             detail="scenario:N",
             tooltip=[
@@ -320,7 +327,7 @@ def _line_layer(quantities, time_col, x_title, y_title, *, max_h=None, compact=F
     )
 
 
-def _surge_spec(width, height):
+def _surge_spec(width, height, *, layout="single", scenario_legend=True):
     band = (
         alt.Chart(
             pd.DataFrame(
@@ -331,47 +338,64 @@ def _surge_spec(width, height):
         .encode(x="start:Q", x2="end:Q", tooltip="what:N")
     )
     lines = _line_layer(
-        ["HIF-1α", "free VEGF"], "time_h", "Time after TACE (hours)", "Level (× pre-TACE)", max_h=168
+        ["HIF-1α", "free VEGF"],
+        "time_h",
+        "Time after TACE (hours)",
+        "Level (× pre-TACE)",
+        max_h=168,
+        scenario_legend=scenario_legend,
     )
     peak = (
         _panel("peak").mark_rule(color=_QUANTITY_COLOURS["free VEGF"], strokeDash=[2, 2]).encode(x="time_h:Q")
     )
-    title = alt.TitleParams(
-        "First week: HIF-1α and the VEGF surge (hours)",
-        subtitle="yellow: peak reported 48-72 h (RCT); dotted: model peak",
-        anchor="start",
-        fontSize=MIN_FONT_PX,
+    text = (
+        "First week: HIF-1α and the VEGF surge (hours)"
+        if layout != "row"
+        else "First week: the VEGF surge (hours)"
     )
+    subtitle = (
+        "yellow: peak reported 48-72 h (RCT); dotted: model peak"
+        if layout != "row"
+        else "yellow: reported peak (RCT); dotted: model peak"
+    )
+    title = alt.TitleParams(text, subtitle=subtitle, anchor="start", fontSize=MIN_FONT_PX)
     return alt.layer(band, lines, peak, width=width, height=height, title=title)
 
 
-def _vessels_spec(width, height, *, compact=False):
+def _vessels_spec(width, height, *, layout="single", scenario_legend=True):
     lines = _line_layer(
         ["vessel density", "vessel quality", "oxygen delivery"],
         "time_days",
         "Time after TACE (days)",
         "Level (× pre-TACE)",
-        compact=compact,
+        legend_columns=0 if layout == "single" else 2,
+        scenario_legend=scenario_legend,
     )
-    title = alt.TitleParams(
-        ["Vessels: revascularisation,", "normalisation, pruning (days)"], anchor="start", fontSize=MIN_FONT_PX
+    text = (
+        "Vessels: regrowth, normalisation, pruning"
+        if layout == "row"
+        else ["Vessels: revascularisation,", "normalisation, pruning (days)"]
     )
+    title = alt.TitleParams(text, anchor="start", fontSize=MIN_FONT_PX)
     return lines.properties(width=width, height=height, title=title)
 
 
-def _tumour_spec(width, height, *, compact=False):
+def _tumour_spec(width, height, *, layout="single", scenario_legend=True):
     lines = _line_layer(
         ["viable tumour", "hypoxia (0-1)"],
         "time_days",
         "Time after TACE (days)",
         ["Viable tumour (× pre-TACE);", "hypoxia (0-1)"],
-        compact=compact,
+        legend_columns=0 if layout == "single" else 2,
+        scenario_legend=scenario_legend,
     )
     title = alt.TitleParams("Tumour: necrosis, then regrowth (days)", anchor="start", fontSize=MIN_FONT_PX)
     return lines.properties(width=width, height=height, title=title)
 
 
-def _window_spec(width, height, *, compact=False):
+def _window_spec(width, height, *, layout="single", scenario_legend=True):
+    del scenario_legend  # a view over dose: the scenarios are not drawn here
+    right = layout == "row"  # one row of views: both legends right of the plot (height is scarce)
     shade = (
         _panel("zone")
         .mark_rect(opacity=0.8)
@@ -381,7 +405,11 @@ def _window_spec(width, height, *, compact=False):
             color=alt.Color(
                 "zone:N",
                 scale=alt.Scale(domain=list(_ZONES), range=list(_ZONES.values())),
-                legend=alt.Legend(title="Model zone", orient="bottom", columns=2 if compact else 1),
+                legend=alt.Legend(
+                    title="Model zone",
+                    orient="right" if right else "bottom",
+                    columns=2 if layout == "grid" else 1,
+                ),
             ),
             tooltip=["zone:N"],
         )
@@ -398,7 +426,7 @@ def _window_spec(width, height, *, compact=False):
             strokeDash=alt.StrokeDash(
                 "measure:N",
                 scale=alt.Scale(domain=measures, range=[[1, 0], [4, 3], [1, 3]]),
-                legend=alt.Legend(title=None, orient="top", columns=1),
+                legend=alt.Legend(title=None, orient="right" if right else "top", columns=1),
             ),
             tooltip=[
                 alt.Tooltip("dose_mg_kg:Q", title="dose (mg/kg)"),
@@ -425,22 +453,49 @@ _INDEPENDENT = alt.Resolve(
     legend=alt.LegendResolveMap(color="independent", strokeDash="independent"),
 )
 
-
+#: The views of the model figure, in the order of the full (2 x 2) figure: the first week after
+#: TACE (hours), the dose window (mg/kg), vessels and tumour (days 0-60).
+MODEL_VIEWS = ("surge", "window", "vessels", "tumour")
+_VIEW_SPECS = {"surge": _surge_spec, "window": _window_spec, "vessels": _vessels_spec, "tumour": _tumour_spec}
+#: Plot sizes (width, height; px) of one view: in the 2 x 2 figure (about 840 x 720 px in all) and
+#: in one row of two views (at most about 965 x 360 px in all: fits one 1280 x 800 screen with the controls).
 _MODEL_PLOT = (270, 140)
+_ROW_PLOT = (290, 156)
+_MODEL_HEADING = ("TACE → hypoxia → HIF-1α → VEGF surge →", "revascularisation (a didactic model)")
 
 
-@functools.lru_cache(maxsize=8)
-def _model_template(with_window: bool, title: str | tuple[str, ...]):
-    # plot sizes (px) and two-line titles keep the figure about 840 x 720 px (the lesson column is 1000)
-    views = [
-        _surge_spec(*_MODEL_PLOT),
-        _vessels_spec(*_MODEL_PLOT, compact=True),
-        _tumour_spec(*_MODEL_PLOT, compact=True),
-    ]
-    if with_window:
-        views.insert(1, _window_spec(*_MODEL_PLOT, compact=True))
-    heading = alt.TitleParams(text=list(title), anchor="start") if isinstance(title, tuple) else title
-    chart = alt.concat(*views, columns=2, resolve=_INDEPENDENT, title=heading)
+def _check_views(views, with_window: bool) -> tuple[str, ...]:
+    if views is None:
+        return tuple(v for v in MODEL_VIEWS if with_window or v != "window")
+    if isinstance(views, str):
+        views = (views,)
+    try:
+        views = tuple(views)
+    except TypeError:
+        raise TypeError(f"views: expected names from {list(MODEL_VIEWS)}, got {views!r}") from None
+    unknown = [v for v in views if v not in MODEL_VIEWS]
+    if unknown or not views:
+        raise ValueError(f"views: {unknown or 'none'} given; choose one or more of {list(MODEL_VIEWS)}")
+    if len(set(views)) != len(views):
+        raise ValueError(f"views: {list(views)} names a view twice")
+    if "window" in views and not with_window:
+        raise ValueError("views: 'window' needs the dose window (window=mechanisms.dose_window(...))")
+    return views
+
+
+@functools.lru_cache(maxsize=16)
+def _model_template(views: tuple[str, ...], title: str | tuple[str, ...]):
+    # more than two views: a 2 x 2 grid (export); one or two: one row that fits a screen with controls
+    layout = "grid" if len(views) > 2 else "row"
+    size = _MODEL_PLOT if layout == "grid" else _ROW_PLOT
+    first_over_time = next((v for v in views if v != "window"), None)
+    specs = [_VIEW_SPECS[v](*size, layout=layout, scenario_legend=v == first_over_time) for v in views]
+    if isinstance(title, tuple):
+        text = list(title) if layout == "grid" else " ".join(title)  # one line is enough over one row
+        heading = alt.TitleParams(text=text, anchor="start")
+    else:
+        heading = title
+    chart = alt.concat(*specs, columns=2, resolve=_INDEPENDENT, title=heading)
     chart = label_model(chart)
     chart.to_dict(validate=True)  # the layout is validated once, here ...
     return _TemplateConcat(**chart._kwds)  # ... so redraws (new data only) can skip it
@@ -461,10 +516,7 @@ class _TemplateConcat(alt.ConcatChart):
 
 @functools.lru_cache(maxsize=16)
 def _single_template(kind: str, title: str | None):
-    spec = {"surge": _surge_spec, "vessels": _vessels_spec, "tumour": _tumour_spec, "window": _window_spec}[
-        kind
-    ]
-    chart = spec(520, 300)
+    chart = _VIEW_SPECS[kind](520, 300)
     return label_model(chart if title is None else chart.properties(title=title))
 
 
@@ -510,16 +562,23 @@ def model_chart(
     window: pd.DataFrame | None = None,
     current_dose: float | None = None,
     title: str | None = None,
+    views=None,
 ):
     """The model views in one figure: VEGF surge (hours) | dose window, vessels | tumour (days).
 
     ``run`` and ``reference`` (drawn dashed: the same TACE without bevacizumab) come from
     ``mechanisms.simulate``; ``window`` from ``mechanisms.dose_window`` (left out when None);
     ``current_dose`` (mg/kg) is marked on the window. Labelled as qualitative model output.
+
+    ``views`` names the views to draw, in order, from :data:`MODEL_VIEWS` (``"surge"``: first
+    week, hours; ``"window"``: the dose window, mg/kg; ``"vessels"``, ``"tumour"``: days 0-60).
+    Default (None): all of them (without ``"window"`` when ``window`` is None) in a 2 x 2 grid of
+    about 840 x 720 px, the figure for export. One or two views are drawn in one row of at
+    most about 965 x 360 px (``_ROW_PLOT`` per plot), which fits one 1280 x 800 screen under the controls.
     """
     with_window = window is not None and not window.empty
-    default = ("TACE → hypoxia → HIF-1α → VEGF surge →", "revascularisation (a didactic model)")
-    template = _model_template(with_window, default if title is None else title)
+    chosen = _check_views(views, with_window)
+    template = _model_template(chosen, _MODEL_HEADING if title is None else title)
     return template.properties(data=_model_data(run, reference, window, current_dose))
 
 

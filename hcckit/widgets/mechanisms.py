@@ -30,11 +30,24 @@ __all__ = [
     "blood_supply_panel",
     "model_panel",
     "evidence_panel",
+    "MODEL_VIEW_CHOICES",
 ]
 
 _SLIDER_STYLE = {"description_width": "0px"}
 _FULL = {"width": "100%"}
 _RCT = "TACE + bevacizumab 5 mg/kg right after (as in the RCT)"
+#: The model panel's view switch: button text -> (value, the two views of
+#: :func:`hcckit.charts.mechanisms.model_chart` drawn side by side). The first is the panel's start.
+MODEL_VIEW_CHOICES = {
+    "First week + dose window": ("week", ("surge", "window")),
+    "Dose window + tumour": ("dose", ("window", "tumour")),
+    "Days 0-60: vessels + tumour": ("days", ("vessels", "tumour")),
+}
+_MODEL_VIEW_TIPS = {
+    "week": "HIF-1α and the VEGF surge over the first week (hours), and what each dose does (mg/kg)",
+    "dose": "What each dose does (mg/kg), and the tumour and its hypoxia over 60 days (dashed: no bevacizumab)",
+    "days": "Vessels and tumour over 60 days after TACE (dashed: the same TACE without bevacizumab)",
+}
 
 
 class MechanismsPanel(Panel):
@@ -220,8 +233,11 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
 
     Controls: ``preset`` (ready-made scenarios), ``embolization`` (%), ``chemotherapy`` (%),
     ``bev_dose`` (mg/kg, the primary control), ``bev_time`` (hours after TACE), ``immune`` (%),
-    ``reference`` (draw the same TACE without bevacizumab, dashed). Presets: the lesson's four
-    "Try this" questions.
+    ``reference`` (draw the same TACE without bevacizumab, dashed) and ``view`` (which two of
+    the model's views are drawn side by side, :data:`MODEL_VIEW_CHOICES`; starts on the first
+    week + dose window). Controls in two rows, the view switch right above the chart: the panel
+    fits one 1280 x 800 screen. Presets: the lesson's four "Try this" questions, each on the
+    view it needs.
     """
     from hcckit import mechanisms
     from hcckit.charts.mechanisms import model_chart
@@ -238,8 +254,18 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
     when = _slider(widgets.IntSlider, first["bev_time"], 0, 336, 12)
     immune = _slider(widgets.IntSlider, first["immune"], 0, 100, 25)
     reference = widgets.Checkbox(
-        value=True, description="Also draw the same TACE without bevacizumab (dashed)", indent=False
+        value=True, description="Draw dashed: same TACE, no bevacizumab", indent=False
     )
+    reference.layout.width = "auto"
+    choices = {label: value for label, (value, _) in MODEL_VIEW_CHOICES.items()}
+    shown = {value: views for value, views in MODEL_VIEW_CHOICES.values()}
+    view_switch = widgets.ToggleButtons(
+        options=list(choices.items()),
+        value=next(iter(choices.values())),
+        tooltips=[_MODEL_VIEW_TIPS[v] for v in choices.values()],
+        style={"button_width": "auto"},
+    )
+    view_switch.add_class("hcckit-view-switch")
     summary = widgets.HTML()
     sliders = {
         "embolization": emb,
@@ -248,7 +274,7 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
         "bev_time": when,
         "immune": immune,
     }
-    state = {"quiet": False}
+    state = {"quiet": False, "model": None}
 
     def scenario() -> mechanisms.Scenario:
         return mechanisms.Scenario(
@@ -259,17 +285,26 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
             immune_priming=immune.value / 100,
         )
 
+    def simulate(s):
+        """The model's runs for ``s`` (kept for a view switch, which redraws without re-running)."""
+        key = (s, bool(reference.value))
+        if state["model"] is None or state["model"][0] != key:
+            run = mechanisms.simulate(s)
+            with_ref = reference.value and s.bev_dose_mg_kg > 0
+            ref = mechanisms.simulate(s.without_bevacizumab()) if with_ref else None
+            state["model"] = (key, (run, ref, mechanisms.dose_window(s)))
+        return state["model"][1]
+
     def build(s):
-        run = mechanisms.simulate(s)
-        ref = (
-            mechanisms.simulate(s.without_bevacizumab()) if reference.value and s.bev_dose_mg_kg > 0 else None
+        run, ref, window = simulate(s)
+        chart = model_chart(
+            run, reference=ref, window=window, current_dose=s.bev_dose_mg_kg, views=shown[view_switch.value]
         )
-        window = mechanisms.dose_window(s)
-        return model_chart(run, reference=ref, window=window, current_dose=s.bev_dose_mg_kg), run
+        return chart, run
 
     def summary_html(run) -> str:
         text = html.escape(str(mechanisms.summarize(run)))
-        return f"<p style='font-size:15px'><b>Model summary</b> (qualitative): {text}</p>"
+        return f"<p style='font-size:15px;margin:2px 0'><b>Model summary</b> (qualitative): {text}</p>"
 
     chart, run = build(start)
     view = chart_view(chart)
@@ -302,40 +337,50 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
             state["quiet"] = False
         redraw()
 
-    column = widgets.Layout(width="310px")
-    controls = widgets.HBox(
+    # two rows of three fields (the drug, then the TACE), each label above its control
+    controls = widgets.GridBox(
         [
-            widgets.VBox([_field("Scenario", presets), reference], layout=column),
-            widgets.VBox(
-                [
-                    _field("Embolization completeness (%)", emb),
-                    _field("Chemotherapy intensity (%)", chemo),
-                    _field("Immune priming (%)", immune),
-                ],
-                layout=column,
-            ),
-            widgets.VBox(
-                [_field("Bevacizumab dose (mg/kg)", dose), _field("Bevacizumab given (h after TACE)", when)],
-                layout=column,
-            ),
-        ]
+            _field("Scenario", presets),
+            _field("Bevacizumab dose (mg/kg)", dose),
+            _field("Bevacizumab given (h after TACE)", when),
+            _field("Embolization completeness (%)", emb),
+            _field("Chemotherapy intensity (%)", chemo),
+            _field("Immune priming (%)", immune),
+        ],
+        layout=widgets.Layout(
+            grid_template_columns="minmax(0, 10fr) minmax(0, 7fr) minmax(0, 8fr)",
+            grid_gap="0 16px",
+            width="100%",
+            max_width="980px",
+        ),
+    )
+    controls.add_class("hcckit-model-controls")
+    show = widgets.HTML("<span style='font-size:14px;font-weight:600'>Show</span>")
+    above_chart = widgets.HBox(
+        [widgets.HBox([show, view_switch], layout=widgets.Layout(align_items="center")), reference],
+        layout=widgets.Layout(flex_flow="row wrap", align_items="center", justify_content="space-between"),
     )
     panel = MechanismsPanel(
-        above(controls, [view, summary]),
-        controls={"preset": presets, **sliders, "reference": reference},
+        above(controls, [above_chart, view, summary]),
+        controls={"preset": presets, **sliders, "reference": reference, "view": view_switch},
         view=view,
         message=message,
         texts={"summary": summary},
     )
-    panel.on_change([*sliders, "reference"], redraw)
+    panel.view_switch = view_switch
+    panel.on_change([*sliders, "reference", "view"], redraw)
     panel.on_change(["preset"], apply_preset)
     rct = _slider_values(mechanisms.PRESETS[_RCT]) if _RCT in mechanisms.PRESETS else first
     panel.add_preset_states(
         {
-            "Q1: TACE alone": {"preset": "TACE alone"},
-            "Q2: 5 mg/kg right after": {"preset": _RCT},
-            "Q3: dose from 0": {**rct, "bev_dose": 0.0, "reference": True},
-            "Q4: 15 mg/kg": {"preset": "TACE + bevacizumab 15 mg/kg (standard IV dose, once)"},
+            # Q1 and Q2 are about the surge (hours); Q3 and Q4 about the dose window and hypoxia
+            "Q1: TACE alone": {"preset": "TACE alone", "view": "week"},
+            "Q2: 5 mg/kg right after": {"preset": _RCT, "view": "week"},
+            "Q3: dose from 0": {**rct, "bev_dose": 0.0, "reference": True, "view": "dose"},
+            "Q4: 15 mg/kg": {
+                "preset": "TACE + bevacizumab 15 mg/kg (standard IV dose, once)",
+                "view": "dose",
+            },
         },
         tips={
             "Q1: TACE alone": "Question 1: when does free VEGF peak with TACE alone?",
