@@ -15,7 +15,7 @@ export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter-config$(if $(JUPYTER_CONFIG_PATH
 export JUPYTER_PATH := $(CURDIR)/jupyter-data$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 
 # Dashboards: 127.0.0.1 (this computer, e.g. the projector) unless HOST=0.0.0.0 is given to
-# serve the classroom network (no login: only on a network you trust).
+# serve the classroom network (no login unless TOKEN is set: see docs/CLASSROOM_SERVER.md).
 HOST ?= 127.0.0.1
 PORT ?= 8866
 # WARM=n keeps n kernels of LESSON started and executed in advance (Voila's pre-heated kernels):
@@ -23,8 +23,16 @@ PORT ?= 8866
 # (a used kernel is replaced 5 minutes later, so refilling does not slow students' first page)
 WARM ?= 0
 LESSON ?= 00_index.ipynb
+# MAX_KERNELS=n: at most n lesson pages (kernels, WARM ones included) at once; a page beyond it
+# gets "The class is full ... Retry in a minute." Default: what fits in the memory available
+# at start-up, 300 MB per kernel (hcckit/classroom.py; docs/CLASSROOM_SERVER.md).
+MAX_KERNELS ?=
+# TOKEN=word: pages only with the word (link ...?token=word, or typed on the login page);
+# use it with HOST=0.0.0.0 on any network you do not trust.
+TOKEN ?=
 comma := ,
 WARM_ARGS = $(if $(filter-out 0,$(WARM)),--preheat_kernel=True '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": 0}$(comma) "$(LESSON)": {"pool_size": $(WARM)}}' --VoilaKernelManager.fill_delay=300)
+SERVER_ARGS = $(if $(MAX_KERNELS),--ClassroomKernelManager.max_kernels=$(MAX_KERNELS)) $(if $(TOKEN),'--token=$(TOKEN)')
 
 .PHONY: start install test fuzz dashboards bench figures lint clean
 
@@ -50,8 +58,8 @@ fuzz: install
 
 ## serve every lesson as a Voila dashboard; landing page: http://HOST:PORT/voila/render/00_index.ipynb
 dashboards: install
-	@echo "Landing page: http://$(HOST):$(PORT)/voila/render/00_index.ipynb   (Ctrl-C stops)"
-	$(BIN)/voila notebooks/ --no-browser --Voila.ip=$(HOST) --port=$(PORT) $(WARM_ARGS)
+	@echo "Landing page: http://$(HOST):$(PORT)/voila/render/00_index.ipynb$(if $(TOKEN),?token=$(TOKEN))   (Ctrl-C stops)"
+	$(BIN)/voila notebooks/ --no-browser --Voila.ip=$(HOST) --port=$(PORT) $(WARM_ARGS) $(SERVER_ARGS)
 
 ## performance benchmarks (prints a table; needs Chromium)
 bench: install
