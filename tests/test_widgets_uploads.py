@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+from ipywidgets import FileUpload
 
 from hcckit import uploads
-from hcckit.widgets.uploads import CurveUploadPanel, MeasurementsUploadPanel
+from hcckit.widgets.uploads import (
+    FEWER_CLASS,
+    MAX_BYTES_CLASS,
+    CurveUploadPanel,
+    MeasurementsUploadPanel,
+    limited_upload,
+    size_label,
+)
 
 
 def _upload(widget, content: bytes, name: str) -> None:
@@ -158,3 +167,81 @@ def test_reset_empties_the_upload_panels():
     curve.reset_button.click()
     assert curve.ipd is None and curve._curve is None and curve.state == {"n": 0, "events": 0}
     assert curve.chart.chart.to_dict() == first_chart and curve._report.value == ""
+
+
+# --- issue 14: the size limit is carried to the browser, and agrees with the server's -----------
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "jupyter-data" / "voila" / "templates" / "hcckit"
+
+
+def _file_uploads(panel) -> list:
+    return [w for w in vars(panel).values() if isinstance(w, FileUpload)]
+
+
+@pytest.mark.parametrize("panel_class", [MeasurementsUploadPanel, CurveUploadPanel])
+def test_upload_widgets_carry_the_limit_the_server_enforces(panel_class):
+    panel = panel_class()
+    found = _file_uploads(panel)
+    assert found, "the panel has no FileUpload"
+    label = size_label(uploads.MAX_BYTES)
+    for upload in found:
+        classes = upload._dom_classes
+        limits = [c for c in classes if c.startswith(MAX_BYTES_CLASS)]
+        assert limits == [f"{MAX_BYTES_CLASS}{uploads.MAX_BYTES}"], classes
+        assert len([c for c in classes if c.startswith(FEWER_CLASS)]) == 1, classes
+        assert f"(up to {label})" in upload.description, upload.description
+        assert f"{uploads.MAX_BYTES:,} bytes" in upload.tooltip
+        assert upload.multiple is False
+
+
+def test_a_file_over_the_limit_that_reaches_the_kernel_names_the_same_limit():
+    # the browser refuses it first (hcckit_guard.js); without the template the server still does
+    panel = MeasurementsUploadPanel()
+    panel._on_example(None)
+    best = panel.best.copy()
+    content = b"patient,lesion,day,kind,ld_mm\n" + b"P,L1,0,target,10\n" * (uploads.MAX_BYTES // 17 + 1)
+    assert len(content) > uploads.MAX_BYTES
+    _upload(panel._upload, content, "too_big.csv")
+    message = _message(panel)
+    assert "hcckit-error" in message and "too_big.csv" in message
+    assert f"the limit is {size_label(uploads.MAX_BYTES)}" in message, message
+    assert panel.best.equals(best)
+
+
+def test_size_label_and_limited_upload_arguments():
+    assert size_label(2_000_000) == "2 MB" and size_label(1_500_000) == "1.5 MB"
+    assert "(up to 0.5 MB)" in limited_upload("CSV", fewer="rows", max_bytes=500_000).description
+    with pytest.raises(ValueError, match="max_bytes"):
+        limited_upload("CSV", fewer="rows", max_bytes=0)
+    with pytest.raises(ValueError, match="fewer"):
+        limited_upload("CSV", fewer="two words")
+
+
+def test_the_voila_guard_reads_the_classes_the_widgets_set():
+    guard = (TEMPLATE / "hcckit_guard.js").read_text()
+    assert f"/(?:^|\\s){MAX_BYTES_CLASS}(\\d+)(?=\\s|$)/" in guard
+    assert f"/(?:^|\\s){FEWER_CLASS}([a-z]+)(?=\\s|$)/" in guard
+    assert "the most this lesson reads is" in guard
+    assert "{% include 'hcckit_guard.js' %}" in (TEMPLATE / "index.html.j2").read_text()
+    # Jinja includes the script: it must hold no Jinja delimiters
+    assert not any(mark in guard for mark in ("{{", "{%", "{#"))
+
+
+def test_the_limit_fits_in_one_websocket_message():
+    """A file the widget may send (MAX_BYTES) must fit tornado's websocket message limit.
+
+    Over that limit tornado closes the kernel's connection ("Connection lost, reconnecting")
+    instead of delivering the file; ipywidgets 8 sends the file as a binary buffer (its size
+    plus a JSON envelope of a few kB), so 64 kB of room is left for the envelope.
+    """
+    import json
+
+    from tornado import websocket
+
+    limit = websocket._default_max_message_size  # 10 MiB unless configured
+    for name in ("jupyter_server_config.json", "voila.json"):
+        config = json.loads((TEMPLATE.parents[3] / "jupyter-config" / name).read_text())
+        for section in ("ServerApp", "Voila"):
+            settings = config.get(section, {}).get("tornado_settings", {})
+            limit = min(limit, settings.get("websocket_max_message_size", limit))
+    assert uploads.MAX_BYTES + 64_000 <= limit, (uploads.MAX_BYTES, limit)

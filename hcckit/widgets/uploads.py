@@ -17,10 +17,48 @@ from hcckit import uploads
 from hcckit.widgets._common import chart_view, message_box, safe, show_message
 from hcckit.widgets.panel import Panel
 
-__all__ = ["MeasurementsUploadPanel", "CurveUploadPanel", "uploaded_file"]
+__all__ = ["MeasurementsUploadPanel", "CurveUploadPanel", "uploaded_file", "limited_upload", "size_label"]
 
 _CRITERIA = ("RECIST 1.1", "mRECIST", "WHO", "EASL")
 _WIDE = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="auto")}
+_ACCEPT = ".csv,text/csv,text/plain"
+#: DOM class prefix the Voila template's guard reads (hcckit_guard.js): the size limit in bytes.
+MAX_BYTES_CLASS = "hcckit-max-bytes-"
+#: DOM class prefix naming what to leave out of a too-large file ("fewer patients").
+FEWER_CLASS = "hcckit-upload-fewer-"
+
+
+def size_label(n_bytes: int) -> str:
+    """A size in bytes as the lessons write it: decimal megabytes (1 MB = 1,000,000 bytes), e.g. "2 MB"."""
+    return f"{n_bytes / 1e6:g} MB"
+
+
+def limited_upload(description: str, *, fewer: str, max_bytes: int | None = None) -> widgets.FileUpload:
+    """A one-file CSV ``FileUpload`` whose label states the size limit and whose DOM carries it.
+
+    ``max_bytes`` (bytes, default :data:`hcckit.uploads.MAX_BYTES`, the limit ``read_csv_bytes``
+    enforces) is shown in the label ("Upload CSV (up to 2 MB)") and tooltip, and set as the class
+    ``hcckit-max-bytes-<max_bytes>``: the kit's Voila template refuses a larger file in the browser,
+    before it is sent to the kernel, with a message next to the button. ``fewer`` (one word,
+    e.g. "patients") completes that message's advice: "Save a smaller file (e.g. fewer patients)".
+    """
+    limit = uploads.MAX_BYTES if max_bytes is None else int(max_bytes)
+    if limit <= 0:
+        raise ValueError(f"max_bytes: must be a positive number of bytes, got {max_bytes!r}")
+    if not fewer.isalpha():
+        raise ValueError(f"fewer: one word of letters (e.g. 'patients'), got {fewer!r}")
+    label = size_label(limit)
+    upload = widgets.FileUpload(
+        accept=_ACCEPT,
+        multiple=False,
+        description=f"{description} (up to {label})",
+        tooltip=f"A CSV file of at most {label} ({limit:,} bytes)",
+        layout=widgets.Layout(width="auto"),
+    )
+    upload.add_class("hcckit-upload")
+    upload.add_class(f"{MAX_BYTES_CLASS}{limit}")
+    upload.add_class(f"{FEWER_CLASS}{fewer.lower()}")
+    return upload
 
 
 def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
@@ -92,16 +130,14 @@ class MeasurementsUploadPanel(Panel):
         example = uploads.example_csv("measurements")
         intro = widgets.HTML(
             "<b>Classify your own cases.</b> Upload a CSV file with one row per lesion per scan "
-            "(diameters in mm, day 0 = baseline)."
+            f"(diameters in mm, day 0 = baseline; at most {size_label(uploads.MAX_BYTES)})."
             + _columns_html(uploads.MEASUREMENT_COLUMNS, ("patient", "lesion", "day", "kind"))
             + "Template: "
             + _download_link(example, "hcckit_measurements_example.csv", "example file (synthetic patient)")
             + ". The file is read in memory by the computer that serves this page (on a class network "
             "that is the teacher's computer, sent unencrypted); it is never written to disk."
         )
-        self._upload = widgets.FileUpload(
-            accept=".csv,text/csv,text/plain", multiple=False, description="Upload CSV"
-        )
+        self._upload = limited_upload("Upload CSV", fewer="patients")
         self._example = widgets.Button(
             description="Use the example file", icon="file", layout=widgets.Layout(width="auto")
         )
@@ -257,10 +293,12 @@ class CurveUploadPanel(Panel):
             + _download_link(uploads.example_csv("curve"), "hcckit_curve_example.csv", "curve")
             + ", "
             + _download_link(uploads.example_csv("at_risk"), "hcckit_at_risk_example.csv", "numbers at risk")
-            + " (synthetic arm, median 8.2 months). Files are read in memory only."
+            + " (synthetic arm, median 8.2 months). Each file at most "
+            + size_label(uploads.MAX_BYTES)
+            + "; files are read in memory only."
         )
-        self._curve_upload = widgets.FileUpload(accept=".csv,text/csv,text/plain", description="Curve CSV")
-        self._risk_upload = widgets.FileUpload(accept=".csv,text/csv,text/plain", description="At risk CSV")
+        self._curve_upload = limited_upload("Curve CSV", fewer="points")
+        self._risk_upload = limited_upload("At risk CSV", fewer="rows")
         self._example = widgets.Button(
             description="Use the example files", icon="file", layout=widgets.Layout(width="auto")
         )
