@@ -59,7 +59,9 @@ Columns a criterion does not use may be absent. A lesion not assessed at a visit
 absent from that visit (the visit becomes NE, unless the lesions measured already show PD).
 Bad input (negative or missing diameters, duplicate rows, a target first seen at follow-up,
 rows out of day order, unknown names) raises ``ValueError`` naming patient, lesion, day and
-field - never a silently wrong answer.
+field - never a silently wrong answer. Absurd numbers are refused too: diameters above
+:data:`MAX_MM` (500 mm) and days beyond +/- :data:`MAX_DAY` (20,000 days); ids and labels
+must be single values (text or numbers), not lists or dicts.
 
 Exact arithmetic
 ----------------
@@ -112,6 +114,7 @@ Choices the specification page leaves open, or where the source text decides
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -145,6 +148,13 @@ NON_CR_NON_PD = "non-CR/non-PD"
 #: Timepoint and best-response categories, in the order of the ordered categorical (best first).
 RESPONSES = ("CR", "PR", "SD", NON_CR_NON_PD, "PD", "NE")
 
+#: Largest diameter accepted (mm): no liver lesion is half a metre across. It also keeps the
+#: integer arithmetic exact (a product of two diameters in 1e-4 mm^2 stays far below 2**53).
+#: The one bound for diameters: uploads (:mod:`hcckit.uploads`) use it too.
+MAX_MM = 500.0
+#: Largest assessment day accepted either side of day 0 (days; about 55 years); uploads use it too.
+MAX_DAY = 20_000
+
 _U = 100  # internal integer units per mm (hundredths of a mm)
 _KINDS = ("target", "non_target", "new")
 _NT_STATUS = ("cr", "non_cr_non_pd", "ir_sd", "pd")
@@ -172,7 +182,7 @@ def criterion_name(name) -> str:
     Case, spaces, dots, dashes and underscores are ignored (``"recist_1.1"`` works); anything
     else raises ``ValueError`` listing the allowed names.
     """
-    key = re.sub(r"[\s._-]", "", str(name).lower())
+    key = re.sub(r"[\s._-]", "", name.lower()) if isinstance(name, str) else None
     if key not in _ALIASES:
         raise ValueError(f"criterion: unknown criterion {name!r}; choose one of {', '.join(CRITERIA)}")
     return _ALIASES[key]
@@ -196,12 +206,22 @@ class _Options:
     def __post_init__(self):
         for name in ("too_small_mm", "recist_abs_mm"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
-                raise ValueError(f"{name}: must be a number >= 0 (mm), got {v!r}")
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or not math.isfinite(v)
+                or not 0 <= v <= MAX_MM
+            ):
+                raise ValueError(f"{name}: must be a number from 0 to {MAX_MM:g} (mm), got {v!r}")
+        for name in ("mrecist_5mm", "who_inclusive", "effusion_needs_cytology"):
+            _check_bool(getattr(self, name), name)
         for name in ("max_targets", "max_per_organ"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
                 raise ValueError(f"{name}: must be a whole number >= 1 or None (no limit), got {v!r}")
+        for name in ("who_pd", "who_reference", "continued_pr"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name}: must be text, got {getattr(self, name)!r}")
         if self.who_pd not in ("lesion", "sum"):
             raise ValueError(f"who_pd: must be 'lesion' or 'sum', got {self.who_pd!r}")
         if self.who_reference not in ("nadir", "baseline"):
@@ -214,8 +234,12 @@ class _Options:
 
 
 # =========================================================================== validation
-def _fail(df, mask, field: str, problem: str):
-    """Raise ValueError naming the first offending row (patient, lesion, day) and the field."""
+def _fail(df, mask, field: str, problem: str, what: str = "field"):
+    """Raise ValueError naming the first offending row (patient, lesion, day) and the field.
+
+    Tables without a ``lesion`` column (assessments, best responses) name the criterion,
+    patient and day they have; a table with none of them names the row number (1 = first).
+    """
     import numpy as np
 
     mask = np.asarray(mask, dtype=bool)
@@ -225,15 +249,83 @@ def _fail(df, mask, field: str, problem: str):
     extra = f" ({more} more row{'s' if more > 1 else ''} with the same problem)" if more else ""
 
     def plain(v):  # numpy scalars print as np.int64(1): show the Python value
-        return v.item() if hasattr(v, "item") else v
+        v = v.item() if hasattr(v, "item") and not isinstance(v, (list, dict)) else v
+        return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
 
-    day = plain(row["day"]) if "day" in row.index else "?"
-    if isinstance(day, float) and day.is_integer():
-        day = int(day)
-    raise ValueError(
-        f"patient {plain(row['patient'])!r}, lesion {plain(row['lesion'])!r}, day {day}: "
-        f"field '{field}' {problem}{extra}"
-    )
+    if "patient" in row.index and "lesion" in row.index:
+        day = plain(row["day"]) if "day" in row.index else "?"
+        where = f"patient {plain(row['patient'])!r}, lesion {plain(row['lesion'])!r}, day {day}"
+    else:
+        parts = [f"row {pos + 1}"]
+        parts += [
+            f"{c} {plain(row[c])!r}" for c in ("criterion", "trial_id", "arm_id", "patient") if c in row
+        ]
+        if "day" in row.index:
+            parts.append(f"day {plain(row['day'])}")
+        where = ", ".join(parts)
+    raise ValueError(f"{where}: {what} '{field}' {problem}{extra}")
+
+
+def _check_bool(value, name: str) -> bool:
+    """Return ``value`` if it is True or False (numpy bools too), else raise ValueError naming it."""
+    if type(value).__name__ not in ("bool", "bool_"):
+        raise ValueError(f"{name}: must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_frame(value, name: str, columns=(), hint: str = ""):
+    """Raise TypeError unless ``value`` is a DataFrame, ValueError if it lacks ``columns``."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(value).__name__}")
+    if value.columns.duplicated().any():
+        dup = value.columns[value.columns.duplicated()][0]
+        raise ValueError(f"{name}: column {dup!r} appears more than once")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name}: required column(s) missing: {', '.join(map(str, missing))}{hint}")
+
+
+def _hashable(v) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
+def _check_single_values(df, columns, name: str = "field", table: str = "measurements"):
+    """Raise ValueError naming the row if a cell of ``columns`` is a list, dict or other container."""
+    for col in columns:
+        if col in df.columns and df[col].dtype == object:
+            bad = ~df[col].map(_hashable).to_numpy(dtype=bool)
+            if bad.any():
+                value = df[col].to_numpy()[bad][0]
+                _fail(
+                    df,
+                    bad,
+                    col,
+                    f"must be a single value (text or a number), got a {type(value).__name__}: {value!r} "
+                    f"(in {table})",
+                    what=name,
+                )
+
+
+def _check_responses(df, column: str, arg: str, allow_missing: bool):
+    """Raise ValueError naming the row if ``column`` holds something that is not a response category."""
+    s = df[column].astype(object)
+    ok = s.isin(list(RESPONSES))
+    if allow_missing:
+        ok |= s.isna()
+    if not ok.all():
+        _fail(
+            df,
+            ~ok.to_numpy(dtype=bool),
+            column,
+            f"must be one of {', '.join(RESPONSES)}, got {s[~ok].iloc[0]!r} (in {arg})",
+            what="column",
+        )
 
 
 def _norm_text(series):
@@ -265,23 +357,27 @@ def _prepare(measurements):
     import numpy as np
     import pandas as pd
 
-    if not isinstance(measurements, pd.DataFrame):
-        raise TypeError(f"measurements: expected a pandas DataFrame, got {type(measurements).__name__}")
-    missing = [c for c in ("patient", "lesion", "day", "kind") if c not in measurements.columns]
-    if missing:
-        raise ValueError(f"measurements: required column(s) missing: {', '.join(missing)}")
+    _check_frame(measurements, "measurements", ("patient", "lesion", "day", "kind"))
     if len(measurements) == 0:
         raise ValueError("measurements: the table has no rows")
     df = measurements.reset_index(drop=True).copy()
+    used = ("patient", "lesion", "day", "kind", "organ", "is_node", "too_small", "infiltrative")
+    _check_single_values(df, (*used, "status", "cytology", "fragment", *_DIAMETERS))
     for col in ("patient", "lesion"):
         if df[col].isna().any():
             _fail(df, df[col].isna(), col, "is missing")
 
-    day = pd.to_numeric(df["day"], errors="coerce")
-    bad = day.isna() | ~np.isfinite(day.astype(float)) | (day.astype(float) % 1 != 0)
+    day = pd.to_numeric(df["day"].map(lambda v: v if not isinstance(v, bool) else None), errors="coerce")
+    dayf = day.astype(float)
+    bad = day.isna() | ~np.isfinite(dayf) | (dayf % 1 != 0) | (dayf.abs() > MAX_DAY)
     if bad.any():
-        _fail(df, bad.to_numpy(), "day", f"must be a whole number of days, got {df['day'][bad].iloc[0]!r}")
-    df["day"] = day.astype("int64")
+        _fail(
+            df,
+            bad.to_numpy(),
+            "day",
+            f"must be a whole number of days from -{MAX_DAY} to {MAX_DAY}, got {df['day'][bad].iloc[0]!r}",
+        )
+    df["day"] = dayf.astype("int64")
 
     df["kind"] = _recode(_norm_text(df["kind"]), {"nontarget": "non_target", "non_targets": "non_target"})
     bad = ~df["kind"].isin(_KINDS)
@@ -331,6 +427,13 @@ def _prepare(measurements):
             _fail(df, np.isinf(num), col, "is infinite")
         if (num < 0).any():
             _fail(df, num < 0, col, f"is negative ({num[num < 0].iloc[0]:g} mm); diameters are >= 0 mm")
+        if (num > MAX_MM).any():
+            _fail(
+                df,
+                num > MAX_MM,
+                col,
+                f"is {num[num > MAX_MM].iloc[0]:g} mm; no lesion is larger than {MAX_MM:g} mm (check the unit)",
+            )
         df[col] = num
     too_big = df["viable_ld_mm"] > df["ld_mm"]
     if too_big.any():
@@ -1287,6 +1390,18 @@ def _new_lesions(new, visits, crit, opt):
 
 
 # =========================================================================== several criteria
+def _criteria_list(criteria) -> list[str]:
+    """Canonical names of a criterion or a list of criteria (at least one), else ValueError."""
+    if isinstance(criteria, str):
+        criteria = [criteria]
+    if not isinstance(criteria, (list, tuple)):
+        raise ValueError(f"criteria: expected a criterion name or a list of them, got {criteria!r}")
+    if not criteria:
+        raise ValueError(f"criteria: give at least one of {', '.join(CRITERIA)}")
+    # each criterion once: a repeated name would stack the same visits twice
+    return list(dict.fromkeys(criterion_name(c) for c in criteria))
+
+
 def assess_all(measurements, criteria=CRITERIA, **options):
     """Run :func:`assess` for several criteria on the same table (validated once).
 
@@ -1295,9 +1410,7 @@ def assess_all(measurements, criteria=CRITERIA, **options):
     """
     import pandas as pd
 
-    if isinstance(criteria, str):
-        criteria = [criteria]
-    names = [criterion_name(c) for c in criteria]
+    names = _criteria_list(criteria)
     opt = _Options(**options)
     prepared = _prepare(measurements)
     return pd.concat([_assess_prepared(prepared, c, opt) for c in names], ignore_index=True)
@@ -1419,6 +1532,38 @@ def _best_one(days, resps, confirm_days, sd_min_days, nt_only=False):
     return unc, conf, flag
 
 
+def _check_timepoints(timepoints, arg: str):
+    """Validate an :func:`assess` result passed back in: columns, ids, days, response categories."""
+    import numpy as np
+    import pandas as pd
+
+    _check_frame(timepoints, arg, ("patient", "day", "response"), " (pass the output of assess())")
+    cols = ("criterion", "patient", "day", "response", "target_response")
+    _check_single_values(timepoints, cols, "column", arg)
+    for col in ("criterion", "patient"):
+        if col in timepoints.columns and timepoints[col].isna().any():
+            _fail(timepoints, timepoints[col].isna(), col, f"is missing (in {arg})", what="column")
+    day = pd.to_numeric(timepoints["day"].map(lambda v: None if isinstance(v, bool) else v), errors="coerce")
+    dayf = day.astype(float)
+    bad = (~np.isfinite(dayf) | (dayf % 1 != 0) | (dayf.abs() > MAX_DAY)).to_numpy()
+    if bad.any():
+        _fail(
+            timepoints,
+            bad,
+            "day",
+            f"must be a whole number of days from -{MAX_DAY} to {MAX_DAY}, got "
+            f"{timepoints['day'].to_numpy()[bad][0]!r} (in {arg})",
+            what="column",
+        )
+    _check_responses(timepoints, "response", arg, allow_missing=True)
+    keys = [c for c in ("criterion", "patient", "day") if c in timepoints.columns]
+    dup = timepoints.duplicated(keys, keep=False).to_numpy()
+    if dup.any():
+        _fail(
+            timepoints, dup, "day", f"appears twice for this patient (in {arg}: one row per visit)", "column"
+        )
+
+
 def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, sd_min_days: int = 42):
     """Best overall response per patient (RECIST 1.1 Table 3), with and without confirmation.
 
@@ -1461,9 +1606,8 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
     import numpy as np
     import pandas as pd
 
-    for col in ("patient", "day", "response"):
-        if col not in timepoints.columns:
-            raise ValueError(f"timepoints: column '{col}' missing (pass the output of assess())")
+    _check_timepoints(timepoints, "timepoints")
+    _check_bool(confirm, "confirm")
     for name, v in (("confirm_days", confirm_days), ("sd_min_days", sd_min_days)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError(f"{name}: must be a whole number of days >= 0, got {v!r}")
@@ -1472,7 +1616,7 @@ def best_response(timepoints, *, confirm: bool = True, confirm_days: int = 28, s
     codes = timepoints.groupby(keys, sort=False).ngroup().to_numpy()
     key_list = list(timepoints.drop_duplicates(keys)[keys].itertuples(index=False, name=None))
     resp_all = timepoints["response"].astype(object).to_numpy()
-    days_all = timepoints["day"].to_numpy()
+    days_all = pd.to_numeric(timepoints["day"]).to_numpy()
     # non-target disease only: known from assess()'s target_response ("none"), else inferred
     if "target_response" in timepoints.columns:
         tr = timepoints["target_response"].astype(object)
@@ -1538,7 +1682,28 @@ def best_change(timepoints, best=None):
         sorted from the largest increase to the deepest shrinkage (waterfall order), with
         ``rank`` 1..n per criterion.
     """
+    import numpy as np
+    import pandas as pd
+
+    _check_timepoints(timepoints, "timepoints")
+    _check_frame(timepoints, "timepoints", ("pct_change_baseline",), " (pass the output of assess())")
     keys = ["criterion", "patient"] if "criterion" in timepoints.columns else ["patient"]
+    pct = pd.to_numeric(timepoints["pct_change_baseline"], errors="coerce").astype(float)
+    bad = (timepoints["pct_change_baseline"].notna() & ~np.isfinite(pct)) | (pct < -100)
+    if bad.any():
+        _fail(
+            timepoints,
+            bad.to_numpy(),
+            "pct_change_baseline",
+            f"must be a finite % change >= -100 (or empty), got {timepoints['pct_change_baseline'][bad].iloc[0]!r}",
+            what="column",
+        )
+    if best is not None:
+        _check_frame(best, "best", [*keys, "best_response"], " (pass the output of best_response())")
+        _check_single_values(best, keys, "column", "best")
+        if best.duplicated(keys).any():
+            _fail(best, best.duplicated(keys, keep=False), keys[-1], "appears twice (in best)", "column")
+    timepoints = timepoints.assign(pct_change_baseline=pct)
     follow = timepoints[timepoints["response"].notna()]
     change = follow.groupby(keys, sort=False)["pct_change_baseline"].min()
     out = timepoints[keys].drop_duplicates().join(change.rename("best_pct_change"), on=keys)
@@ -1584,8 +1749,7 @@ def target_category(
             raise ValueError(f"{name}: must be a whole number of tenths of a mm >= 0, got {v!r}")
     if baseline_tenth_mm == 0:
         raise ValueError("baseline_tenth_mm: the baseline sum must be > 0")
-    if not isinstance(nadir_was_cr, bool):
-        raise ValueError(f"nadir_was_cr: must be True or False, got {nadir_was_cr!r}")
+    _check_bool(nadir_was_cr, "nadir_was_cr")
     s, b, n = sum_tenth_mm, baseline_tenth_mm, nadir_tenth_mm
     if n == 0 and s > 0 and nadir_was_cr:
         return "PD"
@@ -1636,6 +1800,17 @@ def explain_target(
     sum above 0 PD: reappearance after CR, whatever the size or the 5 mm option.
     """
     crit = criterion_name(criterion)
+    product = crit in ("WHO", "EASL")
+    high = MAX_MM * MAX_MM * 5 if product else MAX_MM * 5  # five targets of MAX_MM at most
+    for name, v in (("sum_mm", sum_mm), ("baseline_mm", baseline_mm), ("nadir_mm", nadir_mm)):
+        if type(v).__name__ in ("bool", "bool_") or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise ValueError(f"{name}: must be a finite number of {'mm²' if product else 'mm'}, got {v!r}")
+        if not 0 <= v <= high:
+            raise ValueError(f"{name}: must be from 0 to {high:g} {'mm²' if product else 'mm'}, got {v!r}")
+    if not round(baseline_mm * _U) > 0:  # compared in hundredths of a mm
+        raise ValueError(f"baseline_mm: the baseline sum must be at least 0.01 mm, got {baseline_mm!r}")
+    _check_bool(mrecist_5mm, "mrecist_5mm")
+    _check_bool(nadir_was_cr, "nadir_was_cr")
     s, b, n = (int(round(x * _U)) for x in (sum_mm, baseline_mm, nadir_mm))
     if n == 0 and s > 0 and nadir_was_cr:
         cat, rule = "PD", "reappearance after CR (nadir 0): PD whatever the size (EORTC RECIST FAQ)"
@@ -1706,11 +1881,17 @@ def response_rates(
 
     from hcckit.stats import proportion_ci
 
-    if column not in best.columns:
-        raise ValueError(f"column: '{column}' not in best (columns are {list(best.columns)})")
-    if not isinstance(non_cr_non_pd_as_dcr, bool):
-        raise ValueError(f"non_cr_non_pd_as_dcr: must be True or False, got {non_cr_non_pd_as_dcr!r}")
+    _check_frame(best, "best")
+    if not isinstance(column, str) or column not in best.columns:
+        raise ValueError(f"column: {column!r} not in best (columns are {list(best.columns)})")
+    if by is not None and not isinstance(by, str):
+        raise ValueError(f"by: must be a column name or None, got {by!r}")
+    _check_bool(non_cr_non_pd_as_dcr, "non_cr_non_pd_as_dcr")
     keys = [by] if by and by in best.columns else []
+    _check_single_values(best, keys, "column", "best")
+    _check_responses(best, column, "best", allow_missing=False)
+    if keys and best[by].isna().any():
+        _fail(best, best[by].isna(), by, "is missing (in best)", what="column")
     groups = best.groupby(keys, sort=False) if keys else [((), best)]
     rows = []
     for key, g in groups:
@@ -1765,27 +1946,52 @@ def trial_rates(outcomes, *, trial_id: str | None = None, endpoints=("ORR", "DCR
         end of a one-sided lower bound is 100 %), and
         ``note``. Rows without a count or denominator are dropped.
     """
+    import numpy as np
     import pandas as pd
 
     from hcckit.stats import proportion_ci
 
     need = {"trial_id", "arm_id", "endpoint", "criterion", "count", "n", "value"}
+    _check_frame(outcomes, "outcomes")
     if not need <= set(outcomes.columns):
         raise ValueError(f"outcomes: columns missing: {sorted(need - set(outcomes.columns))}")
+    if isinstance(endpoints, str):
+        endpoints = [endpoints]
+    if not isinstance(endpoints, (list, tuple)) or not all(isinstance(e, str) for e in endpoints):
+        raise ValueError(
+            f"endpoints: expected a list of end point names (e.g. ['ORR', 'DCR']), got {endpoints!r}"
+        )
+    if trial_id is not None and not isinstance(trial_id, str):
+        raise ValueError(f"trial_id: must be a trial id (text) or None, got {trial_id!r}")
+    outcomes = outcomes.reset_index(drop=True)
+    _check_single_values(
+        outcomes, ("trial_id", "arm_id", "endpoint", "criterion", "ci_sided"), "column", "outcomes"
+    )
     o = outcomes[
         outcomes["endpoint"].isin(list(endpoints)) & outcomes["count"].notna() & outcomes["n"].notna()
     ]
+    for col in ("count", "n"):
+        num = pd.to_numeric(o[col].map(lambda v: None if isinstance(v, bool) else v), errors="coerce")
+        bad = (~np.isfinite(num.astype(float)) | (num % 1 != 0) | (num < 0)).to_numpy()
+        if bad.any():
+            _fail(o, bad, col, f"must be a whole number >= 0, got {o[col].to_numpy()[bad][0]!r}", "column")
     if trial_id is not None:
         o = o[o["trial_id"] == trial_id]
         if o.empty:
             raise ValueError(f"trial_id: no response rates with counts for {trial_id!r}")
     rows = []
-    for r in o.itertuples(index=False):
+    for i, r in enumerate(o.itertuples(index=False)):
         level = getattr(r, "ci_level", None)
-        level = 0.95 if level is None or pd.isna(level) else float(level)
+        level = 0.95 if level is None or (_hashable(level) and pd.isna(level)) else level
         sided_raw = getattr(r, "ci_sided", None)
         sided = "lower" if isinstance(sided_raw, str) and sided_raw == "one_lower" else "two"
-        ci = proportion_ci(int(r.count), int(r.n), level=level, sided=sided)
+        try:
+            ci = proportion_ci(int(float(r.count)), int(float(r.n)), level=level, sided=sided)
+        except (TypeError, ValueError) as exc:
+            where = np.zeros(len(o), dtype=bool)
+            where[i] = True
+            field = "ci_level" if str(exc).startswith("level") else "count"
+            _fail(o, where, field, f"gives no interval: {exc}", what="column")
         rows.append(
             {
                 "trial_id": r.trial_id,
@@ -1798,7 +2004,7 @@ def trial_rates(outcomes, *, trial_id: str | None = None, endpoints=("ORR", "DCR
                 "reported_pct": r.value,
                 "reported_ci_low": getattr(r, "ci_low", float("nan")),
                 "reported_ci_high": getattr(r, "ci_high", float("nan")),
-                "ci_level": level,
+                "ci_level": ci.level,
                 "ci_sided": "one_lower" if sided == "lower" else "two",
                 "ci_low_pct": ci.ci_low_pct,
                 "ci_high_pct": ci.ci_high_pct,  # 100 % for a one-sided lower bound
@@ -1834,8 +2040,19 @@ def discordance_table(
     import pandas as pd
 
     a, b = criterion_name(rows), criterion_name(cols)
+    _check_frame(best, "best", ("patient",))
+    _check_bool(wide, "wide")
     if "criterion" not in best.columns:
         raise ValueError("best: needs a 'criterion' column (use assess_all then best_response)")
+    if not isinstance(column, str) or column not in best.columns:
+        raise ValueError(f"column: {column!r} not in best (columns are {list(best.columns)})")
+    _check_single_values(best, ("criterion", "patient"), "column", "best")
+    _check_responses(best, column, "best", allow_missing=False)
+    dup = best.duplicated(["criterion", "patient"], keep=False)
+    if dup.any():
+        _fail(
+            best, dup, "patient", "appears twice for this criterion (in best: one row per patient)", "column"
+        )
     ra = best[best["criterion"] == a].set_index("patient")[column].astype(str)
     rb = best[best["criterion"] == b].set_index("patient")[column].astype(str)
     if ra.empty or rb.empty:
@@ -1865,6 +2082,9 @@ _CASES = (
 )
 
 
+_MAX_TEACHING_PATIENTS = 10_000
+
+
 def teaching_cohort(n_patients: int = 40, *, seed: int = 0, visits: int = 6, interval_days: int = 42):
     """SYNTHETIC lesion measurements for teaching (HCC after TACE), deterministic for a seed.
 
@@ -1884,11 +2104,18 @@ def teaching_cohort(n_patients: int = 40, *, seed: int = 0, visits: int = 6, int
     import numpy as np
     import pandas as pd
 
-    for name, v in (("n_patients", n_patients), ("visits", visits), ("interval_days", interval_days)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name}: must be a whole number >= 1, got {v!r}")
+    # bounds keep a class cohort small enough to assess at once and every day within MAX_DAY
+    for name, v, high in (
+        ("n_patients", n_patients, _MAX_TEACHING_PATIENTS),
+        ("visits", visits, 50),
+        ("interval_days", interval_days, 365),
+    ):
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= high:
+            raise ValueError(f"{name}: must be a whole number from 1 to {high:,}, got {v!r}")
     if visits < 2:
         raise ValueError("visits: need at least 2 (baseline and one follow-up)")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed: must be a whole number >= 0, got {seed!r}")
     rng = np.random.default_rng(seed)
     names = [c for c, _ in _CASES]
     probs = np.array([p for _, p in _CASES])
@@ -1921,7 +2148,9 @@ def teaching_cohort(n_patients: int = 40, *, seed: int = 0, visits: int = 6, int
     for p in range(n_patients):
         pid = f"S{p + 1:0{width}d}"
         case = names[rng.choice(len(names), p=probs)]
-        days = [0] + [k * interval_days + int(rng.integers(-3, 4)) for k in range(1, visits)]
+        # +/- 3 days of jitter, less for short intervals so that visits stay in order
+        jit = min(3, (interval_days - 1) // 2)
+        days = [0] + [k * interval_days + int(rng.integers(-jit, jit + 1)) for k in range(1, visits)]
         n_t = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2]))  # the 3rd liver lesion is a non-target
         base = rng.uniform(20, 80, n_t)
         aspect = rng.uniform(0.65, 0.9, n_t)
@@ -2063,9 +2292,25 @@ def edit_measurements(measurements, *, lesion, day: int, drop: bool = False, **v
     """
     import pandas as pd
 
+    _check_frame(measurements, "measurements", ("patient", "lesion", "day"))
+    _check_single_values(measurements, ("patient", "lesion", "day"))
     pats = measurements["patient"].unique()
     if len(pats) != 1:
         raise ValueError("measurements: edit_measurements works on a one-patient table")
+    if not _hashable(lesion) or lesion is None or (isinstance(lesion, float) and math.isnan(lesion)):
+        raise ValueError(f"lesion: must be a lesion id (text or a number), got {lesion!r}")
+    if (
+        type(day).__name__ in ("bool", "bool_")
+        or not isinstance(day, numbers.Real)
+        or not math.isfinite(day)
+        or day % 1 != 0
+        or abs(day) > MAX_DAY
+    ):
+        raise ValueError(f"day: must be a whole number of days from -{MAX_DAY} to {MAX_DAY}, got {day!r}")
+    _check_bool(drop, "drop")
+    for k in ("patient", "lesion", "day"):
+        if k in values:
+            raise ValueError(f"{k}: pass it as the argument (lesion=, day=), not as a value to set")
     df = measurements.copy()
     hit = (df["lesion"] == lesion) & (df["day"] == day)
     unknown = [
@@ -2107,11 +2352,30 @@ def progression_thresholds(data):
     baseline at which the visit becomes PD).
     """
     import numpy as np
+    import pandas as pd
 
     need = {"criterion", "day", "baseline_sum", "nadir_sum"}
+    _check_frame(data, "data")
     if not need <= set(data.columns):
         raise ValueError(f"data: columns missing {sorted(need - set(data.columns))}")
+    data = data.reset_index(drop=True)
+    _check_single_values(data, ("criterion", "day", "baseline_sum", "nadir_sum"), "column", "data")
     rows = data[data["criterion"].isin(["RECIST 1.1", "mRECIST"]) & data["nadir_sum"].notna()].copy()
+    for col, low in (("nadir_sum", 0.0), ("baseline_sum", 0.0)):
+        num = pd.to_numeric(rows[col].map(lambda v: None if isinstance(v, bool) else v), errors="coerce")
+        bad = ~np.isfinite(num.astype(float)) | (num < low) | (num > 5 * MAX_MM)
+        if col == "baseline_sum":
+            bad |= num == 0
+        if bad.any():
+            _fail(
+                rows,
+                bad.to_numpy(),
+                col,
+                f"must be a finite sum {'> 0' if col == 'baseline_sum' else '>= 0'} mm (at most "
+                f"{5 * MAX_MM:g}), got {rows[col][bad].iloc[0]!r} (in data)",
+                what="column",
+            )
+        rows[col] = num.astype(float)
     nadir = rows["nadir_sum"].astype(float)
     threshold = 1.2 * nadir
     recist = rows["criterion"].eq("RECIST 1.1")
@@ -2131,11 +2395,22 @@ def five_mm_clause_effect(measurements, *, assessed=None) -> tuple[int, int]:
     result of the same table without the clause, if the caller has one (its mRECIST rows are
     used instead of assessing again). Returns ``(changed, follow_up_visits)``.
     """
+    five = assess_all(measurements, criteria=["mRECIST"], mrecist_5mm=True)
     if assessed is None:
         plain = assess_all(measurements, criteria=["mRECIST"])
     else:
+        _check_frame(assessed, "assessed", ("criterion", "patient", "day", "response"))
         plain = assessed[assessed["criterion"] == "mRECIST"].reset_index(drop=True)
-    five = assess_all(measurements, criteria=["mRECIST"], mrecist_5mm=True)
+        same = len(plain) == len(five)
+        if same:
+            for col in ("patient", "day"):
+                same &= list(plain[col]) == list(five[col])
+        if not same:
+            raise ValueError(
+                "assessed: its mRECIST rows are not the visits of measurements (pass assess_all() of "
+                "the same table, or None)"
+            )
+        _check_responses(plain, "response", "assessed", allow_missing=True)
     follow = plain["response"].notna().to_numpy()
     changed = (plain["response"].astype(str).to_numpy() != five["response"].astype(str).to_numpy()) & follow
     return int(changed.sum()), int(follow.sum())
@@ -2159,6 +2434,7 @@ def criteria_supported(measurements) -> dict:
     no ``viable_ld_mm``, so mRECIST and EASL cannot be applied). Whether the values in those
     columns are complete is checked by :func:`assess`, whose errors name the lesion.
     """
+    _check_frame(measurements, "measurements")
     columns = set(measurements.columns)
     out = {}
     for criterion, needed in CRITERION_COLUMNS.items():

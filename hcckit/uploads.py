@@ -19,6 +19,9 @@ from __future__ import annotations
 import csv
 import io
 
+# the one bound for diameters (mm) and assessment days (days) is the response engine's
+from hcckit.response import MAX_DAY, MAX_MM
+
 __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
@@ -38,10 +41,6 @@ __all__ = [
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 20_000
-#: Largest lesion diameter accepted (mm): no liver lesion is half a metre across.
-MAX_MM = 500.0
-#: Latest assessment day accepted (days, about 55 years after baseline).
-MAX_DAY = 20_000
 #: Latest time accepted in a curve or an at-risk table (months, 100 years).
 MAX_MONTHS = 1_200.0
 #: Most patients at risk accepted in an uploaded table (the lesson's "Patients" box has the same cap).
@@ -101,12 +100,19 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
     """
     import pandas as pd
 
+    if not isinstance(name, str):
+        raise TypeError(f"name: the file name must be text, got {type(name).__name__}")
+    for arg, cols in (("required", required), ("numeric", numeric)):
+        if isinstance(cols, str) or not all(isinstance(c, str) for c in cols):
+            raise TypeError(f"{arg}: expected a list of column names, got {cols!r}")
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or not 1 <= max_rows <= MAX_ROWS:
+        raise ValueError(f"max_rows: must be a whole number from 1 to {MAX_ROWS}, got {max_rows!r}")
     if content is None:
         raise ValueError(f"{name}: no file was uploaded")
-    try:
-        raw = bytes(content)
-    except TypeError as exc:
-        raise ValueError(f"{name}: expected the bytes of a file, got {type(content).__name__}") from exc
+    # only the bytes of a file: bytes(10**9) would build a gigabyte of zeros from an int
+    if not isinstance(content, (bytes, bytearray, memoryview)):
+        raise ValueError(f"{name}: expected the bytes of a file, got {type(content).__name__}")
+    raw = bytes(content)
     if len(raw) == 0:
         raise ValueError(f"{name}: the file is empty")
     if len(raw) > MAX_BYTES:
@@ -138,18 +144,25 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
     except csv.Error:
         sep = ","
     try:
+        # header=None: the header is read as a row, so a data line with more fields than the
+        # header is an error naming the line instead of silently becoming an index column
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, skipinitialspace=True, dtype=str, keep_default_na=False
+            io.StringIO(text), sep=sep, skipinitialspace=True, dtype=str, keep_default_na=False, header=None
         )
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise ValueError(f"{name}: cannot read it as CSV: {str(exc).strip()}") from exc
+        message = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        raise ValueError(f"{name}: cannot read it as CSV: {message}") from exc
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"{name}: the file has no header line") from exc
-    header = [_norm_header(c) for c in next(csv.reader(io.StringIO(text), delimiter=sep), [])]
+    header = [
+        _norm_header(c) if isinstance(c, str) and c.strip() else f"unnamed:_{j}"
+        for j, c in enumerate(frame.iloc[0])
+    ]
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
         raise ValueError(f"{name}: column {dupes[0]!r} appears more than once")
-    frame.columns = [_norm_header(c) for c in frame.columns]
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -160,7 +173,9 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         raise ValueError(f"{name}: the file has a header but no data rows")
     if len(frame) > max_rows:
         raise ValueError(f"{name}: {len(frame)} rows; the limit is {max_rows}")
-    frame = frame.apply(lambda col: col.str.strip())
+    frame = frame.apply(
+        lambda col: col.astype(object).map(lambda v: v.strip() if isinstance(v, str) else None)
+    )
     frame = frame.replace({"": None})
     for col in numeric:
         if col not in frame.columns:
@@ -211,7 +226,18 @@ def read_measurements(content, *, name: str = "measurements.csv"):
     """
     diameters = ("ld_mm", "sa_mm", "viable_ld_mm", "perp_mm", "viable_perp_mm")
     frame = read_csv_bytes(content, name=name, required=_MEASUREMENT_REQUIRED, numeric=("day", *diameters))
+    for col in _MEASUREMENT_REQUIRED:
+        blank = frame[col].isna()
+        if blank.any():
+            i = int(blank.to_numpy().nonzero()[0][0])
+            raise ValueError(f"{name}, line {i + 2}, column {col!r}: is empty; every row needs a {col}")
     _check_range(frame, "day", 0, MAX_DAY, name=name, unit="days")
+    partial = frame["day"] % 1 != 0
+    if partial.any():
+        i = int(partial.to_numpy().nonzero()[0][0])
+        raise ValueError(
+            f"{name}, line {i + 2}, column 'day': {frame['day'].iloc[i]:g} is not a whole number of days"
+        )
     for col in diameters:
         _check_range(frame, col, 0, MAX_MM, name=name, unit="mm")
     unknown = [c for c in frame.columns if c not in MEASUREMENT_COLUMNS]
