@@ -22,11 +22,14 @@ cleaning, and imports only numpy and pandas (no lifelines).
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
+from hcckit.uploads import MAX_MONTHS, MAX_PATIENTS, MAX_ROWS
 
 __all__ = [
     "DataDiscrepancyWarning",
@@ -38,6 +41,73 @@ __all__ = [
 
 _MAX_ITER = 500
 _CLEAN_TOLERANCE = 0.02  # clean_curve()'s default: overshoot treated as digitisation noise
+
+
+def _show(value) -> str:
+    """A value for an error message: numpy scalars as plain numbers, long reprs shortened."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _whole(value, *, field: str, minimum: int, maximum: int, what: str = "patients") -> int:
+    """``value`` as an int in ``minimum..maximum``, or a ValueError naming ``field``."""
+    need = (
+        f"a positive whole number of {what} (at most {maximum:,})"
+        if minimum == 1
+        else f"a whole number of {what} from {minimum} to {maximum:,}"
+    )
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{field}: must be {need}, got {_show(value)}")
+    if isinstance(value, numbers.Integral):
+        out = int(value)
+    else:
+        x = float(value)
+        if not math.isfinite(x) or not x.is_integer():
+            raise ValueError(f"{field}: must be {need}, got {_show(value)}")
+        out = int(x)
+    if not minimum <= out <= maximum:
+        raise ValueError(f"{field}: must be {need}, got {_show(value)}")
+    return out
+
+
+def _to_float(value) -> float:
+    """One cell as a float: NaN when missing, None when not a number (text, lists, bools...)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, numbers.Real):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, str):
+        try:
+            return float(value.strip()) if value.strip() else math.nan
+        except ValueError:
+            return None
+    try:
+        if pd.isna(value):
+            return math.nan
+    except (TypeError, ValueError):
+        pass
+    return None
+
+
+#: Latest time accepted in a curve or an at-risk table: :data:`hcckit.uploads.MAX_MONTHS` (100
+#: years) counted in days, the finest unit the kit's data use (callers do not always pass
+#: ``time_unit``, so the bound cannot depend on it).
+MAX_TIME = MAX_MONTHS * 365.25 / 12
+
+
+def _ndim(value) -> int:
+    """``np.ndim`` that answers -1 for ragged nesting instead of raising."""
+    try:
+        return np.ndim(value)
+    except ValueError:
+        return -1
 
 
 def _unit(time_unit) -> str:
@@ -55,21 +125,33 @@ class DataDiscrepancyWarning(UserWarning):
 # ---------------------------------------------------------------------------------------
 
 
-def _as_frame(obj, *, field: str, columns: tuple[str, ...]) -> pd.DataFrame:
+def _as_frame(obj, *, field: str, columns: tuple[str, ...], maximum: tuple[float, ...]) -> pd.DataFrame:
+    """``obj`` as a float frame of ``columns``; every value finite and within 0..``maximum``
+    (negative values are left to the caller, which knows what they mean)."""
+    try:
+        size = len(obj)
+    except TypeError:
+        size = 0
+    if size > MAX_ROWS:
+        raise ValueError(f"{field}: {size:,} rows; at most {MAX_ROWS:,} are accepted")
     if isinstance(obj, Mapping) and not isinstance(obj, pd.DataFrame):
-        if columns[0] not in obj and all(np.ndim(v) == 0 for v in obj.values()):
+        if columns[0] not in obj and all(_ndim(v) == 0 for v in obj.values()):
             # {time: value}, e.g. {0: 200, 6: 158} for numbers at risk (as synthesize_arm accepts)
-            obj = pd.DataFrame({columns[0]: list(obj.keys()), columns[1]: list(obj.values())})
+            obj = pd.DataFrame({columns[0]: list(obj.keys()), columns[1]: list(obj.values())}, dtype=object)
         else:
-            try:
-                obj = pd.DataFrame(obj)
-            except ValueError as err:
+            lengths = {len(v) if _ndim(v) == 1 else -1 for v in obj.values()}
+            if len(lengths) != 1 or -1 in lengths or max(lengths) > MAX_ROWS:
                 raise ValueError(
                     f"{field}: give a DataFrame with columns {', '.join(columns)}, a mapping of those "
-                    f"columns to lists, or a mapping of {columns[0]} to {columns[1]} ({err})"
-                ) from None
-    elif isinstance(obj, (list, tuple)) and obj and all(np.ndim(p) == 1 and len(p) == 2 for p in obj):
-        obj = pd.DataFrame([tuple(p) for p in obj], columns=list(columns))  # [(time, value), ...]
+                    f"columns to lists of the same length, or a mapping of {columns[0]} to {columns[1]}"
+                )
+            obj = pd.DataFrame({k: pd.Series(list(v), dtype=object) for k, v in obj.items()})
+    elif (
+        isinstance(obj, (list, tuple))
+        and obj
+        and all(isinstance(p, (list, tuple, np.ndarray)) and _ndim(p) == 1 and len(p) == 2 for p in obj)
+    ):
+        obj = pd.DataFrame([tuple(p) for p in obj], columns=list(columns), dtype=object)  # [(time, value)]
     if not isinstance(obj, pd.DataFrame):
         raise TypeError(
             f"{field}: expected a DataFrame with columns {', '.join(columns)}; got {type(obj).__name__}"
@@ -79,19 +161,19 @@ def _as_frame(obj, *, field: str, columns: tuple[str, ...]) -> pd.DataFrame:
         raise ValueError(
             f"{field}: missing column(s) {', '.join(missing)} (has {', '.join(map(str, obj.columns))})"
         )
-    out = pd.DataFrame({c: pd.to_numeric(obj[c], errors="coerce") for c in columns})
-    bad = obj.index[out.isna().any(axis=1) & obj[list(columns)].notna().all(axis=1)]
-    if len(bad):
-        row = bad[0]
-        raise ValueError(f"{field}: row {row} is not numeric ({obj.loc[row, list(columns)].to_dict()})")
-    inf = np.isinf(out.to_numpy(dtype=float)).any(axis=1)
-    if inf.any():
-        row = int(np.flatnonzero(inf)[0])
-        col = next(c for c in columns if np.isinf(out[c].iloc[row]))
-        raise ValueError(
-            f"{field}.{col}: row {row} is {out[col].iloc[row]:g}; every {col} must be a finite number"
-        )
-    return out.reset_index(drop=True)
+    if len(obj) > MAX_ROWS:
+        raise ValueError(f"{field}: {len(obj):,} rows; at most {MAX_ROWS:,} are accepted")
+    values = {c: [_to_float(v) for v in obj[c].tolist()] for c in columns}
+    for row in range(len(obj)):
+        for c, top in zip(columns, maximum, strict=True):
+            x = values[c][row]
+            if x is None:
+                raise ValueError(f"{field}.{c}: row {row} is {_show(obj[c].iloc[row])}, not a number")
+            if math.isinf(x):
+                raise ValueError(f"{field}.{c}: row {row} is {x:g}; every {c} must be a finite number")
+            if x > top:
+                raise ValueError(f"{field}.{c}: row {row} is {x:g}; at most {top:,g} is accepted")
+    return pd.DataFrame({c: np.asarray(values[c], dtype=float) for c in columns})
 
 
 def validate_curve(curve, *, time_unit: str = "months") -> tuple[pd.DataFrame, list[str]]:
@@ -116,7 +198,7 @@ def validate_curve(curve, *, time_unit: str = "months") -> tuple[pd.DataFrame, l
         :func:`clean_curve` repairs the last three kinds of digitisation noise instead.
     """
     time_unit = _unit(time_unit)
-    df = _as_frame(curve, field="curve", columns=("time", "survival"))
+    df = _as_frame(curve, field="curve", columns=("time", "survival"), maximum=(MAX_TIME, 100.0))
     notes: list[str] = []
     if df.empty:
         raise ValueError("curve: no points")
@@ -217,7 +299,16 @@ def clean_curve(
         far negative times.
     """
     time_unit = _unit(time_unit)
-    df = _as_frame(curve, field="curve", columns=("time", "survival"))
+    if (
+        isinstance(tolerance, (bool, np.bool_))
+        or not isinstance(tolerance, numbers.Real)
+        or not 0 <= float(tolerance) <= 0.5
+    ):
+        raise ValueError(
+            f"tolerance: must be a number from 0 to 0.5 (survival units), got {_show(tolerance)}"
+        )
+    tolerance = float(tolerance)
+    df = _as_frame(curve, field="curve", columns=("time", "survival"), maximum=(MAX_TIME, 100.0))
     notes: list[str] = []
     na = df.isna().any(axis=1)
     if na.any():
@@ -288,8 +379,10 @@ def validate_at_risk(
     ):
         at_risk = at_risk.rename(columns={"at_risk": "n_at_risk"})  # a table from survival.at_risk_table
     time_unit = _unit(time_unit)
-    df = _as_frame(at_risk, field="at_risk", columns=("time", "n_at_risk"))
+    df = _as_frame(at_risk, field="at_risk", columns=("time", "n_at_risk"), maximum=(MAX_TIME, MAX_PATIENTS))
     notes: list[str] = []
+    if n is not None:
+        n = _whole(n, field="n", minimum=1, maximum=MAX_PATIENTS)
     if df.empty:
         raise ValueError("at_risk: no rows")
     if df.isna().any().any():
@@ -501,6 +594,30 @@ def _guyot(
     return times, events, notes
 
 
+def _check_zero_vs_at_risk(curve: pd.DataFrame, risk: pd.DataFrame, *, added_start: bool, time_unit: str):
+    """Raise when the curve falls to 0 while the at-risk table still has patients after that time.
+
+    A Kaplan-Meier curve reaches 0 only when the last patient at risk has the event, so nobody
+    can be at risk later; the table or the digitised point is wrong.
+    """
+    s = curve["survival"].to_numpy(dtype=float)
+    zero = np.flatnonzero(s <= 1e-12)
+    if not len(zero):
+        return
+    k = int(zero[0])
+    t0 = float(curve["time"].iloc[k])
+    later = (risk["time"].to_numpy(dtype=float) > t0) & (risk["n_at_risk"].to_numpy() > 0)
+    if later.any():
+        j = int(np.flatnonzero(later)[0])
+        row = j - 1 if added_start else j
+        raise ValueError(
+            f"at_risk: row {row} has {int(risk['n_at_risk'].iloc[j])} patients at risk at "
+            f"{float(risk['time'].iloc[j]):g} {time_unit}, but the curve falls to survival 0 at "
+            f"{t0:g} {time_unit} (curve point {t0:g}, {s[k]:g}), after which nobody can be at risk. "
+            "Check the digitised points near the end of the curve and the numbers-at-risk table"
+        )
+
+
 def reconstruct_ipd(
     curve, at_risk=None, n=None, total_events=None, *, clean: bool = False, time_unit: str = "months"
 ) -> pd.DataFrame:
@@ -554,9 +671,8 @@ def reconstruct_ipd(
     else:
         df, notes = validate_curve(curve, time_unit=time_unit)
     if n is not None:
-        if isinstance(n, bool) or not float(n).is_integer() or n <= 0:
-            raise ValueError(f"n: must be a positive whole number of patients, got {n!r}")
-        n = int(n)
+        n = _whole(n, field="n", minimum=1, maximum=MAX_PATIENTS)
+    risk_added = False
     if at_risk is None:
         if n is None:
             raise ValueError("n: give n (patients at time 0) when at_risk is not given")
@@ -570,6 +686,8 @@ def reconstruct_ipd(
     else:
         risk, risk_notes = validate_at_risk(at_risk, n=n, time_unit=time_unit)
         notes += risk_notes
+        risk_added = any(x.startswith("added ") for x in risk_notes)
+    _check_zero_vs_at_risk(df, risk, added_start=risk_added, time_unit=time_unit)
     t_last = float(df["time"].iloc[-1])
     beyond = risk["time"] > t_last
     beyond.iloc[0] = False
@@ -583,13 +701,7 @@ def reconstruct_ipd(
     if n0 == 0:
         raise ValueError("at_risk.n_at_risk: no patients at risk at time 0")
     if total_events is not None:
-        if (
-            isinstance(total_events, bool)
-            or not float(total_events).is_integer()
-            or not 0 <= total_events <= n0
-        ):
-            raise ValueError(f"total_events: must be a whole number from 0 to {n0}, got {total_events!r}")
-        total_events = int(total_events)
+        total_events = _whole(total_events, field="total_events", minimum=0, maximum=n0, what="events")
     # make sure every at-risk time is a curve point (step value there), so each interval has points
     t = df["time"].to_numpy()
     s = df["survival"].to_numpy()
@@ -614,6 +726,7 @@ def reconstruct_ipd(
     out["synthetic"] = True
     out.attrs["notes"] = notes
     out.attrs["method"] = "Guyot 2012 reconstruction"
+    out.attrs["time_unit"] = time_unit
     if not math.isfinite(out["time"].max()):  # pragma: no cover - defensive
         raise ValueError("curve.time: reconstruction produced a non-finite time")
     return out

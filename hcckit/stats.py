@@ -24,6 +24,8 @@ import numbers
 import warnings
 from dataclasses import dataclass
 
+from hcckit.uploads import MAX_PATIENTS
+
 __all__ = [
     "ProportionCI",
     "TwoByTwo",
@@ -35,20 +37,35 @@ __all__ = [
 
 _SIDED = ("two", "lower", "upper")
 
+#: Largest denominator accepted (patients): :data:`hcckit.uploads.MAX_PATIENTS`, the same cap as
+#: :data:`hcckit.appraisal.MAX_N`; no trial arm the kit handles is larger.
+MAX_N = MAX_PATIENTS
+
+
+def _show(value) -> str:
+    """A value for an error message: numpy scalars as plain numbers, long reprs shortened."""
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
 
 # --------------------------------------------------------------------------- validation
-def _check_int(value, name: str, *, minimum: int = 0) -> int:
-    """Return ``value`` as an int, or raise ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: must be a whole number, got {value!r}")
+def _check_int(value, name: str, *, minimum: int = 0, maximum: int = MAX_N) -> int:
+    """Return ``value`` as an int in ``minimum..maximum``, or raise ValueError naming ``name``."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: must be a whole number, got {_show(value)}")
     if isinstance(value, numbers.Integral):
         out = int(value)
     else:
-        if not math.isfinite(float(value)) or float(value) != int(value):
-            raise ValueError(f"{name}: must be a whole number, got {value!r}")
-        out = int(value)
+        x = float(value)
+        if not math.isfinite(x) or not x.is_integer():
+            raise ValueError(f"{name}: must be a whole number, got {_show(value)}")
+        out = int(x)
     if out < minimum:
         raise ValueError(f"{name}: must be >= {minimum}, got {out}")
+    if out > maximum:
+        raise ValueError(f"{name}: must be at most {maximum:,} (patients), got {_show(value)}")
     return out
 
 
@@ -62,7 +79,7 @@ def _check_count_n(count, n, count_name: str = "count", n_name: str = "n") -> tu
 
 def _check_level(level) -> float:
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < float(level) < 1:
-        raise ValueError(f"level: must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise ValueError(f"level: must be a number strictly between 0 and 1 (e.g. 0.95), got {_show(level)}")
     return float(level)
 
 
@@ -166,8 +183,8 @@ def proportion_ci(count, n, *, level: float = 0.95, sided: str = "two") -> Propo
 
     count, n = _check_count_n(count, n)
     level = _check_level(level)
-    if sided not in _SIDED:
-        raise ValueError(f"sided: must be one of {_SIDED}, got {sided!r}")
+    if not isinstance(sided, str) or sided not in _SIDED:
+        raise ValueError(f"sided: must be one of {_SIDED}, got {_show(sided)}")
     alpha = 1 - level if sided == "two" else 2 * (1 - level)
     if alpha >= 1:
         raise ValueError(f"level: a one-sided bound needs level > 0.5, got {level}")
@@ -206,9 +223,9 @@ def binomial_test(count, n, *, p: float = 0.5, alternative: str = "two-sided") -
 
     count, n = _check_count_n(count, n)
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= float(p) <= 1:
-        raise ValueError(f"p: must be a proportion between 0 and 1, got {p!r}")
-    if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(f"alternative: must be 'two-sided', 'greater' or 'less', got {alternative!r}")
+        raise ValueError(f"p: must be a proportion between 0 and 1, got {_show(p)}")
+    if not isinstance(alternative, str) or alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(f"alternative: must be 'two-sided', 'greater' or 'less', got {_show(alternative)}")
     return float(binomtest(count, n, p=float(p), alternative=alternative).pvalue)
 
 
@@ -236,14 +253,20 @@ def proportion_table(df, *, count: str = "count", n: str = "n", level: float = 0
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df: expected a pandas DataFrame, got {type(df).__name__}")
-    for col in (count, n):
-        if col not in df.columns:
-            raise ValueError(f"{col}: column not found (columns are {list(df.columns)})")
+    if len(df) > MAX_N:
+        raise ValueError(f"df: {len(df):,} rows; at most {MAX_N:,} are accepted")
+    for name, col in (("count", count), ("n", n)):
+        try:
+            found = col in df.columns
+        except TypeError:
+            found = False
+        if not found:
+            raise ValueError(f"{name}: column {_show(col)} not found (columns are {list(df.columns)})")
     level = _check_level(level)
     out = df.copy()
     pct, low, high = [], [], []
     for idx, c, m in zip(df.index, df[count], df[n], strict=True):
-        if pd.isna(c) or pd.isna(m):
+        if (np.ndim(c) == 0 and pd.isna(c)) or (np.ndim(m) == 0 and pd.isna(m)):
             pct.append(np.nan)
             low.append(np.nan)
             high.append(np.nan)
@@ -251,7 +274,7 @@ def proportion_table(df, *, count: str = "count", n: str = "n", level: float = 0
         try:
             res = proportion_ci(c, m, level=level)
         except ValueError as exc:
-            raise ValueError(f"row {idx!r}: {exc}") from None
+            raise ValueError(f"row {_show(idx)}: {exc}") from None
         pct.append(res.percent)
         low.append(res.ci_low_pct)
         high.append(res.ci_high_pct)
@@ -412,12 +435,22 @@ def _rr_interval(ca, na, cb, nb, level):
     def pfun(v):
         return _score_pvalue(ca, na, cb, nb, v, "ratio", False)
 
+    def start(sign):
+        # the walk starts far out on the side of the infinite (or zero) estimate, at the first
+        # ratio the score test does not reject: with large arms statsmodels' p-value underflows
+        # to 0 at 1e12 (1/100000 vs 0/100000), which would make 1e12 the bound
+        for e in (12, 9, 6, 4, 3, 2):
+            p = pfun(math.exp(sign * e * math.log(10)))
+            if math.isnan(p) or p >= alpha:
+                return sign * e * math.log(10)
+        return sign * 2 * math.log(10)
+
     if ca == 0 and cb == 0:
         return math.nan, 0.0, math.inf
     if cb == 0:  # estimate is +inf: only a lower bound exists
-        return math.inf, float(_invert(pfun, math.log(1e12), -60.0, alpha, to_x=math.exp)), math.inf
+        return math.inf, float(_invert(pfun, start(1), -60.0, alpha, to_x=math.exp)), math.inf
     if ca == 0:  # estimate is 0: only an upper bound exists
-        return 0.0, 0.0, float(_invert(pfun, math.log(1e-12), 60.0, alpha, to_x=math.exp))
+        return 0.0, 0.0, float(_invert(pfun, start(-1), 60.0, alpha, to_x=math.exp))
     est = (ca / na) / (cb / nb)
     t0 = math.log(est)
     low = _invert(pfun, t0, t0 - 60.0, alpha, to_x=math.exp)
@@ -519,6 +552,15 @@ def compare_proportions(count_a, n_a, count_b, n_b, *, level: float = 0.95) -> T
     else:  # an empty margin: the chi-square statistic is undefined
         chi2_p = chi2_yates_p = math.nan
 
+    # very low levels shrink the intervals onto the estimate, where bisection and root finding
+    # stop one rounding step off it: an interval always contains its estimate
+    est_rd = risk_a - risk_b
+    rd_low, rd_high = min(rd_low, est_rd), max(rd_high, est_rd)
+    if not math.isnan(rr):
+        rr_low, rr_high = min(rr_low, rr), max(rr_high, rr)
+    or_est, or_low, or_high = float(orr.statistic), float(or_ci.low), float(or_ci.high)
+    if not math.isnan(or_est):
+        or_low, or_high = min(or_low, or_est), max(or_high, or_est)
     return TwoByTwo(
         count_a=count_a,
         n_a=n_a,
@@ -534,9 +576,9 @@ def compare_proportions(count_a, n_a, count_b, n_b, *, level: float = 0.95) -> T
         rr_ci_low=float(rr_low),
         rr_ci_high=float(rr_high),
         rr_method=rr_method,
-        odds_ratio=float(orr.statistic),
-        or_ci_low=float(or_ci.low),
-        or_ci_high=float(or_ci.high),
+        odds_ratio=or_est,
+        or_ci_low=or_low,
+        or_ci_high=or_high,
         fisher_p=min(fisher_p, 1.0),
         chi2_p=chi2_p,
         chi2_yates_p=chi2_yates_p,

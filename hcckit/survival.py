@@ -37,11 +37,14 @@ import numpy as np
 import pandas as pd
 
 from hcckit.guyot import (
+    MAX_TIME,
     DataDiscrepancyWarning,
+    _show,
     clean_curve,
     reconstruct_ipd,
     validate_at_risk,
 )
+from hcckit.uploads import MAX_PATIENTS, MAX_ROWS
 
 __all__ = [
     # generating models and pseudo-patients
@@ -102,9 +105,58 @@ _CSS = "border-collapse:collapse;font-size:15px"
 
 
 def _check_choice(value, allowed: Sequence[str], *, field: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{field}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{field}: must be one of {', '.join(map(repr, allowed))}, got {_show(value)}")
     return value
+
+
+def _alpha(alpha) -> float:
+    """``alpha`` (1 - confidence level) as a float strictly between 0 and 1."""
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)):
+        raise TypeError(f"alpha: must be a number between 0 and 1 (0.05 for 95 % CIs), got {_show(alpha)}")
+    if not 0 < float(alpha) < 1:
+        raise ValueError(f"alpha: must be strictly between 0 and 1 (0.05 for 95 % CIs), got {_show(alpha)}")
+    return float(alpha)
+
+
+def _times_arg(times, *, field: str = "times") -> np.ndarray:
+    """Months at which to evaluate: a sequence of finite numbers 0..MAX_TIME, at most MAX_ROWS."""
+    try:
+        flat = not isinstance(times, (str, bytes, Mapping)) and np.ndim(times) == 1
+    except ValueError:  # ragged nesting
+        flat = False
+    if not flat:
+        raise TypeError(f"{field}: expected a sequence of times (months), got {_show(times)}")
+    if len(times) > MAX_ROWS:
+        raise ValueError(f"{field}: {len(times):,} times; at most {MAX_ROWS:,} are accepted")
+    out = []
+    for i, t in enumerate(times):
+        x = _positive(t, field=f"{field}[{i}]", allow_none=False, allow_zero=True)
+        if x > MAX_TIME:
+            raise ValueError(f"{field}[{i}]: {x:g} is later than {MAX_TIME:g}, the latest time accepted")
+        out.append(x)
+    return np.asarray(out, dtype=float)
+
+
+@functools.cache
+def _lifelines_errors() -> tuple[type, ...]:
+    from lifelines.exceptions import ConvergenceError
+
+    return (ConvergenceError,)
+
+
+def _lifelines(what: str, hint: str):
+    """Context manager: a lifelines failure becomes a ValueError saying ``what`` failed and ``hint``."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard():
+        try:
+            yield
+        except (*_lifelines_errors(), ValueError, TypeError, ZeroDivisionError, FloatingPointError) as exc:
+            raise ValueError(f"{what} could not be computed ({type(exc).__name__}); {hint}") from exc
+
+    return guard()
 
 
 def _positive(value, *, field: str, allow_none: bool = True, allow_zero: bool = False):
@@ -112,26 +164,23 @@ def _positive(value, *, field: str, allow_none: bool = True, allow_zero: bool = 
         if allow_none:
             return None
         raise ValueError(f"{field}: a value is required")
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{field}: must be a number, got {_show(value)}")
     try:
         x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{field}: must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{field}: must be a finite number, got {_show(value)}") from None
     if not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
         need = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{field}: must be a finite number {need}, got {value!r}")
+        raise ValueError(f"{field}: must be a finite number {need}, got {_show(value)}")
     return x
 
 
 def _count(value, *, field: str) -> int:
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"{field}: must be a positive whole number of patients, got {value!r}")
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{field}: must be a positive whole number of patients, got {value!r}") from None
-    if not x.is_integer() or x <= 0:
-        raise ValueError(f"{field}: must be a positive whole number of patients, got {value!r}")
-    return int(x)
+    """A number of patients: a whole number from 1 to MAX_PATIENTS."""
+    from hcckit.guyot import _whole
+
+    return _whole(value, field=field, minimum=1, maximum=MAX_PATIENTS)
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -936,6 +985,7 @@ def km_steps(data: pd.DataFrame, *, time: str = "time", event: str = "event") ->
 
     Useful to test :func:`reconstruct_ipd` on simulated trials.
     """
+    data = _check_data(data, time=time, event=event)
     kmf = _fit_km(data, time=time, event=event, label="km")
     sf = kmf.survival_function_
     return pd.DataFrame({"time": sf.index.to_numpy(dtype=float), "survival": sf.iloc[:, 0].to_numpy()})
@@ -988,7 +1038,8 @@ def reconstruction_error(ipd: pd.DataFrame, *, curve, at_risk=None) -> Reconstru
     at_risk : DataFrame, optional
         Published numbers at risk (``time``, ``n_at_risk``), compared with the rebuilt ones.
     """
-    pts, _ = clean_curve(curve)
+    ipd = _check_data(ipd, time="time", event="event")
+    pts, _ = clean_curve(curve, time_unit=ipd.attrs.get("time_unit", "months"))
     kmf = _fit_km(ipd, time="time", event="event", label="rebuilt")
     rebuilt = kmf.survival_function_at_times(pts["time"].to_numpy()).to_numpy()
     diff = rebuilt - pts["survival"].to_numpy()
@@ -1022,34 +1073,69 @@ def reconstruction_error(ipd: pd.DataFrame, *, curve, at_risk=None) -> Reconstru
 
 
 def _check_data(data: pd.DataFrame, *, time: str, event: str) -> pd.DataFrame:
+    """Check one-row-per-patient data; return a copy with ``time`` as float and ``event`` as int.
+
+    At most MAX_PATIENTS rows; times finite, 0..MAX_TIME; events 0 or 1 (True/False accepted).
+    """
+    from hcckit.guyot import _to_float
+
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
-            f"data: expected a DataFrame with columns {time!r} and {event!r}, got {type(data).__name__}"
+            f"data: expected a DataFrame with columns 'time' and 'event', got {type(data).__name__}"
         )
-    for col in (time, event):
-        if col not in data.columns:
-            raise ValueError(f"data: missing column {col!r} (has {', '.join(map(str, data.columns))})")
+    for name, col in (("time", time), ("event", event)):
+        try:
+            found = col in data.columns
+        except TypeError:
+            found = False
+        if not isinstance(col, (str, int)) or isinstance(col, bool) or not found:
+            raise ValueError(
+                f"data: missing column {_show(col)} for {name} (has {', '.join(map(str, data.columns))})"
+            )
     if data.empty:
         raise ValueError("data: no patients")
-    t = pd.to_numeric(data[time], errors="coerce")
-    if t.isna().any() or (t < 0).any():
-        row = data.index[(t.isna() | (t < 0)).to_numpy()][0]
-        raise ValueError(f"data.{time}: row {row} is {data.loc[row, time]!r}; times are months >= 0")
-    e = pd.to_numeric(data[event], errors="coerce")
-    if not e.isin([0, 1]).all():
-        row = data.index[~e.isin([0, 1]).to_numpy()][0]
-        raise ValueError(
-            f"data.{event}: row {row} is {data.loc[row, event]!r}; use 1 for an event, 0 for censored"
-        )
-    return data
+    if len(data) > MAX_PATIENTS:
+        raise ValueError(f"data: {len(data):,} rows; at most {MAX_PATIENTS:,} patients are accepted")
+    t = np.array([_to_float(v) for v in data[time].tolist()], dtype=object)
+    for i, x in enumerate(t):
+        if x is None or math.isnan(x) or not 0 <= x <= MAX_TIME:
+            row = data.index[i]
+            raise ValueError(
+                f"data.{time}: row {_show(row)} is {_show(data[time].iloc[i])}; times are finite numbers "
+                f">= 0 (months), at most {MAX_TIME:g}"
+            )
+    e = [1 if v is True else 0 if v is False else _to_float(v) for v in data[event].tolist()]
+    for i, x in enumerate(e):
+        if x not in (0, 1):
+            row = data.index[i]
+            raise ValueError(
+                f"data.{event}: row {_show(row)} is {_show(data[event].iloc[i])}; use 1 for an event, "
+                "0 for censored"
+            )
+    out = data.copy()
+    out[time] = t.astype(float)
+    out[event] = np.asarray(e, dtype=int)
+    return out
 
 
 def _groups(data: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
     if by is None or (by == "arm" and "arm" not in data.columns):
         return [("all", data)]
-    if by not in data.columns:
-        raise ValueError(f"by: no column {by!r} in data (has {', '.join(map(str, data.columns))})")
+    try:
+        found = by in data.columns
+    except TypeError:
+        found = False
+    if not isinstance(by, (str, int)) or isinstance(by, bool) or not found:
+        raise ValueError(f"by: no column {_show(by)} in data (has {', '.join(map(str, data.columns))})")
     col = data[by]
+    missing = col.isna().to_numpy()
+    if missing.any():
+        row = data.index[int(np.flatnonzero(missing)[0])]
+        raise ValueError(f"data.{by}: row {_show(row)} has no arm; every patient needs one")
+    try:
+        pd.unique(col)
+    except TypeError:
+        raise ValueError(f"data.{by}: arms must be names or numbers (found unhashable values)") from None
     if isinstance(col.dtype, pd.CategoricalDtype):
         levels = [c for c in col.cat.categories if (col == c).any()]
     else:
@@ -1060,9 +1146,29 @@ def _groups(data: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]
 def _fit_km(data: pd.DataFrame, *, time: str, event: str, label: str, alpha: float = 0.05):
     from lifelines import KaplanMeierFitter
 
-    return KaplanMeierFitter(alpha=alpha).fit(
-        data[time].to_numpy(dtype=float), data[event].to_numpy(dtype=int), label=label
-    )
+    with _lifelines(
+        "the Kaplan-Meier estimate",
+        "check data.time and data.event (finite months >= 0; 1 event, 0 censored)",
+    ):
+        return KaplanMeierFitter(alpha=alpha).fit(
+            data[time].to_numpy(dtype=float), data[event].to_numpy(dtype=int), label=label
+        )
+
+
+def _km_bands(kmf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Survival and its CI bands as arrays, the bands made to contain the estimate.
+
+    lifelines' exponential Greenwood band is undefined where survival is 0 or 1 and can come
+    out as [1, 1] around 0 for extreme ``alpha`` (the log(-log S) transform); there the band is
+    the estimate itself, and round-off outside it is clipped.
+    """
+    s = kmf.survival_function_.iloc[:, 0].to_numpy(dtype=float)
+    ci = kmf.confidence_interval_survival_function_
+    lo, hi = ci.iloc[:, 0].to_numpy(dtype=float), ci.iloc[:, 1].to_numpy(dtype=float)
+    edge = (s <= 0) | (s >= 1)
+    lo = np.where(edge, s, np.fmin(lo, s))
+    hi = np.where(edge, s, np.fmax(hi, s))
+    return s, np.clip(lo, 0, 1), np.clip(hi, 0, 1)
 
 
 def _synthetic(data: pd.DataFrame) -> bool:
@@ -1099,22 +1205,23 @@ def km_table(
         ``ci_lower``, ``ci_upper`` (0-1), ``at_risk`` (patients with time >= t), ``events`` and
         ``censored`` at t, ``synthetic`` (True when drawn from pseudo-patients).
     """
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     synthetic = _synthetic(data)
     frames = []
     for name, group in _groups(data, by):
         kmf = _fit_km(group, time=time, event=event, label="s", alpha=alpha)
         sf = kmf.survival_function_["s"]
-        ci = kmf.confidence_interval_survival_function_
+        surv, lo, hi = _km_bands(kmf)
         et = kmf.event_table
         frames.append(
             pd.DataFrame(
                 {
                     "arm": name,
                     "time": sf.index.to_numpy(dtype=float),
-                    "survival": sf.to_numpy(),
-                    "ci_lower": ci.iloc[:, 0].to_numpy(),
-                    "ci_upper": ci.iloc[:, 1].to_numpy(),
+                    "survival": surv,
+                    "ci_lower": lo,
+                    "ci_upper": hi,
                     "at_risk": et["at_risk"].to_numpy(dtype=int),
                     "events": et["observed"].to_numpy(dtype=int),
                     "censored": et["censored"].to_numpy(dtype=int),
@@ -1158,12 +1265,13 @@ def at_risk_table(
         ``arm``, ``time`` (months), ``at_risk`` (time >= t), ``events`` and ``censored``
         (cumulative, time < t), ``synthetic``; at_risk + events + censored = n.
     """
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
     if times is None:
         tmax = float(data[time].max())
         step = _nice_step(tmax)
         times = np.arange(0.0, tmax + 1e-9, step)
-    times = np.asarray(times, dtype=float)
+    else:
+        times = _times_arg(times)
     synthetic = _synthetic(data)
     rows = []
     for name, group in _groups(data, by):
@@ -1235,7 +1343,8 @@ def median_survival(
     """
     from lifelines.utils import median_survival_times
 
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     kmf = _fit_km(data, time=time, event=event, label="s", alpha=alpha)
     ci = median_survival_times(kmf.confidence_interval_)
     sf = kmf.survival_function_["s"]
@@ -1276,13 +1385,14 @@ def landmark_survival(
         ``arm``, ``time`` (months), ``survival``, ``ci_lower``, ``ci_upper`` (0-1), ``at_risk``.
         Times after the last follow-up give NaN (not estimable), never an extrapolation.
     """
-    _check_data(data, time=time, event=event)
-    times = np.asarray([_positive(t, field="times", allow_none=False, allow_zero=True) for t in times])
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
+    times = _times_arg(times)
     rows = []
     for name, group in _groups(data, by):
         kmf = _fit_km(group, time=time, event=event, label="s", alpha=alpha)
         sf = kmf.survival_function_["s"]
-        ci = kmf.confidence_interval_survival_function_
+        surv, lo, hi = _km_bands(kmf)
         idx = np.searchsorted(sf.index.to_numpy(), times, side="right") - 1
         ok = times <= float(group[time].max())
         t = group[time].to_numpy(dtype=float)
@@ -1291,9 +1401,9 @@ def landmark_survival(
                 {
                     "arm": name,
                     "time": times,
-                    "survival": np.where(ok, sf.to_numpy()[idx], np.nan),
-                    "ci_lower": np.where(ok, ci.iloc[:, 0].to_numpy()[idx], np.nan),
-                    "ci_upper": np.where(ok, ci.iloc[:, 1].to_numpy()[idx], np.nan),
+                    "survival": np.where(ok, surv[idx], np.nan),
+                    "ci_lower": np.where(ok, lo[idx], np.nan),
+                    "ci_upper": np.where(ok, hi[idx], np.nan),
                     "at_risk": [int((t >= x).sum()) for x in times],
                 }
             )
@@ -1334,15 +1444,25 @@ def logrank(
     """Log-rank test between the arms in ``by`` (lifelines ``logrank_test`` / ``multivariate_logrank_test``)."""
     from lifelines.statistics import logrank_test, multivariate_logrank_test
 
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
     groups = _groups(data, by)
     if len(groups) < 2:
         raise ValueError(f"by: the log-rank test needs at least two arms in {by!r}, found {len(groups)}")
-    if len(groups) == 2:
-        (_, a), (_, b) = groups
-        res = logrank_test(a[time], b[time], a[event], b[event])
-    else:
-        res = multivariate_logrank_test(data[time], data[by].astype(str), data[event])
+    if not data[event].any():
+        raise ValueError(f"data.{event}: no events in any arm, so the log-rank test is undefined")
+    with _lifelines("the log-rank test", "check that every arm has patients with follow-up and events"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if len(groups) == 2:
+                (_, a), (_, b) = groups
+                res = logrank_test(a[time], b[time], a[event], b[event])
+            else:
+                res = multivariate_logrank_test(data[time], data[by].astype(str), data[event])
+    if not (math.isfinite(float(res.test_statistic)) and 0 <= float(res.p_value) <= 1):
+        raise ValueError(
+            f"data: the log-rank statistic is undefined for these arms ({float(res.test_statistic):g}); "
+            "check that the arms overlap in follow-up and have events"
+        )
     return LogRankResult(
         statistic=float(res.test_statistic),
         p_value=float(res.p_value),
@@ -1427,7 +1547,8 @@ def hazard_ratio(
     """Cox proportional-hazards hazard ratio of the other arm vs ``reference`` (default: the first arm)."""
     from lifelines import CoxPHFitter
 
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     arm, reference, _ = _two_arms(data, by, reference)
     df = pd.DataFrame(
         {
@@ -1436,13 +1557,38 @@ def hazard_ratio(
             "x": (data[by].astype(str) == arm).to_numpy(dtype=float),
         }
     )
-    cph = CoxPHFitter(alpha=alpha).fit(df, "time", "event")
+    for name in (arm, reference):
+        if not df.loc[(df["x"] == 1) == (name == arm), "event"].any():
+            raise ValueError(
+                f"data.{event}: the hazard ratio cannot be estimated because arm {name!r} has no events "
+                "(the Cox estimate runs off to 0 or infinity); report the Kaplan-Meier curves and the "
+                "events per arm instead"
+            )
+    hint = (
+        "the arms may be completely separated (e.g. every event in one arm happens before any "
+        "follow-up ends in the other); report the Kaplan-Meier curves and the log-rank test instead"
+    )
+    with _lifelines("the Cox hazard ratio", hint), warnings.catch_warnings():
+        from lifelines.exceptions import ConvergenceWarning
+
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cph = CoxPHFitter(alpha=alpha).fit(df, "time", "event")
     s = cph.summary.loc["x"]
+    hr = float(s["exp(coef)"])
+    lo = float(np.exp(cph.confidence_intervals_.iloc[0, 0]))
+    hi = float(np.exp(cph.confidence_intervals_.iloc[0, 1]))
+    p = float(s["p"])
+    if not (0 < lo <= hr <= hi < math.inf and 0 <= p <= 1):
+        raise ValueError(
+            f"data: the Cox model did not converge to a usable hazard ratio (HR {hr:.3g}, CI {lo:.3g}-{hi:.3g}); "
+            + hint
+        )
     return HazardRatioResult(
-        hazard_ratio=float(s["exp(coef)"]),
-        ci_lower=float(np.exp(cph.confidence_intervals_.iloc[0, 0])),
-        ci_upper=float(np.exp(cph.confidence_intervals_.iloc[0, 1])),
-        p_value=float(s["p"]),
+        hazard_ratio=hr,
+        ci_lower=lo,
+        ci_upper=hi,
+        p_value=p,
         arm=arm,
         reference=reference,
         ci_level=1 - alpha,
@@ -1527,10 +1673,14 @@ def rmst(
     from lifelines.utils import restricted_mean_survival_time
     from scipy.stats import norm
 
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     tau = _positive(tau, field="tau", allow_none=False)
+    if tau > MAX_TIME:
+        raise ValueError(f"tau: {tau:g} is later than {MAX_TIME:g}, the latest time accepted")
     kmf = _fit_km(data, time=time, event=event, label="s", alpha=alpha)
-    est = float(restricted_mean_survival_time(kmf, t=tau))
+    with _lifelines("the restricted mean survival time", "check tau and data.time"):
+        est = float(restricted_mean_survival_time(kmf, t=tau))
     sf = kmf.survival_function_["s"]
     t = sf.index.to_numpy(dtype=float)
     s = sf.to_numpy()
@@ -1545,8 +1695,9 @@ def rmst(
     ok = (d > 0) & (nr > d)
     var = float(np.sum(tail_area[ok] ** 2 * d[ok] / (nr[ok] * (nr[ok] - d[ok]))))
     se = math.sqrt(var)
-    z = float(norm.ppf(1 - alpha / 2))
-    return RMSTResult(est, se, est - z * se, est + z * se, tau, arm=arm, ci_level=1 - alpha)
+    z = float(norm.isf(alpha / 2))  # isf: exact for tiny alpha, where 1 - alpha / 2 rounds to 1
+    half = z * se if se > 0 else 0.0  # no events before tau: the estimate has no spread
+    return RMSTResult(est, se, est - half, est + half, tau, arm=arm, ci_level=1 - alpha)
 
 
 def _default_tau(data: pd.DataFrame, *, time: str, by: str | None) -> float:
@@ -1570,23 +1721,29 @@ def rmst_difference(
     """
     from scipy.stats import norm
 
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     arm, reference, groups = _two_arms(data, by, reference)
     if tau is None:
         tau = _default_tau(data, time=time, by=by)
+        if tau <= 0:
+            raise ValueError(
+                f"tau: one arm has no follow-up beyond time 0 in data.{time}; give tau (months) explicitly"
+            )
     g = dict(groups)
     ra = rmst(g[arm], tau=tau, time=time, event=event, alpha=alpha, arm=arm)
     rr = rmst(g[reference], tau=tau, time=time, event=event, alpha=alpha, arm=reference)
     diff = ra.rmst - rr.rmst
     se = math.hypot(ra.se, rr.se)
-    z = float(norm.ppf(1 - alpha / 2))
+    z = float(norm.isf(alpha / 2))  # isf: exact for tiny alpha, where 1 - alpha / 2 rounds to 1
     p = float(2 * norm.sf(abs(diff) / se)) if se > 0 else float("nan")
-    return RMSTDifference(diff, se, diff - z * se, diff + z * se, p, float(tau), ra, rr)
+    half = z * se if se > 0 else 0.0
+    return RMSTDifference(diff, se, diff - half, diff + half, p, float(tau), ra, rr)
 
 
 def median_follow_up(data: pd.DataFrame, *, time: str = "time", event: str = "event") -> float:
     """Median follow-up (months) by the reverse Kaplan-Meier method (censoring treated as the event)."""
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
     flipped = pd.DataFrame({"time": data[time], "event": 1 - data[event].astype(int)})
     return float(_fit_km(flipped, time="time", event="event", label="fu").median_survival_time_)
 
@@ -1650,7 +1807,8 @@ def compare_arms(
     alpha: float = 0.05,
 ) -> ArmComparison:
     """Medians with CI, Cox HR with CI and p, log-rank p and RMST difference for two arms."""
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
+    alpha = _alpha(alpha)
     arm, reference, groups = _two_arms(data, by, reference)
     medians = tuple(median_survival(g, time=time, event=event, alpha=alpha, arm=name) for name, g in groups)
     return ArmComparison(
@@ -2157,7 +2315,7 @@ def compare_published(
         ``published``, ``published_ci_lower``, ``published_ci_upper``, ``reconstructed``,
         ``reconstructed_ci_lower``, ``reconstructed_ci_upper``, ``difference``; rates in %.
     """
-    _check_data(data, time=time, event=event)
+    data = _check_data(data, time=time, event=event)
     rows = []
     groups = dict(_groups(data, by))
     for _, p in published.iterrows():
