@@ -1,4 +1,9 @@
-"""Command line: ``hcckit validate``, ``hcckit audit``, ``hcckit export-figures``, ``hcckit discrepancies``."""
+"""Command line: ``hcckit validate``, ``hcckit audit``, ``hcckit export-figures``, ``hcckit discrepancies``.
+
+Every bad argument (a missing or wrong folder, an unreadable table, an unknown lesson) ends in
+one readable message on stderr and a non-zero exit status, never a traceback: 1 when the data or
+the export failed, 2 for a usage error (argparse's convention).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,22 @@ import sys
 __all__ = ["main"]
 
 
+def _fail(command: str, exc: BaseException, status: int = 1) -> int:
+    """Print ``hcckit COMMAND: message`` on stderr and return the exit status."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    print(f"hcckit {command}: {text}", file=sys.stderr)
+    return status
+
+
 def _validate(args) -> int:
     from hcckit import data
 
     try:
         sizes = data.validate(args.directory)
-    except data.DataValidationError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    except (ValueError, TypeError, OSError) as exc:  # DataValidationError is a ValueError
+        return _fail("validate", exc)
     width = max(len(n) for n in sizes)
     for name, rows in sizes.items():
         print(f"{name:<{width}}  {rows:>4} rows  ok")
@@ -25,7 +38,10 @@ def _validate(args) -> int:
 def _discrepancies(args) -> int:
     from hcckit import data
 
-    table = data.discrepancies(directory=args.directory)
+    try:
+        table = data.discrepancies(directory=args.directory)
+    except (ValueError, TypeError, OSError) as exc:
+        return _fail("discrepancies", exc)
     for r in table.itertuples(index=False):
         print(f"- [{r.table}] {r.trial_id} {r.arm_id} {r.what} ({r.source_location}): {r.note}")
     print(f"{len(table)} recorded discrepancies")
@@ -35,7 +51,10 @@ def _discrepancies(args) -> int:
 def _audit(args) -> int:
     from hcckit import appraisal
 
-    findings = appraisal.audit()
+    try:
+        findings = appraisal.audit()
+    except (ValueError, TypeError, OSError) as exc:
+        return _fail("audit", exc)
     print(appraisal.report(findings, fmt=args.format))
     return 0
 
@@ -47,7 +66,7 @@ def _export(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``hcckit`` command."""
+    """Entry point of the ``hcckit`` command; returns the exit status (0 ok, 1 failed, 2 usage)."""
     parser = argparse.ArgumentParser(prog="hcckit", description="hcckit: HCC treatment-evidence teaching kit")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="validate the curated tables against their schemas")
@@ -70,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["export-figures"]:  # its own options live in hcckit.export.main_export
         return _export(argparse.Namespace(rest=argv[1:]))
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the error (or the help)
+        return exc.code if isinstance(exc.code, int) else 2
     return args.func(args)
 
 

@@ -55,13 +55,34 @@ class Problem:
 
 
 class DataValidationError(ValueError):
-    """A curated table failed its schema; ``problems`` lists every failing cell or row."""
+    """A curated table failed its schema; ``problems`` lists the failing cells or rows.
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = "\n  ".join(str(p) for p in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} problem(s) in the curated data:\n  {shown}{more}")
+    ``problems`` holds at most :data:`MAX_PROBLEMS` entries (the first by line); ``total`` is the
+    number found in all. The message shows the first :data:`SHOWN` and counts the rest, so a huge
+    broken table gives a message of bounded length.
+    """
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        self.problems = list(problems)
+        self.total = len(self.problems) if total is None else int(total)
+        if self.total == 1 and len(self.problems) == 1:
+            super().__init__(str(self.problems[0]))
+            return
+        shown = "\n  ".join(str(p) for p in self.problems[:SHOWN])
+        rest = self.total - min(len(self.problems), SHOWN)
+        more = f"\n  ... and {rest:,} more problems ({self.total:,} in all)" if rest > 0 else ""
+        super().__init__(f"{self.total:,} problems in the curated data:\n  {shown}{more}")
+
+
+#: Problems shown in a :class:`DataValidationError` message (the rest are counted).
+SHOWN = 20
+#: Problems kept in ``DataValidationError.problems`` (the rest are counted in ``total``).
+MAX_PROBLEMS = 1000
+#: Largest table (data rows, header excluded) :func:`validate` reads: the curated tables have
+#: fewer than 400 rows; the bound keeps a wrong or generated file from taking minutes and GBs.
+MAX_ROWS = 10_000
+#: Largest CSV file (bytes) :func:`validate` reads (the curated files are below 40 kB).
+MAX_BYTES = 20_000_000
 
 
 def data_dir() -> Path:
@@ -69,64 +90,204 @@ def data_dir() -> Path:
     return Path(str(resources.files("hcckit._data")))
 
 
+def _folder(directory) -> Path:
+    """``directory`` as a Path (default: the shipped data); TypeError naming it otherwise."""
+    if directory is None:
+        return data_dir()
+    if isinstance(directory, bytes) or not isinstance(directory, (str, Path)):
+        raise TypeError(f"directory: expected a folder path (str or Path), got {type(directory).__name__}")
+    if isinstance(directory, str) and not directory.strip():
+        raise ValueError("directory: the folder path is empty")
+    return Path(directory)
+
+
+def _check_folder(folder: Path) -> None:
+    """A clear error for a folder that is missing, a file, or holds none of the tables."""
+    expected = ", ".join(f"{n}.csv" for n in TABLE_NAMES)
+    if not folder.exists():
+        raise DataValidationError([Problem(str(folder), None, None, "no such folder")])
+    if not folder.is_dir():
+        raise DataValidationError(
+            [
+                Problem(
+                    str(folder), None, None, f"is a file, not a folder (give the folder holding {expected})"
+                )
+            ]
+        )
+    try:
+        entries = list(folder.iterdir())
+    except OSError as exc:
+        raise DataValidationError(
+            [Problem(str(folder), None, None, f"cannot be read ({exc.strerror or exc})")]
+        ) from None
+    if not entries:
+        raise DataValidationError(
+            [Problem(str(folder), None, None, f"the folder is empty (expected {expected})")]
+        )
+    if not any((folder / f"{n}.csv").exists() for n in TABLE_NAMES):
+        raise DataValidationError(
+            [Problem(str(folder), None, None, f"the folder holds none of the tables (expected {expected})")]
+        )
+
+
 def _read_csv(path: Path):
     import pandas as pd
 
-    if not path.is_file():
+    if not path.exists():
         raise DataValidationError([Problem(path.name, None, None, "file is missing")])
+    if not path.is_file():
+        raise DataValidationError([Problem(path.name, None, None, "is not a file (a folder?)")])
     try:
-        # everything as text first: the schema coerces and reports cells it cannot convert
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        size = path.stat().st_size
+    except OSError as exc:
         raise DataValidationError(
-            [Problem(path.name, None, None, f"not a readable CSV file: {exc}")]
-        ) from exc
+            [Problem(path.name, None, None, f"cannot be read ({exc.strerror})")]
+        ) from None
+    if size == 0:
+        raise DataValidationError(
+            [Problem(path.name, None, None, "the file is empty (0 bytes); it needs at least its header line")]
+        )
+    if size > MAX_BYTES:
+        raise DataValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"the file is {size:,} bytes, more than the {MAX_BYTES:,} hcckit reads for one table",
+                )
+            ]
+        )
+    try:
+        # everything as text first: the schema coerces and reports cells it cannot convert;
+        # one row more than the bound is read, so a huge table is recognised without parsing it all
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8",
+            nrows=MAX_ROWS + 1,
+        )
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(
+            [Problem(path.name, None, None, "has no header line (the file holds only blank lines)")]
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataValidationError(
+            [Problem(path.name, None, None, f"not a readable CSV file: {reason}")]
+        ) from None
+    except OSError as exc:
+        raise DataValidationError(
+            [Problem(path.name, None, None, f"cannot be read ({exc.strerror})")]
+        ) from None
+    if len(frame) > MAX_ROWS:
+        raise DataValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"more than {MAX_ROWS:,} rows: hcckit checks tables of up to {MAX_ROWS:,} rows "
+                    "(the curated ones have fewer than 400); is this the right file?",
+                )
+            ]
+        )
+    return frame
 
 
-def _problems_from(exc, file: str) -> list[Problem]:
-    cases = exc.failure_cases
-    problems = []
-    for row in cases.itertuples(index=False):
-        index = getattr(row, "index", None)
-        line = None if index is None or index != index else int(index) + 2  # header is line 1
-        column = getattr(row, "column", None)
-        column = None if column is None or column != column or column == "" else str(column)
-        check = str(getattr(row, "check", ""))
-        value = getattr(row, "failure_case", None)
-        if check.startswith("column_in_dataframe"):
-            problem, value, column = "required column is missing", None, str(value)
-        elif check.startswith("column_in_schema"):
-            problem, value, column = "unexpected column (not in the schema)", None, str(value)
-        elif check.startswith("coerce_dtype") or check.startswith("dtype"):
-            problem = f"cannot be read as {check.split('(')[-1].rstrip(')')}"
-        elif check == "not_nullable":
-            problem, value = "is empty but required", None
-        elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
-            problem = "duplicate key"
-        else:
-            problem = check
-        if (
-            column is None
-            and getattr(row, "schema_context", "") == "DataFrameSchema"
-            and value is not None
-            and problem == check
-        ):
-            value = None  # row-level rule: the failure case is the whole row's boolean
-        problems.append(Problem(file, line, column, problem, value))
-    unique = list(dict.fromkeys(problems))  # coerce_dtype and dtype report the same cell twice
-    unique.sort(key=lambda p: (p.line or 0, p.column or ""))
-    return unique
+_CHECK_ERROR = ("TypeError(", "ValueError(", "KeyError(", "AttributeError(")
+
+
+def _problems_from(exc, file: str, row_failures: dict | None = None) -> tuple[list[Problem], int]:
+    """The first :data:`MAX_PROBLEMS` problems (by line) of a pandera error, and how many in all.
+
+    Vectorised over pandera's failure cases (a broken 10,000-row table has ~90,000); only the
+    problems kept become :class:`Problem` objects. ``row_failures`` (from
+    :func:`hcckit.schema.count_row_failures`) holds the number of failing rows of each row-level
+    rule, of which pandera lists only the first :data:`hcckit.schema.ROW_RULE_CASES`.
+    """
+    import pandas as pd
+
+    cases = exc.failure_cases.reset_index(drop=True)
+    n = len(cases)
+
+    def col(name, default=None):
+        return cases[name] if name in cases else pd.Series([default] * n, dtype=object)
+
+    index = pd.to_numeric(col("index"), errors="coerce")
+    line = (index + 2).astype("Int64")  # header is line 1
+    column = col("column").astype(object).where(col("column").notna() & (col("column") != ""), None)
+    check = col("check", "").astype(str)
+    value = col("failure_case").astype(object)
+    context = col("schema_context", "").astype(str)
+    text = value.map(lambda v: v if isinstance(v, str) else "")
+    # a check that raised inside pandera (a column of the wrong type): never show its message
+    unrunnable = line.isna() & text.str.startswith(_CHECK_ERROR)
+    problem = check.copy()
+    missing_col = check.str.startswith("column_in_dataframe")
+    extra_col = check.str.startswith("column_in_schema")
+    coerce = check.str.startswith("coerce_dtype") | check.str.startswith("dtype")
+    nullable = check == "not_nullable"
+    unique = check.str.startswith("field_uniqueness") | check.str.startswith("multiple_fields_uniqueness")
+    problem[missing_col] = "required column is missing"
+    problem[extra_col] = "unexpected column (not in the schema)"
+    problem[coerce] = "cannot be read as " + check[coerce].str.split("(").str[-1].str.rstrip(")")
+    problem[nullable] = "is empty but required"
+    problem[unique] = "duplicate key"
+    column = column.where(~(missing_col | extra_col), value.astype(str))
+    # a row-level rule: pandera repeats it for every cell of the failing row (or gives the row's
+    # boolean); it is one problem of the row
+    row_rule = (context == "DataFrameSchema") & (problem == check) & ~unrunnable
+    column = column.where(~row_rule, None)
+    value = value.where(~(missing_col | extra_col | nullable | row_rule), None)
+    frame = pd.DataFrame({"line": line, "column": column, "problem": problem, "value": value})
+    frame["_key"] = frame["value"].map(repr)  # coerce_dtype and dtype report the same cell twice
+    kept = frame[~unrunnable].drop_duplicates(["line", "column", "problem", "_key"])
+    uncoerced = set(frame.loc[coerce, "column"])
+    extra = (
+        frame.assign(check=check)[unrunnable & ~frame["column"].isin(uncoerced)]
+        .drop_duplicates(["column", "check"])
+        .assign(
+            problem=lambda d: "check " + d["check"] + " could not run on this column's values",
+            value=None,
+            line=pd.NA,
+        )
+    )
+    if len(extra):
+        kept = pd.concat([kept.astype(object), extra.drop(columns="check").astype(object)], ignore_index=True)
+    kept = kept.assign(
+        _line=pd.to_numeric(kept["line"], errors="coerce").fillna(0),
+        _col=kept["column"].map(lambda c: "" if c is None or c != c else str(c)),
+    ).sort_values(["_line", "_col"], kind="stable")
+    total = len(kept)
+    if row_failures:
+        listed = kept.loc[kept["column"].isna(), "problem"].value_counts().to_dict()
+        total += sum(max(0, k - listed.get(rule, 0)) for rule, k in row_failures.items() if k)
+    problems = [
+        Problem(
+            file,
+            None if pd.isna(r.line) else int(r.line),
+            None if r.column is None or r.column != r.column else str(r.column),
+            str(r.problem),
+            r.value,
+        )
+        for r in kept.head(MAX_PROBLEMS).itertuples(index=False)
+    ]
+    return problems, total
 
 
 def _validate_frame(name: str, frame, parents: dict, file: str):
     import pandera.errors
 
-    from hcckit.schema import schema_for
+    from hcckit.schema import count_row_failures, schema_for
 
-    try:
-        frame = schema_for(name, parents).validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        raise DataValidationError(_problems_from(exc, file)) from None
+    with count_row_failures() as row_failures:
+        try:
+            frame = schema_for(name, parents).validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            raise DataValidationError(*_problems_from(exc, file, row_failures)) from None
     if "preferred" in frame:
         frame["preferred"] = frame["preferred"] == "True"
     return frame
@@ -173,16 +334,21 @@ def load(name: str, *, directory: str | Path | None = None):
         raise TypeError(f"name: expected a table name (str), got {type(name).__name__}")
     if name not in TABLE_NAMES:
         raise ValueError(f"name: unknown table {name!r}; choose from {', '.join(TABLE_NAMES)}")
-    folder = Path(directory) if directory is not None else data_dir()
+    folder = _folder(directory)
+    _check_folder(folder)
     return _load_all(str(folder.resolve()))[name].copy()
 
 
 def validate(directory: str | Path | None = None) -> dict[str, int]:
     """Validate all seven tables (default: the shipped data); return ``{table: rows}``.
 
-    Raises :class:`DataValidationError` listing every problem of the first failing table.
+    Raises :class:`DataValidationError` for a folder that is missing, a file, empty or holds
+    none of the tables, and otherwise listing the problems of the first failing table (the first
+    :data:`MAX_PROBLEMS` by line, with their total). A table of more than :data:`MAX_ROWS` rows
+    or :data:`MAX_BYTES` bytes is refused before it is parsed in full.
     """
-    folder = Path(directory) if directory is not None else data_dir()
+    folder = _folder(directory)
+    _check_folder(folder)
     _load_all.cache_clear()
     tables = _load_all(str(folder.resolve()))
     return {name: len(frame) for name, frame in tables.items()}

@@ -200,11 +200,28 @@ def export_all(
     return ExportResult(files=files, errors=errors, seconds=time.perf_counter() - t0)
 
 
+def _outdir_problem(outdir: Path) -> str:
+    """Why ``outdir`` cannot take the figures ('' when it can, or can be created)."""
+    import os
+
+    for parent in (outdir, *outdir.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                return "is a file, not a folder" if parent == outdir else f"{parent} is a file, not a folder"
+            if not os.access(parent, os.W_OK | os.X_OK):
+                return (
+                    "is not writable" if parent == outdir else f"cannot create it: {parent} is not writable"
+                )
+            return ""
+    return ""
+
+
 def main_export(argv: Sequence[str] | None = None) -> int:
     """Command line: ``hcckit export-figures [OUTDIR] [--format png|svg] [--only PREFIX] [--list]``.
 
-    Returns the process exit status: 0 when every figure was written, 1 if any failed,
-    2 if no figure is registered.
+    Returns the process exit status: 0 when every figure was written, 1 if any failed or the
+    output folder cannot be written, 2 for a usage error: no figure registered, or no figure
+    name starting with an ``--only`` prefix (an unknown lesson). Errors are one line on stderr.
     """
     parser = argparse.ArgumentParser(
         prog="hcckit export-figures",
@@ -226,33 +243,59 @@ def main_export(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--scale", type=float, default=2.0, help="PNG resolution multiplier (default 2)")
     parser.add_argument("--list", action="store_true", help="list the registered figures and exit")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the error (or the help)
+        return exc.code if isinstance(exc.code, int) else 2
+    if not (0 < args.scale <= 10):  # noqa: PLR2004 - also rejects nan
+        print(f"hcckit export-figures: --scale: must lie in (0, 10], got {args.scale}", file=sys.stderr)
+        return 2
 
     discover_figures()
-    if args.list:
-        listed = [
-            fig
-            for fig in sorted(FIGURES.values(), key=lambda f: f.name)
-            if not args.only or any(fig.name.startswith(p) for p in args.only)
-        ]
-        for fig in listed:
-            print(f"{fig.name:32s} {fig.title}")
-        return 0 if listed else 2
     if not FIGURES:
         print(
-            "no figures are registered (lesson modules call hcckit.export.register_figure)", file=sys.stderr
+            "hcckit export-figures: no figures are registered (lesson modules call "
+            "hcckit.export.register_figure)",
+            file=sys.stderr,
         )
         return 2
-    result = export_all(
-        args.outdir, formats=tuple(args.formats or FORMATS), only=args.only, scale=args.scale, discover=False
-    )
+    listed = [
+        fig
+        for fig in sorted(FIGURES.values(), key=lambda f: f.name)
+        if not args.only or any(fig.name.startswith(p) for p in args.only)
+    ]
+    if not listed:
+        lessons = sorted({name.split("_")[0] for name in FIGURES})
+        print(
+            f"hcckit export-figures: --only {' '.join(args.only)}: no figure name starts with "
+            f"{'that prefix' if len(args.only) == 1 else 'these prefixes'} (lessons with figures: "
+            f"{', '.join(lessons)}; hcckit export-figures --list shows every name)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.list:
+        for fig in listed:
+            print(f"{fig.name:32s} {fig.title}")
+        return 0
+    outdir = Path(args.outdir)
+    problem = _outdir_problem(outdir)
+    if problem:
+        print(f"hcckit export-figures: {outdir}: {problem}", file=sys.stderr)
+        return 1
+    try:
+        result = export_all(
+            outdir, formats=tuple(args.formats or FORMATS), only=args.only, scale=args.scale, discover=False
+        )
+    except OSError as exc:
+        print(f"hcckit export-figures: {outdir}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
+        return 1
     n_files = sum(len(v) for v in result.files.values())
     print(
         f"wrote {n_files} files for {len(result.files)} figures to {Path(args.outdir)} "
         f"in {result.seconds:.1f} s"
     )
     for name, reason in sorted(result.errors.items()):
-        print(f"FAILED {name}: {reason}", file=sys.stderr)
+        print(f"hcckit export-figures: FAILED {name}: {reason}", file=sys.stderr)
     return 0 if result.ok else 1
 
 

@@ -12,6 +12,9 @@ parents argument carries the keys of the tables it refers to.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -28,6 +31,8 @@ __all__ = [
     "GRADES",
     "EVENT_CLASSES",
     "TABLES",
+    "ROW_RULE_CASES",
+    "count_row_failures",
     "schema_for",
 ]
 
@@ -162,9 +167,39 @@ def _ci_level() -> pa.Column:
     return _number(checks=[pa.Check.isin([0.80, 0.90, 0.95, 0.99], error="must be 0.80, 0.90, 0.95 or 0.99")])
 
 
+#: Failing rows of one row-level rule that pandera is asked to list: it reshapes every failing
+#: row cell by cell (seconds for 1,000 failing rows); the rows beyond are counted, not listed.
+ROW_RULE_CASES = 200
+
+_ROW_FAILURES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("row_failures", default=None)
+
+
+@contextlib.contextmanager
+def count_row_failures():
+    """Within the block, count the failing rows of every row-level rule: ``{error: rows}``.
+
+    pandera lists at most :data:`ROW_RULE_CASES` failing rows per rule; the yielded dict holds
+    how many failed in all, so a caller can report the total.
+    """
+    counts: dict[str, int] = {}
+    token = _ROW_FAILURES.set(counts)
+    try:
+        yield counts
+    finally:
+        _ROW_FAILURES.reset(token)
+
+
 def _row_check(fn, error: str) -> pa.Check:
     """A row-wise rule over several columns; the failing rows are reported by index."""
-    return pa.Check(fn, error=error)
+
+    def counted(df: pd.DataFrame) -> pd.Series:
+        ok = fn(df)
+        counts = _ROW_FAILURES.get()
+        if counts is not None:
+            counts[error] = counts.get(error, 0) + int((~ok.astype("boolean").fillna(True)).sum())
+        return ok
+
+    return pa.Check(counted, error=error, n_failure_cases=ROW_RULE_CASES)
 
 
 def _keys_check(keys: set, columns: tuple[str, ...], *, allow_empty_arm: bool = False) -> pa.Check:
@@ -176,7 +211,19 @@ def _keys_check(keys: set, columns: tuple[str, ...], *, allow_empty_arm: bool = 
             ok = ok | ((values[columns[1]] == "") & values[columns[0]].isin({k[0] for k in keys}))
         return ok
 
-    return pa.Check(check, error=f"({', '.join(columns)}) must exist in the parent table")
+    return _row_check(check, f"({', '.join(columns)}) must exist in the parent table")
+
+
+def _unique(*columns: str) -> pa.Check:
+    """No two rows share the key ``columns``; every row of a repeated key is reported.
+
+    Used instead of pandera's ``unique=``, whose report of many duplicates reshapes the failure
+    cases row by row (6.6 s for 9,900 duplicated trial ids; this check: milliseconds).
+    """
+    return _row_check(
+        lambda df: ~df.duplicated(subset=list(columns), keep=False),
+        f"duplicate key ({', '.join(columns)})",
+    )
 
 
 def _count_le_n() -> pa.Check:
@@ -220,7 +267,7 @@ def trials_schema(parents: dict | None = None) -> pa.DataFrameSchema:
             **_has_location(),
             "note": _text(),
         },
-        unique=["trial_id"],
+        checks=[_unique("trial_id")],
         strict=True,
         ordered=False,
         name="trials",
@@ -249,8 +296,8 @@ def arms_schema(parents: dict) -> pa.DataFrameSchema:
                 lambda df: df["n_evaluable"].isna() | df["n"].isna() | (df["n_evaluable"] <= df["n"]),
                 "n_evaluable must be <= n",
             ),
+            _unique("trial_id", "arm_id"),
         ],
-        unique=["trial_id", "arm_id"],
         strict=True,
         name="arms",
     )
@@ -444,8 +491,10 @@ def at_risk_schema(parents: dict) -> pa.DataFrameSchema:
             **_has_location(),
             "note": _text(),
         },
-        checks=[_keys_check(parents["arm_keys"], ("trial_id", "arm_id"))],
-        unique=["trial_id", "arm_id", "endpoint", "time_months"],
+        checks=[
+            _keys_check(parents["arm_keys"], ("trial_id", "arm_id")),
+            _unique("trial_id", "arm_id", "endpoint", "time_months"),
+        ],
         strict=True,
         name="at_risk",
     )
