@@ -1226,9 +1226,8 @@ def _two_by_two_tests(a: int, n_a: int, b: int, n_b: int) -> _Tests:
 
     Two-sided Fisher exact (``scipy.stats.fisher_exact``) and Pearson chi-square without and with
     Yates' correction (``scipy.stats.chi2_contingency``): the same numbers as
-    :func:`hcckit.stats.compare_proportions`, which also computes the exact conditional
-    odds-ratio interval - 25 s for one table of 100,000 patients per arm, which the audit never
-    prints. These three take milliseconds at any ``n`` up to :data:`MAX_N`. A table with an
+    :func:`hcckit.stats.compare_proportions`, which also computes effect sizes and the
+    odds-ratio interval, which the audit never prints. These three take milliseconds at any ``n`` up to :data:`MAX_N`. A table with an
     empty margin (no events, or events only) has an undefined chi-square statistic: ``nan``.
     """
     import warnings
