@@ -176,6 +176,36 @@ def _positive(value, *, field: str, allow_none: bool = True, allow_zero: bool = 
     return x
 
 
+def _months(value, *, field: str, allow_none: bool = True, allow_zero: bool = False):
+    """A time in months: a finite number > 0 (>= 0 with ``allow_zero``), at most MAX_TIME."""
+    x = _positive(value, field=field, allow_none=allow_none, allow_zero=allow_zero)
+    if x is not None and x > MAX_TIME:
+        raise ValueError(f"{field}: {x:g} is later than {MAX_TIME:g}, the latest time accepted")
+    return x
+
+
+def _seed(seed) -> int:
+    """A random seed: a whole number >= 0 (numpy's rule), at most 2**63."""
+    import numbers
+
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed: must be a whole number >= 0 (a random seed), got {_show(seed)}")
+    if not 0 <= int(seed) <= 2**63:
+        raise ValueError(f"seed: must be a whole number from 0 to 2**63 (a random seed), got {_show(seed)}")
+    return int(seed)
+
+
+def _name(value, *, field: str) -> str | None:
+    """An arm or label name: None or non-empty text."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{field}: must be a name (text), got {_show(value)}")
+    if not value.strip():
+        raise ValueError(f"{field}: must be a non-empty name, got {value!r}")
+    return value
+
+
 def _count(value, *, field: str) -> int:
     """A number of patients: a whole number from 1 to MAX_PATIENTS."""
     from hcckit.guyot import _whole
@@ -231,17 +261,27 @@ def _landmark_pairs(
             raise TypeError(
                 f"{field}: expected a mapping of {time_unit} to survival (0-1), e.g. {{12: 0.733}}"
             ) from None
+    if len(items) > MAX_ROWS:
+        raise ValueError(f"{field}: {len(items):,} landmarks; at most {MAX_ROWS:,} are accepted")
     pairs = []
     for item in items:
         if len(item) != 2:
-            raise ValueError(f"{field}: each landmark is ({time_unit}, survival), got {item!r}")
+            raise ValueError(f"{field}: each landmark is ({time_unit}, survival), got {_show(item)}")
         t, s = item
+        if any(isinstance(v, (bool, np.bool_, str, bytes)) for v in item):
+            raise ValueError(f"{field}[{_show(t)}]: time and survival must be numbers, got {_show(s)}")
         try:
             t, s = float(t), float(s)
-        except (TypeError, ValueError):
-            raise ValueError(f"{field}[{t!r}]: time and survival must be numbers, got {s!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(
+                f"{field}[{_show(t)}]: time and survival must be finite numbers, got {_show(s)}"
+            ) from None
         if not math.isfinite(t) or t <= 0:
             raise ValueError(f"{field}: time {t:g} {time_unit} must be a positive number")
+        if t > MAX_TIME:
+            raise ValueError(
+                f"{field}: time {t:g} {time_unit} is later than {MAX_TIME:g}, the latest accepted"
+            )
         if not math.isfinite(s) or s > 1:
             hint = f" - landmarks are proportions (0-1): write {s / 100:.3f} for {s:g} %" if s > 1 else ""
             raise ValueError(f"{field}[{t:g}]: survival {s:g} is above 100 %{hint}")
@@ -289,21 +329,6 @@ def _check_median_vs_landmarks(
             f"median and landmarks contradict each other: median {median:g} {time_unit} is outside the "
             f"range the landmarks allow ({where}: {detail})"
         )
-
-
-def _at_risk_frame(at_risk) -> pd.DataFrame | None:
-    if at_risk is None:
-        return None
-    if isinstance(at_risk, pd.DataFrame):
-        if "n_at_risk" not in at_risk.columns and "at_risk" in at_risk.columns:
-            return at_risk.rename(columns={"at_risk": "n_at_risk"})  # from at_risk_table()
-        return at_risk
-    if isinstance(at_risk, Mapping) and "time" not in at_risk:
-        return pd.DataFrame({"time": list(at_risk.keys()), "n_at_risk": list(at_risk.values())})
-    if isinstance(at_risk, Mapping):
-        return pd.DataFrame(at_risk)
-    pairs = [tuple(p) for p in at_risk]
-    return pd.DataFrame(pairs, columns=["time", "n_at_risk"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -501,13 +526,18 @@ def survival_model(
 
     time_unit = _unit(time_unit)
     _check_choice(model, MODELS, field="model")
-    median = _positive(median, field="median")
+    if not isinstance(label, str):
+        raise TypeError(f"label: must be text, got {_show(label)}")
+    median = _months(median, field="median")
     pairs = _landmark_pairs(landmarks, time_unit=time_unit)
     if median is None and not pairs:
         raise ValueError(f"median/landmarks: give a published median ({time_unit}) and/or landmark rates")
     if median is not None and pairs:
         _check_median_vs_landmarks(median, pairs, time_unit=time_unit)
-    points = sorted(set(pairs + ([(median, 0.5)] if median is not None else [])))
+    points = list(pairs)
+    if median is not None and not any(abs(t - median) <= 1e-9 for t, _ in pairs):
+        points.append((median, 0.5))  # a landmark at the median time already is that point
+    points.sort()
     if all(s >= 1.0 for _, s in points):
         raise ValueError("landmarks: survival never falls below 100 %; give a median or a lower rate")
     if model == "exponential":
@@ -527,12 +557,19 @@ def survival_model(
             )
         x = np.log([t for t, _ in usable])
         y = np.log(-np.log([s for _, s in usable]))
-        shape, intercept = np.polyfit(x, y, 1)
-        if shape <= 0:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")  # RankWarning for nearly equal times: checked below
+            shape, intercept = np.polyfit(x, y, 1)
+            scale = float(np.exp(-intercept / shape))
+        if not shape > 0:
             raise ValueError(
                 "landmarks: survival does not fall between the points; a Weibull cannot be fitted"
             )
-        scale = float(np.exp(-intercept / shape))
+        if not (math.isfinite(shape) and math.isfinite(scale) and scale > 0):
+            raise ValueError(
+                f"landmarks: a Weibull through these points is degenerate (scale {scale:.3g} {time_unit}, "
+                f"shape {shape:.3g}); use 'piecewise' or 'exponential'"
+            )
         return SurvivalModel("weibull", points=tuple(points), scale=scale, shape=float(shape), label=label)
     knots = [0.0] + [t for t, _ in points]
     cum = [0.0] + [-math.log(s) for _, s in points]
@@ -732,7 +769,9 @@ def simulate_arm(
     -------
     DataFrame
         ``time`` (months), ``event`` (1 event, 0 censored), ``synthetic`` (True), plus ``arm``
-        when given; ``attrs`` hold ``notes``, ``model`` and ``synthetic``.
+        when given; ``attrs`` hold ``notes``, ``model`` and ``synthetic``. A pseudo-patient who
+        would be followed past :data:`hcckit.guyot.MAX_TIME` (a tail hazard near 0 without
+        censoring) is censored there, with a note, so every table is valid input of the analysis.
     """
     from hcckit.guyot import _unit
 
@@ -743,23 +782,26 @@ def simulate_arm(
         )
     n = _count(n, field="n")
     _check_choice(method, METHODS, field="method")
-    accrual = _positive(accrual, field="accrual", allow_zero=True)
-    follow_up = _positive(follow_up, field="follow_up", allow_zero=True)
+    accrual = _months(accrual, field="accrual", allow_zero=True)
+    follow_up = _months(follow_up, field="follow_up", allow_zero=True)
+    arm = _name(arm, field="arm")
     notes: list[str] = []
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     if method == "quantile":
         u = 1.0 - (np.arange(n) + 0.5) / n
     else:
         u = rng.random(n)
         u = np.where(u == 0.0, np.nextafter(0.0, 1.0), u)
-    t_event = model.quantile(u)
-    risk = _at_risk_frame(at_risk)
-    if risk is not None and (accrual is not None or follow_up is not None):
+    with np.errstate(all="ignore"):
+        t_event = model.quantile(u)
+    if np.isnan(t_event).any() or (t_event < 0).any():
+        raise ValueError(f"model: {model.label or model.kind} gives no valid event times; rebuild it")
+    if at_risk is not None and (accrual is not None or follow_up is not None):
         raise ValueError(
             "at_risk: give either published numbers at risk or accrual/follow_up for censoring, not both"
         )
-    if risk is not None:
-        risk, risk_notes = validate_at_risk(risk, n=n, time_unit=time_unit)
+    if at_risk is not None:
+        risk, risk_notes = validate_at_risk(at_risk, n=n, time_unit=time_unit)
         notes += risk_notes
         times, g = _censoring_from_at_risk(model, risk, notes, time_unit=time_unit)
         t_points = max((p[0] for p in model.points), default=0.0)
@@ -788,6 +830,13 @@ def simulate_arm(
         )
     event = (t_event <= t_cens).astype(int)
     time = np.minimum(t_event, t_cens)
+    late = time > MAX_TIME  # includes inf: a tail hazard near 0, or no censoring at all
+    if late.any():
+        event[late], time[late] = 0, MAX_TIME
+        notes.append(
+            f"{int(late.sum())} pseudo-patient(s) would be followed past {MAX_TIME:g} {time_unit}, the latest "
+            f"time accepted; censored there"
+        )
     out = pd.DataFrame({"time": time, "event": event})
     out = out.sort_values(["time", "event"], ascending=[True, False], kind="stable").reset_index(drop=True)
     if arm is not None:
@@ -852,6 +901,7 @@ def synthesize_arm(
     >>> list(ipd.columns), bool(ipd["synthetic"].all())
     (['time', 'event', 'synthetic'], True)
     """
+    arm = _name(arm, field="arm")
     if isinstance(model, SurvivalModel):
         if median is not None or landmarks is not None:
             raise ValueError("model: pass either a SurvivalModel or median/landmarks, not both")
@@ -879,9 +929,15 @@ def implied_hazard_ratio(control_median: float, *, experimental_median: float) -
     >>> round(implied_hazard_ratio(5.5, experimental_median=8.4), 3)
     0.655
     """
-    c = _positive(control_median, field="control_median", allow_none=False)
-    e = _positive(experimental_median, field="experimental_median", allow_none=False)
-    return c / e
+    c = _months(control_median, field="control_median", allow_none=False)
+    e = _months(experimental_median, field="experimental_median", allow_none=False)
+    hr = c / e
+    if not (math.isfinite(hr) and hr > 0):
+        raise ValueError(
+            f"experimental_median: medians {c:g} and {e:g} months imply a hazard ratio of {hr:g}, "
+            "outside what a number can hold"
+        )
+    return hr
 
 
 @dataclass(frozen=True)
@@ -958,7 +1014,18 @@ def hr_consistency(control_median, *, experimental_median, hazard_ratio, ci=None
     """
     hr = _positive(hazard_ratio, field="hazard_ratio", allow_none=False)
     implied = implied_hazard_ratio(control_median, experimental_median=experimental_median)
-    lo, hi = (None, None) if ci is None else ci
+    if ci is None:
+        lo, hi = None, None
+    elif isinstance(ci, (str, bytes, Mapping)) or not isinstance(ci, Sequence | np.ndarray) or len(ci) != 2:
+        raise TypeError(f"ci: expected (lower, upper) of the hazard ratio, got {_show(ci)}")
+    else:
+        lo, hi = ci
+    exp_median = float(control_median) / hr
+    if not math.isfinite(exp_median):
+        raise ValueError(
+            f"hazard_ratio: {hr:g} applied to a median of {float(control_median):g} months gives an "
+            "infinite median"
+        )
     if lo is not None:
         lo = _positive(lo, field="ci")
     if hi is not None:
@@ -971,7 +1038,7 @@ def hr_consistency(control_median, *, experimental_median, hazard_ratio, ci=None
         reported_hr=hr,
         reported_ci=(lo, hi),
         implied_hr=implied,
-        implied_experimental_median=float(control_median) / hr,
+        implied_experimental_median=exp_median,
     )
 
 
@@ -1052,8 +1119,10 @@ def reconstruction_error(ipd: pd.DataFrame, *, curve, at_risk=None) -> Reconstru
         }
     )
     risk_diff = None
-    risk = _at_risk_frame(at_risk)
-    if risk is not None:
+    if at_risk is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataDiscrepancyWarning)  # a difference is what is reported
+            risk, _ = validate_at_risk(at_risk, n=len(ipd), time_unit=ipd.attrs.get("time_unit", "months"))
         t = ipd["time"].to_numpy()
         got = np.array([(t >= x).sum() for x in risk["time"].to_numpy(dtype=float)])
         risk_diff = int(np.max(np.abs(got - risk["n_at_risk"].to_numpy(dtype=float))))
@@ -1895,6 +1964,9 @@ def published_arms(trial_id: str, *, endpoint: str = "PFS") -> tuple[PublishedAr
     Results are cached per (trial, endpoint): they are immutable and the curated data do not
     change within a session.
     """
+    if not isinstance(trial_id, str):
+        raise TypeError(f"trial_id: must be a curated trial id (text), got {_show(trial_id)}")
+    _check_choice(endpoint, _ENDPOINTS, field="endpoint")
     return _published_arms(str(trial_id), str(endpoint))
 
 
@@ -1986,8 +2058,16 @@ def _published_arms(trial_id: str, endpoint: str) -> tuple[PublishedArm, ...]:
 def published_effect(
     trial_id: str, *, endpoint: str = "PFS", arm: str | None = None
 ) -> HazardRatioResult | None:
-    """The published hazard ratio for ``endpoint`` (first HR/aHR row, or the one for ``arm``), or None."""
-    _check_choice(endpoint, _ENDPOINTS, field="endpoint")
+    """The published hazard ratio for ``endpoint`` (first HR/aHR row, or the one for ``arm``), or None.
+
+    None means the trial reports no hazard ratio for ``endpoint`` (and ``arm``); an unknown
+    trial or arm is an error.
+    """
+    known = {a.arm_id for a in published_arms(trial_id, endpoint=endpoint)}  # checks trial_id, endpoint
+    if arm is not None and (not isinstance(arm, str) or arm not in known):
+        raise ValueError(
+            f"arm: trial {trial_id!r} has no arm {_show(arm)} (has {', '.join(map(repr, sorted(known)))})"
+        )
     eff = _load("effects")
     eff = eff[
         (_str_col(eff, "trial_id") == trial_id)
@@ -2024,7 +2104,14 @@ def survival_catalogue() -> pd.DataFrame:
         ``trial_id``, ``name``, ``design``, ``endpoint``, ``arms`` (count with summaries),
         ``has_landmarks``, ``has_at_risk``, ``has_hr``, ``ready`` (at least one arm has a median or
         rates and a number of patients, so pseudo-patients can be drawn), ``option`` (a label for pickers).
+        Built once per session (the curated data do not change, as for :func:`published_arms`);
+        each call returns a copy.
     """
+    return _survival_catalogue().copy()
+
+
+@functools.cache
+def _survival_catalogue() -> pd.DataFrame:
     trials = _load("trials")
     outcomes = _load("outcomes")
     try:
@@ -2096,6 +2183,13 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
         ``time_ci_lower``/``time_ci_upper`` (months, medians), ``ci_lower``/``ci_upper`` (0-1,
         landmarks); ``inf`` for a limit not reached.
     """
+    if isinstance(arms, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(arms, Iterable):
+        raise TypeError(
+            f"arms: expected a sequence of PublishedArm (from published_arms()), got {_show(arms)}"
+        )
+    arms = list(arms)
+    for i, a in enumerate(arms):
+        _check_published_arm(a, field=f"arms[{i}]")
     rows = []
     for a in arms:
         if a.median is not None:
@@ -2131,6 +2225,45 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
     for c in cols[2:]:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     return out
+
+
+def _check_published_arm(a, *, field: str) -> None:
+    """Raise naming ``field`` when ``a`` is not a PublishedArm with possible numbers."""
+    if not isinstance(a, PublishedArm):
+        raise TypeError(f"{field}: expected a PublishedArm (from published_arms()), got {_show(a)}")
+    _months(a.median, field=f"{field}.median")
+
+    def bound(x, what: str, *, upper: float, allow_inf: bool = False) -> None:
+        if x is None or (allow_inf and isinstance(x, float) and x == math.inf):
+            return
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+            raise ValueError(f"{field}.{what}: must be a number, got {_show(x)}")
+        if not 0 <= float(x) <= upper:
+            raise ValueError(f"{field}.{what}: {_show(x)} is outside 0-{upper:g}")
+
+    for what, pairs, lengths in (
+        ("median_ci", [a.median_ci], 2),
+        ("landmarks", a.landmarks, 2),
+        ("landmark_cis", a.landmark_cis, 2),
+    ):
+        if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+            raise ValueError(f"{field}.{what}: expected pairs of numbers, got {_show(pairs)}")
+        for p in pairs:
+            if isinstance(p, (str, bytes)) or not isinstance(p, Sequence) or len(p) != lengths:
+                raise ValueError(f"{field}.{what}: expected pairs of numbers, got {_show(p)}")
+    lo, hi = a.median_ci
+    bound(lo, "median_ci", upper=MAX_TIME)
+    bound(hi, "median_ci", upper=MAX_TIME, allow_inf=True)
+    for t, s in a.landmarks:
+        bound(t, "landmarks", upper=MAX_TIME)
+        bound(s, "landmarks", upper=1.0)
+        if t is None or s is None or float(t) <= 0:
+            raise ValueError(
+                f"{field}.landmarks: ({_show(t)}, {_show(s)}) is not a (months > 0, survival) pair"
+            )
+    for lo, hi in a.landmark_cis:
+        bound(lo, "landmark_cis", upper=1.0)
+        bound(hi, "landmark_cis", upper=1.0)
 
 
 def _last_point(a: PublishedArm) -> float:
@@ -2241,6 +2374,11 @@ def synthesize_published(
     """
     _check_choice(censoring, ("auto", "at_risk", "design", "none"), field="censoring")
     _check_choice(comparator, ("summaries", "hazard_ratio"), field="comparator")
+    _check_choice(model, MODELS, field="model")
+    _check_choice(method, METHODS, field="method")
+    accrual = _months(accrual, field="accrual", allow_zero=True)
+    follow_up = _months(follow_up, field="follow_up", allow_zero=True)
+    seed = _seed(seed)
     arms = published_arms(trial_id, endpoint=endpoint)
     notes: list[str] = []
     control = next((a for a in arms if a.role == "control"), None)
@@ -2316,6 +2454,7 @@ def compare_published(
         ``reconstructed_ci_lower``, ``reconstructed_ci_upper``, ``difference``; rates in %.
     """
     data = _check_data(data, time=time, event=event)
+    published = _check_published_points(published)
     rows = []
     groups = dict(_groups(data, by))
     for _, p in published.iterrows():
@@ -2371,6 +2510,53 @@ def compare_published(
     return out
 
 
+def _check_published_points(published) -> pd.DataFrame:
+    """``published`` as :func:`published_points` gives it, or a ValueError naming the row."""
+    cols = ["arm", "kind", "time", "survival", "time_ci_lower", "time_ci_upper", "ci_lower", "ci_upper"]
+    if not isinstance(published, pd.DataFrame):
+        raise TypeError(f"published: expected a DataFrame from published_points(), got {_show(published)}")
+    missing = [c for c in cols[:4] if c not in published.columns]
+    if missing:
+        raise ValueError(
+            f"published: missing column(s) {', '.join(missing)} (has {', '.join(map(str, published.columns))})"
+        )
+    if len(published) > MAX_ROWS:
+        raise ValueError(f"published: {len(published):,} rows; at most {MAX_ROWS:,} are accepted")
+    out = published.reindex(columns=cols).reset_index(drop=True)
+    from hcckit.guyot import _to_float
+
+    for i, r in out.iterrows():
+        kind = r["kind"]
+        if kind not in ("median", "landmark"):
+            raise ValueError(f"published.kind: row {i} is {_show(kind)}; use 'median' or 'landmark'")
+        if r["arm"] is None or (not isinstance(r["arm"], str) and pd.isna(r["arm"])):
+            raise ValueError(f"published.arm: row {i} has no arm")
+        values = {c: _to_float(r[c]) for c in cols[2:]}
+        for c, x in values.items():
+            if x is None:
+                raise ValueError(f"published.{c}: row {i} is {_show(r[c])}, not a number")
+        t = values["time"]
+        if not 0 < t <= MAX_TIME:  # NaN fails too
+            raise ValueError(
+                f"published.time: row {i} is {_show(r['time'])}; months > 0, at most {MAX_TIME:g}"
+            )
+        if kind == "landmark":
+            for c in ("survival", "ci_lower", "ci_upper"):
+                x = values[c]
+                if not (0 <= x <= 1 or (c != "survival" and math.isnan(x))):
+                    raise ValueError(f"published.{c}: row {i} is {_show(r[c])}; survival is a proportion 0-1")
+        else:
+            for c in ("time_ci_lower", "time_ci_upper"):
+                x = values[c]
+                if not (math.isnan(x) or 0 <= x <= MAX_TIME or (c == "time_ci_upper" and x == math.inf)):
+                    raise ValueError(f"published.{c}: row {i} is {_show(r[c])}; months >= 0")
+        for c in cols[2:]:
+            out.loc[i, c] = values[c]
+    for c in cols[2:]:
+        out[c] = out[c].astype(float)
+    return out
+
+
 def arm_catalogue(endpoint: str = "PFS") -> pd.DataFrame:
     """Every curated arm with a published median or rates for ``endpoint``, with its population.
 
@@ -2379,8 +2565,14 @@ def arm_catalogue(endpoint: str = "PFS") -> pd.DataFrame:
     DataFrame
         ``trial_id``, ``arm_id``, ``trial`` (name), ``label``, ``role``, ``design``,
         ``population``, ``modality``, ``n``, ``median`` (months), ``landmarks`` (count),
-        ``option`` (label for pickers).
+        ``option`` (label for pickers). Built once per endpoint and session; each call returns a copy.
     """
+    _check_choice(endpoint, _ENDPOINTS, field="endpoint")
+    return _arm_catalogue(endpoint).copy()
+
+
+@functools.cache
+def _arm_catalogue(endpoint: str) -> pd.DataFrame:
     trials = _load("trials").set_index("trial_id")
     cat = survival_catalogue()
     rows = []
@@ -2435,13 +2627,34 @@ def synthesize_across_trials(
         point t to 1.5 t, so no curve runs past what its trial could have observed.
         ``attrs["notes"]`` say which assumption each arm got.
     """
+    if isinstance(arms, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(arms, Iterable):
+        raise TypeError(f"arms: expected a sequence of (trial_id, arm_id) pairs, got {_show(arms)}")
+    arms = list(arms)
     if not arms:
         raise ValueError("arms: choose at least one arm")
+    _check_choice(endpoint, _ENDPOINTS, field="endpoint")
+    _check_choice(model, MODELS, field="model")
+    _check_choice(method, METHODS, field="method")
+    seed = _seed(seed)
+    for i, pair in enumerate(arms):
+        if (
+            isinstance(pair, (str, bytes))
+            or not isinstance(pair, Sequence)
+            or len(pair) != 2
+            or not all(isinstance(x, str) for x in pair)
+        ):
+            raise ValueError(f"arms[{i}]: expected a (trial_id, arm_id) pair of names, got {_show(pair)}")
+        if tuple(pair) in map(tuple, arms[:i]):
+            raise ValueError(f"arms[{i}]: {tuple(pair)!r} is chosen twice")
     frames = []
     labels = []
     notes: list[str] = []
     for i, (tid, arm_id) in enumerate(arms):
-        found = [a for a in published_arms(tid, endpoint=endpoint) if a.arm_id == arm_id]
+        try:
+            trial_arms = published_arms(tid, endpoint=endpoint)
+        except ValueError as exc:
+            raise ValueError(f"arms[{i}]: {exc}") from None
+        found = [a for a in trial_arms if a.arm_id == arm_id]
         if not found:
             raise ValueError(f"arms: trial {tid!r} has no arm {arm_id!r}")
         a = found[0]
@@ -2476,12 +2689,30 @@ def concat_arms(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     The ``arm`` column becomes an ordered categorical in the order given (the first is the
     reference of :func:`compare_arms` by default); notes in ``attrs`` are merged.
     """
+    if isinstance(frames, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(frames, Iterable):
+        raise TypeError(f"frames: expected a list of DataFrames (one per arm), got {_show(frames)}")
+    frames = list(frames)
     if not frames:
         raise ValueError("frames: give at least one arm")
+    order: list[str] = []
     for i, f in enumerate(frames):
+        if not isinstance(f, pd.DataFrame):
+            raise TypeError(f"frames[{i}]: expected a DataFrame of pseudo-patients, got {_show(f)}")
         if "arm" not in f.columns:
             raise ValueError(f"frames[{i}]: no 'arm' column; pass arm='...' to synthesize_arm/simulate_arm")
-    order = list(dict.fromkeys(str(a) for f in frames for a in pd.unique(f["arm"])))
+        try:
+            _check_data(f, time="time", event="event")
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"frames[{i}]: {exc}") from None
+        missing = f["arm"].isna().to_numpy()
+        if missing.any():
+            raise ValueError(
+                f"frames[{i}].arm: row {_show(f.index[int(np.flatnonzero(missing)[0])])} has no arm"
+            )
+        for a in dict.fromkeys(str(a) for a in f["arm"]):
+            if a in order:
+                raise ValueError(f"frames[{i}]: arm {a!r} is already in an earlier frame; give each arm once")
+            order.append(a)
     out = pd.concat([f.assign(arm=f["arm"].astype(str)) for f in frames], ignore_index=True)
     out["arm"] = pd.Categorical(out["arm"], categories=order, ordered=True)
     notes = [m for f in frames for m in f.attrs.get("notes", [])]
