@@ -1884,6 +1884,9 @@ def response_rates(
     _check_frame(best, "best")
     if not isinstance(column, str) or column not in best.columns:
         raise ValueError(f"column: {column!r} not in best (columns are {list(best.columns)})")
+    if len(best) == 0:
+        # no patient, no denominator: a rate of 0 patients is not a rate
+        raise ValueError("best: the table has no rows (no patient to count; pass best_response() output)")
     if by is not None and not isinstance(by, str):
         raise ValueError(f"by: must be a column name or None, got {by!r}")
     _check_bool(non_cr_non_pd_as_dcr, "non_cr_non_pd_as_dcr")

@@ -96,8 +96,20 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
     Returns
     -------
     pandas.DataFrame
-        One row per data line, header names normalised to lower case.
+        One row per data line, header names normalised to lower case. Blank lines are skipped;
+        line numbers in messages are the file's own (a quoted field may span several lines).
     """
+    return _read_table(content, name=name, required=required, numeric=numeric, max_rows=max_rows)[0]
+
+
+# a line no file has: appended after the text, it is read as a record of its own only if every
+# quote in the file was closed (an unclosed quote swallows it into a field)
+_SENTINEL = "\ue000end-of-upload\ue000"
+
+
+def _read_table(content, *, name: str, required=(), numeric=(), max_rows: int = MAX_ROWS):
+    """:func:`read_csv_bytes`, also returning each data row's line number in the file (numpy int array)."""
+    import numpy as np
     import pandas as pd
 
     if not isinstance(name, str):
@@ -136,47 +148,70 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         ) from exc
     if not text.strip():
         raise ValueError(f"{name}: the file is empty")
-    # one line ending for the parsers: CRLF (Windows) and a lone CR ("CSV (Macintosh)") become LF
+    # one line ending for the parser: CRLF (Windows) and a lone CR ("CSV (Macintosh)") become LF
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValueError(f"{name}: line {line} holds a NUL byte; this is not a text CSV file")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         sep = dialect.delimiter
     except csv.Error:
         sep = ","
+    # the csv module, not pandas, reads the records: it says on which line each one ends, so
+    # messages name the file's own line even after a quoted newline or a skipped blank line
+    reader = csv.reader(
+        io.StringIO(text + ("" if text.endswith("\n") else "\n") + _SENTINEL + "\n"),
+        delimiter=sep,
+        skipinitialspace=True,
+    )
+    records, lines = [], []
+    start = 1  # line on which the next record starts
     try:
-        # header=None: the header is read as a row, so a data line with more fields than the
-        # header is an error naming the line instead of silently becoming an index column
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, skipinitialspace=True, dtype=str, keep_default_na=False, header=None
+        for row in reader:
+            first, start = start, reader.line_num + 1
+            if len(row) == 0 or (len(row) == 1 and not row[0].strip()):
+                continue  # a blank line
+            records.append(row)
+            lines.append(first)
+    except csv.Error as exc:
+        raise ValueError(f"{name}: cannot read it as CSV: line {start}: {exc}") from exc
+    if not records or records[-1] != [_SENTINEL]:
+        raise ValueError(
+            f"{name}: cannot read it as CSV: the quote opened in the record starting on line "
+            f"{lines[-1] if lines else 1} is never closed"
         )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        message = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
-        raise ValueError(f"{name}: cannot read it as CSV: {message}") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise ValueError(f"{name}: the file has no header line") from exc
-    header = [
-        _norm_header(c) if isinstance(c, str) and c.strip() else f"unnamed:_{j}"
-        for j, c in enumerate(frame.iloc[0])
-    ]
+    records.pop()
+    lines.pop()
+    if not records:
+        raise ValueError(f"{name}: the file has no header line")
+    width = len(records[0])
+    for row, line in zip(records, lines, strict=True):
+        if len(row) > width:
+            # a data line with more fields than the header is an error naming the line, not a
+            # silently shifted table
+            raise ValueError(
+                f"{name}: cannot read it as CSV: Expected {width} fields in line {line}, saw {len(row)}"
+            )
+    header = [_norm_header(c) if c.strip() else f"unnamed:_{j}" for j, c in enumerate(records[0])]
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
         raise ValueError(f"{name}: column {dupes[0]!r} appears more than once")
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    missing = [c for c in required if c not in frame.columns]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ValueError(
             f"{name}: missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
-            f"(found: {', '.join(frame.columns) or 'none'})"
+            f"(found: {', '.join(header) or 'none'})"
         )
-    if len(frame) == 0:
+    body = records[1:]
+    lines = np.asarray(lines[1:], dtype=np.int64)
+    if len(body) == 0:
         raise ValueError(f"{name}: the file has a header but no data rows")
-    if len(frame) > max_rows:
-        raise ValueError(f"{name}: {len(frame)} rows; the limit is {max_rows}")
-    frame = frame.apply(
-        lambda col: col.astype(object).map(lambda v: v.strip() if isinstance(v, str) else None)
-    )
-    frame = frame.replace({"": None})
+    if len(body) > max_rows:
+        raise ValueError(f"{name}: {len(body)} rows; the limit is {max_rows}")
+    # short lines are padded with empty cells; cells are stripped and empty ones become None
+    cells = [[(v.strip() or None) for v in row] + [None] * (width - len(row)) for row in body]
+    frame = pd.DataFrame(cells, columns=header, dtype=object)
     for col in numeric:
         if col not in frame.columns:
             continue
@@ -185,30 +220,32 @@ def read_csv_bytes(content, *, name: str = "file", required=(), numeric=(), max_
         bad = frame[col].notna() & num.isna()
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise ValueError(f"{name}, line {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is not a number")
+            raise ValueError(
+                f"{name}, line {lines[i]}, column {col!r}: {frame[col].iloc[i]!r} is not a number"
+            )
         infinite = num.isin([float("inf"), float("-inf")])
         if infinite.any():
             i = int(infinite.to_numpy().nonzero()[0][0])
             raise ValueError(
-                f"{name}, line {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is not a finite number"
+                f"{name}, line {lines[i]}, column {col!r}: {frame[col].iloc[i]!r} is not a finite number"
             )
         frame[col] = num.astype(float)
-    return frame
+    return frame, lines
 
 
-def _check_range(
-    frame, column: str, low: float, high: float, *, name: str, unit: str, lines: bool = True
-) -> None:
-    """Raise ``ValueError`` naming the line (or data row) if a value of ``column`` is outside ``[low, high]``."""
+def _check_range(frame, column: str, low: float, high: float, *, name: str, unit: str, lines) -> None:
+    """Raise ``ValueError`` naming the file's line if a value of ``column`` is outside ``[low, high]``.
+
+    ``lines``: the line number in the file of each row of ``frame`` (from :func:`_read_table`).
+    """
     if column not in frame.columns:
         return
     values = frame[column]
     bad = values.notna() & ((values < low) | (values > high))
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        where = f"line {i + 2}" if lines else f"data row {i + 1}"
         raise ValueError(
-            f"{name}, {where}, column {column!r}: {values.iloc[i]:g} is outside {low:g}-{high:g} {unit}"
+            f"{name}, line {lines[i]}, column {column!r}: {values.iloc[i]:g} is outside {low:g}-{high:g} {unit}"
         )
 
 
@@ -225,21 +262,23 @@ def read_measurements(content, *, name: str = "measurements.csv"):
     by :func:`hcckit.response.assess`, whose errors name the patient, lesion and column.
     """
     diameters = ("ld_mm", "sa_mm", "viable_ld_mm", "perp_mm", "viable_perp_mm")
-    frame = read_csv_bytes(content, name=name, required=_MEASUREMENT_REQUIRED, numeric=("day", *diameters))
+    frame, lines = _read_table(
+        content, name=name, required=_MEASUREMENT_REQUIRED, numeric=("day", *diameters)
+    )
     for col in _MEASUREMENT_REQUIRED:
         blank = frame[col].isna()
         if blank.any():
             i = int(blank.to_numpy().nonzero()[0][0])
-            raise ValueError(f"{name}, line {i + 2}, column {col!r}: is empty; every row needs a {col}")
-    _check_range(frame, "day", 0, MAX_DAY, name=name, unit="days")
+            raise ValueError(f"{name}, line {lines[i]}, column {col!r}: is empty; every row needs a {col}")
+    _check_range(frame, "day", 0, MAX_DAY, name=name, unit="days", lines=lines)
     partial = frame["day"] % 1 != 0
     if partial.any():
         i = int(partial.to_numpy().nonzero()[0][0])
         raise ValueError(
-            f"{name}, line {i + 2}, column 'day': {frame['day'].iloc[i]:g} is not a whole number of days"
+            f"{name}, line {lines[i]}, column 'day': {frame['day'].iloc[i]:g} is not a whole number of days"
         )
     for col in diameters:
-        _check_range(frame, col, 0, MAX_MM, name=name, unit="mm")
+        _check_range(frame, col, 0, MAX_MM, name=name, unit="mm", lines=lines)
     unknown = [c for c in frame.columns if c not in MEASUREMENT_COLUMNS]
     if unknown:
         raise ValueError(
@@ -253,7 +292,7 @@ def read_measurements(content, *, name: str = "measurements.csv"):
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise ValueError(
-                f"{name}, line {i + 2}, column {col!r}: {frame[col].iloc[i]!r} is not true/false"
+                f"{name}, line {lines[i]}, column {col!r}: {frame[col].iloc[i]!r} is not true/false"
             )
         frame[col] = lowered.isin(_TRUE)
     return frame
@@ -267,14 +306,16 @@ def read_curve(content, *, name: str = "curve.csv"):
     :func:`hcckit.survival.clean_curve` repairs digitisation noise (order, duplicates, small
     overshoots) and says what it changed, and refuses what is not noise.
     """
-    frame = read_csv_bytes(content, name=name, required=tuple(CURVE_COLUMNS), numeric=tuple(CURVE_COLUMNS))
+    frame, lines = _read_table(
+        content, name=name, required=tuple(CURVE_COLUMNS), numeric=tuple(CURVE_COLUMNS)
+    )
     frame = frame[list(CURVE_COLUMNS)]
-    blank = frame.isna().any(axis=1)
+    blank = frame.isna().any(axis=1).to_numpy()
     if blank.all():
         raise ValueError(f"{name}: no row has both a time and a survival value")
-    frame = frame[~blank].reset_index(drop=True)
-    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=False)
-    _check_range(frame, "survival", 0, 100, name=name, unit="(survival, 0-1 or %)", lines=False)
+    frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
+    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=lines)
+    _check_range(frame, "survival", 0, 100, name=name, unit="(survival, 0-1 or %)", lines=lines)
     if len(frame) < 2:
         raise ValueError(f"{name}: a curve needs at least 2 points, found {len(frame)}")
     if (frame["survival"] > 1.5).any():
@@ -284,21 +325,23 @@ def read_curve(content, *, name: str = "curve.csv"):
 
 def read_at_risk(content, *, name: str = "at_risk.csv"):
     """Read uploaded numbers at risk: columns ``time`` (months) and ``n_at_risk`` (whole numbers >= 0)."""
-    frame = read_csv_bytes(
+    frame, lines = _read_table(
         content, name=name, required=tuple(AT_RISK_COLUMNS), numeric=tuple(AT_RISK_COLUMNS)
     )
-    frame = frame[list(AT_RISK_COLUMNS)].dropna().reset_index(drop=True)
+    frame = frame[list(AT_RISK_COLUMNS)]
+    filled = frame.notna().all(axis=1).to_numpy()
+    frame, lines = frame[filled].reset_index(drop=True), lines[filled]
     if frame.empty:
         raise ValueError(f"{name}: no row has both a time and a number at risk")
     bad = (frame["n_at_risk"] < 0) | (frame["n_at_risk"] % 1 != 0) | (frame["time"] < 0)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise ValueError(
-            f"{name}, row {i + 1}: time {frame['time'].iloc[i]:g}, n_at_risk {frame['n_at_risk'].iloc[i]:g} "
+            f"{name}, line {lines[i]}: time {frame['time'].iloc[i]:g}, n_at_risk {frame['n_at_risk'].iloc[i]:g} "
             "(times must be >= 0 months, numbers at risk whole numbers >= 0)"
         )
-    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=False)
-    _check_range(frame, "n_at_risk", 0, MAX_PATIENTS, name=name, unit="patients", lines=False)
+    _check_range(frame, "time", 0, MAX_MONTHS, name=name, unit="months", lines=lines)
+    _check_range(frame, "n_at_risk", 0, MAX_PATIENTS, name=name, unit="patients", lines=lines)
     frame["n_at_risk"] = frame["n_at_risk"].astype(int)
     return frame
 
