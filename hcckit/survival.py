@@ -119,8 +119,8 @@ def _alpha(alpha) -> float:
     return float(alpha)
 
 
-def _times_arg(times, *, field: str = "times") -> np.ndarray:
-    """Months at which to evaluate: a sequence of finite numbers 0..MAX_TIME, at most MAX_ROWS."""
+def _times_arg(times, *, field: str = "times", latest: float = MAX_TIME) -> np.ndarray:
+    """Months at which to evaluate: a sequence of finite numbers 0..``latest``, at most MAX_ROWS."""
     try:
         flat = not isinstance(times, (str, bytes, Mapping)) and np.ndim(times) == 1
     except ValueError:  # ragged nesting
@@ -129,13 +129,52 @@ def _times_arg(times, *, field: str = "times") -> np.ndarray:
         raise TypeError(f"{field}: expected a sequence of times (months), got {_show(times)}")
     if len(times) > MAX_ROWS:
         raise ValueError(f"{field}: {len(times):,} times; at most {MAX_ROWS:,} are accepted")
+    if isinstance(times, np.ndarray) and times.dtype.kind in "iuf":  # numbers: check all at once
+        x = times.astype(float)
+        bad = ~(np.isfinite(x) & (x >= 0) & (x <= latest))
+        if not bad.any():
+            return x
+        times = times[: int(np.argmax(bad)) + 1]  # the loop below names the first bad one
     out = []
     for i, t in enumerate(times):
         x = _positive(t, field=f"{field}[{i}]", allow_none=False, allow_zero=True)
-        if x > MAX_TIME:
-            raise ValueError(f"{field}[{i}]: {x:g} is later than {MAX_TIME:g}, the latest time accepted")
+        if x > latest:
+            raise ValueError(f"{field}[{i}]: {x:g} is later than {latest:g}, the latest time accepted")
         out.append(x)
     return np.asarray(out, dtype=float)
+
+
+def _at_times(t, *, field: str = "t") -> np.ndarray:
+    """Months to evaluate a model at: one finite number >= 0 or a non-empty sequence of them.
+
+    No upper bound: a model is defined for every t >= 0 (its median may lie past MAX_TIME).
+    """
+    try:
+        scalar = np.ndim(t) == 0 and not isinstance(t, (Mapping, set, frozenset))
+    except ValueError:  # ragged nesting: _times_arg names it
+        scalar = False
+    if scalar:
+        return np.asarray(_positive(t, field=field, allow_none=False, allow_zero=True))
+    out = _times_arg(t, field=field, latest=math.inf)
+    if not len(out):
+        raise ValueError(f"{field}: no times given; pass at least one time (months)")
+    return out
+
+
+#: Hazard ratios accepted (0.001 to 1000). A factor of 1000 either way already means one arm's
+#: hazard is a thousand times the other's, far beyond any comparison of two treatments; values
+#: outside (1e300, 1e-12, 58 typed for 0.58e-2...) are typing errors, and they would push the
+#: arm's times out of floating-point range or make every pseudo-patient an event at time 0.
+HR_RANGE = (1e-3, 1e3)
+
+
+def _hazard_ratio(value, *, field: str = "hazard_ratio") -> float:
+    """A hazard ratio: a finite number within :data:`HR_RANGE`."""
+    x = _positive(value, field=field, allow_none=False)
+    lo, hi = HR_RANGE
+    if not lo <= x <= hi:
+        raise ValueError(f"{field}: {x:g} is outside {lo:g}-{hi:g}, the hazard ratios accepted")
+    return x
 
 
 @functools.cache
@@ -374,6 +413,31 @@ class SurvivalModel:
     effect_delay: float = 0.0
     label: str = ""
 
+    def __post_init__(self) -> None:
+        """Refuse parameters no survival function has (the constructor is public; use survival_model)."""
+        _check_choice(self.kind, MODELS, field="kind")
+        if not isinstance(self.label, str):
+            raise TypeError(f"label: must be text, got {_show(self.label)}")
+        _landmark_pairs(self.points, field="points")
+        _hazard_ratio(self.hazard_ratio)
+        _months(self.effect_delay, field="effect_delay", allow_none=False, allow_zero=True)
+        if self.kind == "exponential":
+            _positive(self.rate, field="rate", allow_none=False)
+        elif self.kind == "weibull":
+            _positive(self.scale, field="scale", allow_none=False)
+            _positive(self.shape, field="shape", allow_none=False)
+        else:
+            _positive(self.tail_hazard, field="tail_hazard", allow_none=False)
+            k = _times_arg(self.knots, field="knots")
+            h = _times_arg(self.cumhaz, field="cumhaz", latest=math.inf)
+            if len(k) < 2 or len(k) != len(h) or k[0] != 0 or h[0] != 0:
+                raise ValueError(
+                    "knots/cumhaz: a piecewise model needs equally many knots (months, from 0) and "
+                    f"cumulative hazards (from 0), at least two; got {len(k)} and {len(h)}"
+                )
+            if (np.diff(k) <= 0).any() or (np.diff(h) < 0).any():
+                raise ValueError("knots/cumhaz: knots must increase and cumulative hazards must not fall")
+
     # -- base cumulative hazard and its inverse -------------------------------------------
     def _base_h(self, t: np.ndarray) -> np.ndarray:
         t = np.asarray(t, dtype=float)
@@ -402,50 +466,120 @@ class SurvivalModel:
             tail = knots[-1] + (h - cum[-1]) / self.tail_hazard
         return np.where(h > cum[-1], tail, inside)
 
+    # -- unchecked evaluation (internal callers pass valid arrays) --------------------------
+    def _h(self, t) -> np.ndarray:
+        t = np.asarray(t, dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge t: H = inf, S = 0
+            h = self._base_h(t)
+            if self.hazard_ratio == 1.0:
+                return h
+            hd = float(self._base_h(np.asarray(self.effect_delay)))
+            after = np.where(np.isinf(h), np.inf, hd + self.hazard_ratio * (h - hd))  # not inf - inf
+            return np.where(t <= self.effect_delay, h, after)
+
+    def _s(self, t) -> np.ndarray:
+        return np.exp(-self._h(t))
+
+    def _q(self, p) -> np.ndarray:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            h = -np.log(np.asarray(p, dtype=float))
+            if self.hazard_ratio != 1.0:
+                hd = float(self._base_h(np.asarray(self.effect_delay)))
+                h = np.where(h <= hd, h, hd + (h - hd) / self.hazard_ratio)
+            return self._base_h_inv(h)
+
     # -- public ---------------------------------------------------------------------------
     def cumulative_hazard(self, t) -> np.ndarray:
-        """Cumulative hazard H(t) at ``t`` (months)."""
-        t = np.asarray(t, dtype=float)
-        h = self._base_h(t)
-        if self.hazard_ratio == 1.0:
-            return h
-        hd = float(self._base_h(np.asarray(self.effect_delay)))
-        return np.where(t <= self.effect_delay, h, hd + self.hazard_ratio * (h - hd))
+        """Cumulative hazard H(t) (unitless, >= 0) at ``t`` months: one finite number >= 0 or a sequence."""
+        return self._h(_at_times(t))
 
     def survival(self, t) -> np.ndarray:
-        """Survival probability S(t) (0-1) at ``t`` (months); scalar in, scalar-shaped array out."""
-        return np.exp(-self.cumulative_hazard(t))
+        """Survival probability S(t) (0-1) at ``t`` months (finite, >= 0); scalar in, scalar-shaped array out."""
+        return self._s(_at_times(t))
 
     def quantile(self, p) -> np.ndarray:
-        """Time (months) at which survival falls to ``p`` (0-1); p = 0.5 gives the median."""
-        p = np.asarray(p, dtype=float)
-        with np.errstate(divide="ignore"):
-            h = -np.log(p)
-        if self.hazard_ratio != 1.0:
-            hd = float(self._base_h(np.asarray(self.effect_delay)))
-            h = np.where(h <= hd, h, hd + (h - hd) / self.hazard_ratio)
-        return self._base_h_inv(h)
+        """Time (months) at which survival falls to ``p``; p = 0.5 gives the median.
+
+        ``p`` is one survival probability or a sequence of them, each in (0, 1] (survival never
+        reaches 0 under a hazard model). Times may lie past :data:`hcckit.guyot.MAX_TIME` (a
+        slowly falling model); one too late to be a finite number is refused.
+        """
+        try:
+            scalar = np.ndim(p) == 0 and not isinstance(p, (Mapping, set, frozenset))
+        except ValueError:
+            scalar = False
+        if scalar:
+            probs, shown = [p], ["p"]
+        else:
+            try:
+                flat = not isinstance(p, (str, bytes, Mapping)) and np.ndim(p) == 1
+            except ValueError:
+                flat = False
+            if not flat:
+                raise TypeError(
+                    f"p: expected a survival probability (0-1) or a sequence of them, got {_show(p)}"
+                )
+            if not len(p):
+                raise ValueError("p: no probabilities given; pass at least one survival probability (0-1)")
+            if len(p) > MAX_ROWS:
+                raise ValueError(f"p: {len(p):,} probabilities; at most {MAX_ROWS:,} are accepted")
+            probs, shown = list(p), [f"p[{i}]" for i in range(len(p))]
+        out = np.empty(len(probs))
+        for i, (v, name) in enumerate(zip(probs, shown, strict=True)):
+            x = _positive(v, field=name, allow_none=False, allow_zero=True)
+            if x > 1:
+                hint = f" - write {x / 100:.3f} for {x:g} %" if x <= 100 else ""
+                raise ValueError(f"{name}: {x:g} is above 1; survival probabilities are 0-1{hint}")
+            if x == 0:
+                raise ValueError(f"{name}: survival never falls to 0 under a hazard model; give p > 0")
+            t = float(self._q(x))
+            if not math.isfinite(t):
+                raise ValueError(
+                    f"{name}: survival falls to {x:g} only after more months than a number can hold; "
+                    "give a larger probability"
+                )
+            out[i] = max(t, 0.0)
+        return np.asarray(out[0]) if scalar else out
 
     @property
     def median(self) -> float:
-        """Median survival (months) of the generating function."""
-        return float(self.quantile(0.5))
+        """Median survival (months) of the generating function (may lie beyond the published points)."""
+        return float(self._q(0.5))
 
     def rmst(self, tau: float) -> float:
-        """Restricted mean survival time up to ``tau`` months (area under S), in months."""
-        tau = _positive(tau, field="tau", allow_none=False)
-        grid = np.linspace(0.0, tau, 2001)
-        s = self.survival(grid)
-        return float(np.sum((s[1:] + s[:-1]) * np.diff(grid)) / 2)
+        """Restricted mean survival time up to ``tau`` months (0 < tau <= MAX_TIME): area under S, in months.
+
+        On a grid dense both in time (2,000 even steps) and in survival (steps of 1/2,000 in S),
+        plus the model's knots and effect delay, each step is integrated as exp(-H) with H linear
+        in between: exact for the piecewise and exponential models, and a curve that falls within
+        a fraction of ``tau`` is integrated as accurately as a slow one.
+        """
+        tau = _months(tau, field="tau", allow_none=False)
+        s_tau = float(self._s(tau))
+        extra = [np.asarray([self.effect_delay], dtype=float)]
+        if self.kind == "piecewise":
+            extra.append(np.asarray(self.knots, dtype=float))
+        if s_tau < 1.0:
+            extra.append(self._q(np.linspace(1.0, s_tau, 2001)[1:-1]))
+        grid = np.concatenate([np.linspace(0.0, tau, 2001), *extra])
+        grid = np.unique(grid[np.isfinite(grid) & (grid >= 0) & (grid <= tau)])
+        h = self._h(grid)
+        with np.errstate(divide="ignore", invalid="ignore"):  # S(a) (1 - e^-dH) / dH per step
+            s, dt, dh = np.exp(-h[:-1]), np.diff(grid), np.diff(h)
+            step = s * dt * np.where(dh > 0, -np.expm1(-dh) / dh, 1.0)
+        return float(min(max(np.sum(np.where(s > 0, step, 0.0)), 0.0), tau))
 
     def with_hazard_ratio(self, hazard_ratio: float, *, after: float = 0.0, label: str | None = None):
         """The comparator under proportional hazards: hazard x ``hazard_ratio`` (after ``after`` months).
 
-        ``after`` > 0 gives a delayed effect (non-proportional hazards overall), useful to show
-        how medians, hazard ratios and RMST can disagree.
+        ``hazard_ratio`` must lie within :data:`HR_RANGE` (0.001-1000); ``after`` (months,
+        0..MAX_TIME) > 0 gives a delayed effect (non-proportional hazards overall), useful to show
+        how medians, hazard ratios and RMST can disagree. ``label`` (text) names the new arm.
         """
-        hr = _positive(hazard_ratio, field="hazard_ratio", allow_none=False)
-        after = _positive(after, field="after", allow_zero=True) or 0.0
+        hr = _hazard_ratio(hazard_ratio)
+        after = _months(after, field="after", allow_zero=True) or 0.0
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"label: must be text, got {_show(label)}")
         if self.hazard_ratio != 1.0:
             raise ValueError(
                 "hazard_ratio: this model already has a hazard ratio applied; start from the control"
@@ -456,11 +590,25 @@ class SurvivalModel:
         return replace(self, hazard_ratio=hr, effect_delay=after, label=text)
 
     def curve(self, *, max_time: float | None = None, points: int = 200) -> pd.DataFrame:
-        """The generating curve as a tidy frame: ``time`` (months), ``survival`` (0-1)."""
+        """The generating curve as a tidy frame: ``time`` (months), ``survival`` (0-1).
+
+        ``max_time`` (months, at most MAX_TIME) defaults to the time survival falls to 5 %
+        (MAX_TIME if later); ``points`` is the number of evenly spaced times, 2..MAX_ROWS.
+        """
+        from hcckit.guyot import _whole
+
+        points = _whole(points, field="points", minimum=2, maximum=MAX_ROWS, what="points")
         if max_time is None:
-            max_time = float(self.quantile(0.05))
-        grid = np.linspace(0.0, _positive(max_time, field="max_time", allow_none=False), points)
-        return pd.DataFrame({"time": grid, "survival": self.survival(grid)})
+            q = float(self._q(0.05))
+            max_time = min(q, MAX_TIME) if q > 0 else MAX_TIME
+        else:
+            max_time = _months(max_time, field="max_time", allow_none=False)
+        grid = np.linspace(0.0, max_time, points)
+        if not (np.diff(grid) > 0).all():
+            raise ValueError(
+                f"max_time: {max_time:g} months is too short to hold points={points} distinct times"
+            )
+        return pd.DataFrame({"time": grid, "survival": self._s(grid)})
 
     def residuals(self) -> pd.DataFrame:
         """Published points against the model: ``time``, ``published``, ``model``, ``difference`` (0-1)."""
@@ -468,7 +616,7 @@ class SurvivalModel:
             return pd.DataFrame(columns=["time", "published", "model", "difference"])
         t = np.array([p[0] for p in self.points])
         s = np.array([p[1] for p in self.points])
-        m = self.survival(t)
+        m = self._s(t)
         return pd.DataFrame({"time": t, "published": s, "model": m, "difference": m - s})
 
     def _repr_html_(self) -> str:
@@ -482,6 +630,10 @@ class SurvivalModel:
         for _, r in self.residuals().iterrows():
             rows.append((f"S({r['time']:g})", f"published {r['published']:.1%}, model {r['model']:.1%}"))
         return _html_table(f"Survival model: {self.label or self.kind}", rows)
+
+
+#: shortest median or landmark time (months) a model is built from
+_SHORTEST = 1e-6
 
 
 def survival_model(
@@ -530,6 +682,13 @@ def survival_model(
         raise TypeError(f"label: must be text, got {_show(label)}")
     median = _months(median, field="median")
     pairs = _landmark_pairs(landmarks, time_unit=time_unit)
+    # Below 1e-6 months (about 2.6 seconds) no survival time is measured; such times only come from
+    # typing errors and make hazards overflow (a median of 5e-324 gave a hazard of inf or a median of 0).
+    for t, what in [(median, "median"), *((t, f"landmarks[{t:g}]") for t, _ in pairs)]:
+        if t is not None and t < _SHORTEST:
+            raise ValueError(
+                f"{what}: {t:g} {time_unit} is shorter than {_SHORTEST:g}, the shortest time accepted"
+            )
     if median is None and not pairs:
         raise ValueError(f"median/landmarks: give a published median ({time_unit}) and/or landmark rates")
     if median is not None and pairs:
@@ -653,7 +812,7 @@ def _censoring_from_at_risk(
     r = risk["n_at_risk"].to_numpy(dtype=float)
     if model.hazard_ratio == 1.0:
         _check_at_risk_vs_points(model.points, risk, time_unit=time_unit)
-    s = model.survival(t)
+    s = model._s(t)
     g = (r / r[0]) / s
     short: list[tuple[float, float]] = []  # (time, patients the model leaves fewer than published)
     for j in range(1, len(t)):
@@ -793,7 +952,7 @@ def simulate_arm(
         u = rng.random(n)
         u = np.where(u == 0.0, np.nextafter(0.0, 1.0), u)
     with np.errstate(all="ignore"):
-        t_event = model.quantile(u)
+        t_event = model._q(u)
     if np.isnan(t_event).any() or (t_event < 0).any():
         raise ValueError(f"model: {model.label or model.kind} gives no valid event times; rebuild it")
     if at_risk is not None and (accrual is not None or follow_up is not None):
@@ -1025,6 +1184,11 @@ def hr_consistency(control_median, *, experimental_median, hazard_ratio, ci=None
         raise ValueError(
             f"hazard_ratio: {hr:g} applied to a median of {float(control_median):g} months gives an "
             "infinite median"
+        )
+    if not exp_median > 0:  # a median of 5e-324 months / HR 2 underflowed to 0
+        raise ValueError(
+            f"control_median: {float(control_median):g} months divided by the hazard ratio {hr:g} gives a "
+            "median of 0, too short for a number to hold"
         )
     if lo is not None:
         lo = _positive(lo, field="ci")
