@@ -7,6 +7,7 @@ only records an id); tests/browser/test_voila_server.py runs the real server.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from pathlib import Path
 
@@ -16,6 +17,16 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from hcckit import classroom
 
 CONFIG = Path(__file__).resolve().parents[1] / "jupyter-config" / "voila.json"
+
+
+def run(coro):
+    """Run ``coro`` to completion on a new event loop in its own thread, and return its result.
+
+    ``asyncio.run`` refuses to start while another loop runs in this thread, which happens in the
+    full suite (Playwright's sync API keeps its loop in the main thread between browser tests).
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_default_cap_from_memory():
@@ -81,13 +92,13 @@ def test_cap_refuses_beyond_max(fake_start, monkeypatch):
     async def burst():
         return await asyncio.gather(*(km.start_kernel(env={}) for _ in range(5)), return_exceptions=True)
 
-    results = asyncio.run(burst())
+    results = run(burst())
     started = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, classroom.ClassFull)]
     assert len(started) == 2 and len(refused) == 3, results  # starts in flight count too
     assert km.kernels_in_use() == 2
     km._kernels.pop(started[0])  # one page closed
-    assert isinstance(asyncio.run(km.start_kernel(env={})), str)
+    assert isinstance(run(km.start_kernel(env={})), str)
 
 
 def test_explicit_cap_wins_over_environment(fake_start, monkeypatch):
@@ -108,7 +119,7 @@ def test_preheated_kernel_waits_for_room(fake_start):
         km._kernels.pop(first)
         return await asyncio.wait_for(pooled, 2)
 
-    assert isinstance(asyncio.run(scenario()), str)
+    assert isinstance(run(scenario()), str)
     assert km.kernels_in_use() == 1
 
 
@@ -123,7 +134,7 @@ def test_preheated_kernel_gives_up_when_stopping(fake_start):
         with pytest.raises(RuntimeError, match="stopping"):
             await asyncio.wait_for(pooled, 2)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_voila_pool_hands_out_only_started_kernels():
@@ -151,7 +162,7 @@ def test_voila_pool_hands_out_only_started_kernels():
         assert classroom._ready_pool_size(holder, "other.ipynb") == 0
         waiting.cancel()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_project_config_bounds_the_server():
