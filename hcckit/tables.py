@@ -213,6 +213,7 @@ def show(
     caption: str | None = None,
     max_rows: int | None = None,
     index: bool = False,
+    collapsed: bool = False,
 ) -> Table:
     """Render ``df`` as a readable HTML :class:`Table` (see the module docstring for the rules).
 
@@ -228,6 +229,8 @@ def show(
     caption : title shown above the table.
     max_rows : show at most this many rows (a line under the table says how many are left out).
     index : include the index as the first column (its name gives the header).
+    collapsed : show only the caption (with the number of rows) until the reader opens it, for
+        reference tables that would push the lesson's next screen far down. Needs ``caption``.
 
     Returns
     -------
@@ -244,6 +247,8 @@ def show(
         raise ValueError(f"max_rows: expected a positive integer, got {max_rows!r}")
     if caption is not None and not isinstance(caption, str):
         raise TypeError(f"caption: expected a str, got {type(caption).__name__}")
+    if collapsed and not caption:
+        raise ValueError("collapsed: a collapsed table needs a caption (it is all the reader sees)")
     formats = dict(formats or {})
     frame = df.reset_index() if index else df
     if isinstance(columns, str):
@@ -300,7 +305,7 @@ def show(
             for j in range(len(names))
         )
         rows_html.append(f"<tr{zebra}>{cells}</tr>")
-    cap = f"<caption style='{_CAPTION}'>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption style='{_CAPTION}'>{html.escape(caption)}</caption>" if caption and not collapsed else ""
     body = "".join(rows_html)
     if not rows_html:
         body = f"<tr><td style='{_TD_TEXT}' colspan='{max(len(names), 1)}'>No rows to show.</td></tr>"
@@ -312,6 +317,12 @@ def show(
         f"<table class='hcckit-table' style='{_TABLE}'>{cap}"
         f"<thead><tr>{''.join(head_cells)}</tr></thead><tbody>{body}</tbody></table>{foot}</div>"
     )
+    if collapsed:
+        rows = f"{total} row" + ("" if total == 1 else "s")
+        out = (
+            f"<details class='hcckit-table-details'><summary style='{_CAPTION};cursor:pointer'>"
+            f"{html.escape(caption)} ({rows}; click to show)</summary>{out}</details>"
+        )
     return Table(out, len(shown), tuple(str(c) for c in names))
 
 

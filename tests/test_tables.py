@@ -330,3 +330,16 @@ def test_lesson_frames_render_without_float_noise_or_ids():
     cells = [c for row in _cells(tables.show(rates)) for c in row]
     assert "chictr2100049829_tace_atezo_bev" not in cells and "tace_atezo_bev" not in cells
     assert "-3.75" not in cells and "-3.750000" not in cells
+
+
+def test_collapsed_table_shows_its_caption_and_row_count_until_opened():
+    df = pd.DataFrame({"parameter": ["a", "b", "c"], "value": [1.0, 2.5, 3.0]})
+    out = tables.show(df, caption="The model's parameters", collapsed=True).html
+    assert out.startswith("<details")
+    summary = out[out.index("<summary") : out.index("</summary>")]
+    assert "The model&#x27;s parameters (3 rows; click to show)" in summary
+    assert "<caption" not in out  # the caption is the summary, not repeated inside
+    assert out.count("<tr") == 4  # header + 3 rows, all still there once opened
+    assert not tables.show(df, caption="x").html.startswith("<details")
+    with pytest.raises(ValueError, match="collapsed"):
+        tables.show(df, collapsed=True)

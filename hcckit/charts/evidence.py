@@ -147,7 +147,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         "ci_label:N",
         title="Interval",
         scale=_colour_scale(df["ci_label"]),
-        legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical"),
+        legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical", columns=2),
     )
     base = alt.Chart(df)
     reference = (
@@ -169,7 +169,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
             "hr_kind:N",
             title="Estimate",
             scale=_shape_scale(df["hr_kind"]),
-            legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical"),
+            legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical", columns=2),
         ),
         tooltip=_FOREST_TOOLTIP,
     )
@@ -183,7 +183,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     chart = alt.layer(reference, ci, points, text).properties(
         title=alt.TitleParams(title or f"Hazard ratios ({endpoints})", subtitle=subtitle, anchor="start"),
         width=460,
-        height=alt.Step(24),
+        height=alt.Step(21),
     )
     return chart.resolve_scale(x="shared")
 

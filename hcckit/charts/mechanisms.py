@@ -206,7 +206,8 @@ def blood_supply_chart(table: pd.DataFrame, *, title: str | None = None):
         .mark_text(color="white", fontWeight="bold", fontSize=MIN_FONT_PX)
         .encode(x="mid:Q", y=y, text="label:N")
     )
-    chart = (bars + text).properties(width=520, height=150)
+    # wide enough that the 25 % segment holds its label ("hepatic artery 25 %", bold 14 px)
+    chart = (bars + text).properties(width=760, height=150)
     default = alt.TitleParams(
         text="Dual blood supply: why arterial therapy is selective",
         subtitle=[

@@ -489,9 +489,11 @@ class CrossTrialPanel(Panel):
         controls = {"trial_a": self.trial_a, "trial_b": self.trial_b}
         body = [
             widgets.HBox([self.trial_a, self.trial_b], layout=widgets.Layout(flex_flow="row wrap")),
-            self.reasons,
+            # the facts side by side first, so the controls and their chart share one screen;
+            # the reasons (a long list) follow the charts
             self.profile_view,
             self.orr_view,
+            self.reasons,
         ]
         super().__init__(
             body,
