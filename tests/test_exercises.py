@@ -4,7 +4,7 @@ import pytest
 
 from hcckit import response as rs
 from hcckit.checks import response as cr
-from hcckit.checks._questions import grade, parse_number
+from hcckit.checks._questions import Question, grade, parse_number
 from hcckit.widgets.exercises import QuestionWidget, show
 
 
@@ -94,3 +94,10 @@ def test_no_numpy_repr(capsys):
     cr.target_category(lambda s, b, n: np.float64(1.5))
     out = capsys.readouterr().out
     assert "np.float64" not in out and "1.5" in out
+
+
+@pytest.mark.parametrize("decimals, text", [(0, "a whole number"), (1, "a number with 1 decimal"),
+                                            (2, "a number with 2 decimals")])  # fmt: skip
+def test_number_box_asks_for_the_precision_not_a_sample_value(decimals, text):
+    w = QuestionWidget(Question("x", "t", "number", 0.74, "e", decimals=decimals))
+    assert w._input.placeholder == text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import html
 import io
 import json
 import re
@@ -151,6 +152,41 @@ def test_progression_thresholds_move_with_the_nadir():
     )
     spec = json.dumps(charts_response.criteria_chart(tp).to_dict())
     assert "pd_threshold_pct" in spec and '"+20 %"' not in spec  # no +20 % line on a baseline axis
+
+
+def test_editor_one_screen_layout_keeps_the_rule_that_fired(editor):
+    # the verdict cards are compact (no rule text); the rule of each criterion is in the "why" view
+    assert editor.views["verdicts"] is editor._cards and editor.views["why"] is editor._why
+    tp = editor.timepoints.query("day == 42")
+    why = editor._why.value
+    assert "Why: the rule that fired at day 42" in why
+    for r in tp.itertuples():
+        assert html.escape(str(r.reason)) in why
+        assert html.escape(str(r.reason)) not in editor._cards.value
+        assert f"data-criterion='{r.criterion}'" in why
+    assert "vs baseline" in editor._cards.value and "best overall" in editor._cards.value
+    # order in the panel: toolbar, verdict cards, message, controls beside the chart, why, lesion table
+    body = list(editor.children)
+    assert body[1] is editor._cards and body[2] is editor.message
+    assert body.index(editor._why) > 3 and editor.chart in body[3].children[1].children
+    editor._visit.value = 84
+    assert "at day 84" in editor._why.value
+    editor._missing.value = True
+    assert editor._why.value.count("(target L2 not assessed") == 4  # each criterion says why it is NE
+    assert editor._cards.value.count("no complete target sum") == 4
+
+
+def test_criteria_chart_fills_its_column_and_keeps_last_labels_inside():
+    tp = response.assess_all(response.necrotic_patient())
+    spec = charts_response.criteria_chart(tp).to_dict()
+    assert spec["width"] == "container" and spec["height"] == 280
+    enc = spec["layer"][-1]["layer"][0]["encoding"]
+    # the day axis runs two weeks past the last visit (labels at day 84 drawn 18 px right of it)
+    assert enc["x"]["scale"]["domain"] == [0, 98] and enc["x"]["axis"]["values"][-1] == 98
+    assert enc["color"]["legend"]["orient"] == "top"
+    colours = dict(zip(enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"], strict=True))
+    assert colours == charts_response.CRITERION_COLOURS
+    assert charts_response.criteria_chart(tp, width=500).to_dict()["width"] == 500
 
 
 def test_editor_5mm_option():

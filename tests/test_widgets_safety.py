@@ -143,3 +143,55 @@ def test_disagreement_rule_matches_the_kit_statistics():
     # the Koopman interval excludes 1 exactly when the uncorrected chi-square P is below 0.05
     assert prot["chi2_p"] < 0.05 < prot["fisher_p"]
     assert panels.disagreement_note(comparisons[comparisons["event"] != "proteinuria"]) == ""
+
+
+def _plots(spec, data=None):
+    """Every single plot of a (possibly concatenated) chart spec, depth first, with its data's name."""
+    data = spec.get("data", {}).get("name", data)
+    if "layer" in spec:
+        return [dict(spec, data_name=data)]
+    return [p for key in ("hconcat", "vconcat") for part in spec.get(key, []) for p in _plots(part, data)]
+
+
+def test_profile_panel_lays_all_studies_out_in_two_columns():
+    """All studies in one column is ~1,200 px tall: two columns so that the panel fits one screen."""
+    panel = panels.ae_profile_panel()
+    for grade in ("any", "1-2", ">=3"):
+        panel.controls["grade"].value = grade
+        spec = panel.view.chart.to_dict(validate=True)
+        columns = spec["hconcat"]
+        assert len(columns) == 2
+        plots = _plots(spec)
+        regimens = [p["title"]["text"] for p in plots]
+        assert len(plots) == safety.ae_profile(grade=grade)["regimen"].nunique()  # every regimen, once
+        assert all(p["title"]["fontSize"] >= 14 for p in plots)
+        # the same plot width everywhere (the same % is the same length), axis only under each column
+        assert len({p["width"] for p in plots}) == 1 and plots[0]["width"] >= 140
+        assert sum(1 for p in plots if p["layer"][0]["encoding"]["x"]["axis"].get("labels", True)) == 2
+        # a trial's arms stay in one column
+        yan = [
+            i for i, c in enumerate(columns) for p in _plots(c) if "Yan 2025" in " ".join(p["title"]["text"])
+        ]
+        assert len(set(yan)) <= 1, regimens
+    panel.controls["study"].value = "zhang2021_beva_tace"  # one study: one column, as before
+    assert panel.view.chart.to_dict()["facet"]["row"]["field"] == "regimen"
+
+
+def test_profile_columns_are_about_equal_in_height():
+    from hcckit.charts import safety as cs
+
+    for grade in ("any", "1-2", ">=3"):
+        spec = cs.ae_profile_chart(safety.ae_profile(grade=grade), columns=2).to_dict()
+        # rows of each column: its events plus its heading lines
+        heights = [
+            sum(len(spec["datasets"][p["data_name"]]) + len(p["title"]["text"]) for p in _plots(column))
+            for column in spec["hconcat"]
+        ]
+        assert max(heights) <= 0.6 * sum(heights), (grade, heights)
+
+
+def test_profile_chart_columns_must_be_a_whole_number():
+    from hcckit.charts import safety as cs
+
+    with pytest.raises(ValueError, match="columns"):
+        cs.ae_profile_chart(safety.ae_profile(grade="any"), columns=0)

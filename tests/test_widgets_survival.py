@@ -247,6 +247,20 @@ def test_median_hr_rmst_panel_reset_and_presets():
     assert _arm_values(_spec(p.chart)) == {"Control", "Experimental"}
 
 
+def test_cross_trial_panel_fits_one_screen():
+    """Toolbar, one row of controls, then the chart; the warning sits under the chart, above the table."""
+    p = panels.CrossTrialPanel()
+    children = list(p.children)
+    body = children[1]  # after the toolbar
+    controls, chart = body.children
+    assert chart is p.chart
+    assert p._endpoint in controls.children and p._arms in controls.children[1].children
+    assert len(controls.children) == 2  # endpoint and arms side by side
+    assert children.index(p._banner) == 2 and children.index(p._table) == 3
+    assert _spec(p.chart)["height"] <= 280  # shorter than the theme's 320 px plot
+    assert "Not a comparison" in p._banner.value
+
+
 def test_cross_trial_panel_reset_and_question_2():
     p = panels.CrossTrialPanel()
     first = p.value["arms"]

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from hcckit import response as rs
-from hcckit.charts._common import MIN_FONT_PX, RESPONSE_COLOURS, label_synthetic
+from hcckit.charts._common import MIN_FONT_PX, PALETTE, RESPONSE_COLOURS, label_synthetic
 
 TEACHING_CASES_LABEL = "SYNTHETIC teaching cases designed for the lesson - not trial data"
 
@@ -23,6 +23,7 @@ __all__ = [
     "discordance_chart",
     "criteria_chart",
     "rates_chart",
+    "CRITERION_COLOURS",
 ]
 
 _ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
@@ -31,6 +32,9 @@ _COLOURS = {**RESPONSE_COLOURS, "non-CR/non-PD": "#CC79A7"}
 _SCALE = alt.Scale(domain=_ORDER, range=[_COLOURS[r] for r in _ORDER])
 # PR / PD thresholds on the % change of the target sum, by criterion
 _LINES = {"RECIST 1.1": (-30, 20), "mRECIST": (-30, 20), "WHO": (-50, 25), "EASL": (-50, 25)}
+#: Line colour of each criterion in :func:`criteria_chart` (the kit's palette in criterion order);
+#: the lesson's verdict cards use the same colours.
+CRITERION_COLOURS = dict(zip(_LINES, PALETTE, strict=False))
 
 
 def _is_synthetic(data: pd.DataFrame, synthetic: bool | None) -> bool:
@@ -267,11 +271,17 @@ def criteria_chart(
     *,
     synthetic: bool | None = None,
     title: str | None = None,
+    width: int | str = "container",
+    height: int = 280,
 ) -> alt.LayerChart:
     """One patient under several criteria: % change from baseline per visit, labelled by response.
 
     ``data`` is :func:`hcckit.response.assess_all` output for one patient. RECIST 1.1 and
     mRECIST sums are diameters (PR at -30 %), WHO and EASL sums are products (PR at -50 %).
+    Lines are coloured by :data:`CRITERION_COLOURS`; the legend sits above the plot and the day
+    axis runs two weeks past the last visit, so the verdict labels there stay inside the chart.
+    ``width`` is ``"container"`` by default (the chart fills the column it is shown in, axes and
+    legend included); ``height`` is the plot's height in px.
     """
     if "criterion" not in data.columns:
         raise ValueError("data: needs a 'criterion' column (use hcckit.response.assess_all)")
@@ -279,13 +289,27 @@ def criteria_chart(
         raise ValueError("data: criteria_chart draws one patient; filter the table first")
     df = data.dropna(subset=["pct_change_baseline"]).copy()
     df["label"] = df["response"].astype(object).where(df["response"].notna(), "baseline").astype(str)
-    x = alt.X("day:Q", title="Day since treatment start (days)")
+    # two weeks of room after the last visit for its labels (dx=18) and PD bars; ticks every 2 weeks
+    end = int(-(-float(data["day"].max()) // 14) * 14) + 14
+    x = alt.X(
+        "day:Q",
+        title="Day since treatment start (days)",
+        scale=alt.Scale(domain=[0, end], nice=False),
+        axis=alt.Axis(values=list(range(0, end + 1, 14))),
+    )
     y = alt.Y(
         "pct_change_baseline:Q",
         title="Change in target sum from baseline (%)",
         scale=alt.Scale(domain=[-100, 60], clamp=True),
     )
-    colour = alt.Color("criterion:N", sort=list(_LINES), title="Criterion")
+    present = [c for c in CRITERION_COLOURS if c in set(data["criterion"])]
+    present += [c for c in dict.fromkeys(data["criterion"]) if c not in CRITERION_COLOURS]
+    colour = alt.Color(
+        "criterion:N",
+        title="Criterion",
+        scale=alt.Scale(domain=present, range=[CRITERION_COLOURS.get(c, "#000000") for c in present]),
+        legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left"),
+    )
     lines = alt.Chart(df).mark_line(point=True, strokeWidth=2.5).encode(x, y, colour)
     # one text layer per criterion, nudged apart so that equal verdicts at equal values do not overlap
     followed = df[df["label"] != "baseline"]
@@ -324,14 +348,16 @@ def criteria_chart(
     )
     chart = rules + rule_text + pd_lines + lines + labels
     chart = chart.properties(
+        width=width,
+        height=height,
         title=alt.TitleParams(
             title or "One patient, four criteria",
             subtitle=[
-                "Short bars: where each visit would be PD, measured from",
-                "the criterion's nadir (RECIST 1.1: +20 % and +5 mm;",
-                "mRECIST: +20 %), so the bar moves down as the sum falls.",
+                "Short bars: where each visit would be PD, measured from the",
+                "criterion's nadir (RECIST 1.1: +20 % and +5 mm; mRECIST: +20 %),",
+                "so the bar moves down as the sum falls.",
             ],
-        )
+        ),
     )
     return _finish(chart, data, synthetic, None)
 

@@ -50,7 +50,7 @@ def _class_colour(classes) -> alt.Color:
         "class_label:N",
         title="Event class",
         scale=alt.Scale(domain=[_class_label(c) for c in domain], range=[CLASS_COLOURS[c] for c in domain]),
-        legend=alt.Legend(title="Event class", orient="top", columns=4),
+        legend=alt.Legend(title="Event class", orient="top", columns=4, titleOrient="left"),
     )
 
 
@@ -65,11 +65,105 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+# Widths of 14 px DejaVu Sans (the theme's font) per character, regular and bold, a little generous:
+# the columns of the profile chart are planned with them (a plan that is off only makes the chart a
+# little wider or narrower, it never clips: Vega sizes the chart to what it draws).
+_CHAR_PX, _BOLD_CHAR_PX = 7.8, 8.8
+_LABEL_LIMIT_PX = 400  # event names up to ~50 characters in full ("permanent discontinuation due to ...")
+
+
+def _text_px(text: str, *, bold: bool = False) -> float:
+    return len(text) * (_BOLD_CHAR_PX if bold else _CHAR_PX)
+
+
+def _heading(regimen: str, room: float) -> list[str]:
+    """A regimen heading as lines: "regimen (study)" breaks before "(study)" if wider than ``room`` px."""
+    head, sep, study = regimen.rpartition(" (")
+    if sep and head and _text_px(regimen, bold=True) > room:
+        return [head, "(" + study]
+    return [regimen]
+
+
+def _balanced(sizes: dict, columns: int) -> list[list]:
+    """Split items (name -> height) into at most ``columns`` groups of about equal total height.
+
+    Tallest first into the lowest column; each group keeps the items in their original order.
+    """
+    order = list(sizes)
+    load = [0.0] * columns
+    groups: list[list] = [[] for _ in range(columns)]
+    for name in sorted(order, key=lambda k: -sizes[k]):
+        i = load.index(min(load))
+        groups[i].append(name)
+        load[i] += sizes[name]
+    return [sorted(g, key=order.index) for g in groups if g]
+
+
+def _profile_columns(df: pd.DataFrame, columns: int, width: int, max_width: int):
+    """Plan the columns of the profile chart: regimens per column, the plot width, the label widths.
+
+    A study's arms stay together in one column (Yan 2025: TACE next to TACE + bevacizumab). All
+    plots share one width (the same % is the same length everywhere): ``width`` or less, so that
+    the columns fit ``max_width`` px, but at least 140 px.
+    """
+    rows = df.groupby("regimen", sort=False).size()
+    study = (
+        df.groupby("regimen", sort=False)["trial_id"].first() if "trial_id" in df else rows.index.to_series()
+    )
+    # a regimen's height in rows: its events, a heading of one or two lines, the gap below it
+    height = {r: n + (2 if _text_px(r, bold=True) > 340 else 1) + 0.5 for r, n in rows.items()}
+    per_study = {}
+    for r in rows.index:
+        per_study[study[r]] = per_study.get(study[r], 0) + height[r]
+    groups = [
+        [r for s in studies for r in rows.index if study[r] == s] for studies in _balanced(per_study, columns)
+    ]
+    extents = [
+        min(_LABEL_LIMIT_PX, max(_text_px(e) for e in df.loc[df["regimen"].isin(g), "event"])) for g in groups
+    ]
+
+    def overhang(group, w):
+        # how far the bar labels ("100 %") and the last tick label reach beyond the plot
+        part = df[df["regimen"].isin(group)]
+        ends = [
+            p / 100 * w + 4 + _text_px(t) - w for p, t in zip(part["percent"], part["label"], strict=True)
+        ]
+        return max([12.0, *ends])
+
+    def total(w):
+        return sum(e + w + overhang(g, w) for g, e in zip(groups, extents, strict=True)) + 20 * (
+            len(groups) - 1
+        )
+
+    plot = width
+    while plot > 140 and total(plot) > max_width:
+        plot -= 10
+    headings = {}
+    for g, e in zip(groups, extents, strict=True):
+        for r in g:
+            headings[r] = _heading(r, e + plot + overhang(g, plot))
+    return groups, plot, extents, headings
+
+
+def ae_profile_chart(
+    profile: pd.DataFrame,
+    *,
+    title: str | None = None,
+    empty_message: str | None = None,
+    columns: int = 1,
+    width: int = 440,
+    step: int = 18,
+    max_width: int = 940,
+):
     """Adverse-event profile per regimen: % of patients per event with exact CIs, one row per regimen.
 
     ``profile`` is ``safety.ae_profile(...)``. Bars are coloured by event class; events printed
-    only as a percentage (no count, hence no interval) are drawn pale.
+    only as a percentage (no count, hence no interval) are drawn pale. ``width`` is the width of
+    a plot and ``step`` the height of one event's row (px). With ``columns`` > 1 and several
+    regimens, the regimens are laid out in that many columns of about equal height, each under
+    its heading and a study's arms together, every plot on the same 0-100 % axis and as wide as
+    fits ``max_width`` px (at most ``width``): all studies on one screen. Otherwise one row facet
+    per regimen, below each other.
     """
     _require(
         profile,
@@ -78,6 +172,8 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
     )
     if profile.empty:
         return empty_chart(empty_message or "No adverse events match these filters.")
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns: expected a whole number >= 1, got {columns!r}")
     df = _plain(profile).assign(
         label=lambda d: [
             f"{p:.0f} %" + ("" if h else " (printed %)")
@@ -90,13 +186,7 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
         class_label=lambda d: [_class_label(c) for c in d["event_class"]],
     )
     grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
-    x = alt.X("percent:Q", title="Patients with the event (%)", scale=alt.Scale(domain=[0, 100]))
-    y = alt.Y(
-        "event:N",
-        title=None,
-        sort=alt.EncodingSortField("percent", order="descending"),
-        axis=alt.Axis(labelLimit=300),
-    )
+    ticks = [0, 25, 50, 75, 100]
     tooltip = [
         alt.Tooltip("regimen:N", title="Regimen"),
         alt.Tooltip("event:N", title="Event (as printed)"),
@@ -107,46 +197,94 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
         alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
         alt.Tooltip("source_location:N", title="Where in the paper"),
     ]
-    bars = (
-        alt.Chart()
-        .mark_bar(height={"band": 0.7})
-        .encode(
-            x=x,
-            y=y,
-            color=_class_colour(df["event_class"]),
-            opacity=alt.condition(alt.datum.has_count, alt.value(0.9), alt.value(0.35)),
-            tooltip=tooltip,
+    colour = _class_colour(df["event_class"])
+
+    def layers(x_axis: alt.Axis, y_axis: alt.Axis):
+        x = alt.X(
+            "percent:Q", title="Patients with the event (%)", scale=alt.Scale(domain=[0, 100]), axis=x_axis
         )
-    )
-    ci = (
-        alt.Chart()
-        .mark_rule(strokeWidth=2, color="#333333")
-        .encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y)
-    )
-    text = (
-        alt.Chart()
-        .mark_text(align="left", dx=4, fontSize=MIN_FONT_PX)
-        .encode(x="percent:Q", y=y, text="label:N")
-    )
-    chart = (
-        alt.layer(bars, ci, text, data=df, width=440, height=alt.Step(18))
-        .facet(
-            row=alt.Row(
-                "regimen:N",
-                title=None,
-                header=alt.Header(
-                    labelAngle=0,
-                    labelAlign="left",
-                    labelAnchor="start",
-                    labelOrient="top",
-                    labelFontSize=MIN_FONT_PX,
-                    labelFontWeight="bold",
+        y = alt.Y(
+            "event:N", title=None, sort=alt.EncodingSortField("percent", order="descending"), axis=y_axis
+        )
+        bars = (
+            alt.Chart()
+            .mark_bar(height={"band": 0.7})
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                opacity=alt.condition(alt.datum.has_count, alt.value(0.9), alt.value(0.35)),
+                tooltip=tooltip,
+            )
+        )
+        ci = (
+            alt.Chart()
+            .mark_rule(strokeWidth=2, color="#333333")
+            .encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y)
+        )
+        text = (
+            alt.Chart()
+            .mark_text(align="left", dx=4, fontSize=MIN_FONT_PX)
+            .encode(x="percent:Q", y=y, text="label:N")
+        )
+        return bars, ci, text
+
+    if columns == 1 or df["regimen"].nunique() == 1:
+        chart = (
+            alt.layer(
+                *layers(alt.Axis(values=ticks), alt.Axis(labelLimit=_LABEL_LIMIT_PX)),
+                data=df,
+                width=width,
+                height=alt.Step(step),
+            )
+            .facet(
+                row=alt.Row(
+                    "regimen:N",
+                    title=None,
+                    header=alt.Header(
+                        labelAngle=0,
+                        labelAlign="left",
+                        labelAnchor="start",
+                        labelOrient="top",
+                        labelFontSize=MIN_FONT_PX,
+                        labelFontWeight="bold",
+                        labelPadding=4,
+                    ),
                 ),
-            ),
-            spacing=14,
+                spacing=10,
+            )
+            .resolve_scale(y="independent")
         )
-        .resolve_scale(y="independent")
-    )
+    else:
+        groups, plot, extents, headings = _profile_columns(df, columns, width, max_width)
+        # inner plots keep their grid lines; the axis is drawn under the last plot of each column,
+        # its title ending at the plot's right edge (centred, it would stick out of a narrow column)
+        grid = alt.Axis(values=ticks, labels=False, ticks=False, domain=False, title=None)
+        bottom = alt.Axis(values=ticks, titleAnchor="end")
+        stacks = []
+        for group, extent in zip(groups, extents, strict=True):
+            # one label width per column, so that the headings of a column line up on the left
+            y_axis = alt.Axis(labelLimit=_LABEL_LIMIT_PX, minExtent=round(extent))
+            parts = [
+                alt.layer(
+                    *layers(bottom if i == len(group) - 1 else grid, y_axis),
+                    data=df[df["regimen"] == r],
+                    width=plot,
+                    height=alt.Step(step),
+                ).properties(
+                    title=alt.TitleParams(
+                        headings[r],
+                        anchor="start",
+                        frame="bounds",
+                        fontSize=MIN_FONT_PX,
+                        fontWeight="bold",
+                        offset=2,
+                    )
+                )
+                for i, r in enumerate(group)
+            ]
+            stacks.append(alt.vconcat(*parts, spacing=6))
+        chart = alt.hconcat(*stacks, spacing=20)
     default = alt.TitleParams(
         text=f"Adverse events per regimen: {grade}" if grade else "Adverse events per regimen",
         subtitle=[
@@ -158,11 +296,13 @@ def ae_profile_chart(profile: pd.DataFrame, *, title: str | None = None, empty_m
     return chart.properties(title=default if title is None else title)
 
 
-def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+def class_effects_chart(
+    effects: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None, step: int = 22
+):
     """One class effect across regimens: % with exact CI per event, coloured by exposure to the cause.
 
     ``effects`` is ``safety.class_effects(...)``: regimens that contain the class' cause (e.g. an
-    anti-VEGF antibody) are orange, the others grey.
+    anti-VEGF antibody) are orange, the others grey. ``step`` is the height of one regimen's row (px).
     """
     _require(
         effects,
@@ -193,8 +333,9 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
         scale=alt.Scale(
             domain=["contains the cause", "does not"], range=[CLASS_COLOURS.get(cls, PALETTE[3]), "#9E9E9E"]
         ),
+        # one line beside its title (the class is named in the chart's title)
         legend=alt.Legend(
-            title=f"Does the regimen contain the cause? ({cls_label})", orient="top", titleLimit=500
+            title="Regimen contains the cause?", orient="top", titleLimit=500, titleOrient="left"
         ),
     )
     tooltip = [
@@ -219,7 +360,7 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
         )
     )
     chart = (
-        alt.layer(ci, dots, data=df, width=440, height=alt.Step(22))
+        alt.layer(ci, dots, data=df, width=440, height=alt.Step(step))
         .facet(
             row=alt.Row(
                 "term:N",
@@ -231,9 +372,10 @@ def class_effects_chart(effects: pd.DataFrame, *, title: str | None = None, empt
                     labelOrient="top",
                     labelFontSize=MIN_FONT_PX,
                     labelFontWeight="bold",
+                    labelPadding=4,
                 ),
             ),
-            spacing=12,
+            spacing=8,
         )
         .resolve_scale(y="independent")
     )

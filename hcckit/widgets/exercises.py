@@ -21,7 +21,10 @@ class QuestionWidget(widgets.VBox):
         self._correct = False
         self._answered = None
         if question.kind == "number":
-            self._input = widgets.Text(placeholder="e.g. 38.2")
+            # the placeholder says the precision asked for, never a sample value that looks like an answer
+            d = question.decimals
+            hint = "a whole number" if d == 0 else f"a number with {d} decimal" + ("s" if d > 1 else "")
+            self._input = widgets.Text(placeholder=hint)
         elif question.kind == "choice":
             self._input = widgets.RadioButtons(
                 options=list(question.options), value=None, layout=widgets.Layout(width="100%")

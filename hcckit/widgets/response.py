@@ -7,7 +7,7 @@ never a traceback.
 
 - :class:`LesionEditorPanel`: a synthetic patient with two enhancing liver lesions after TACE;
   sliders set the longest, viable and perpendicular diameters at day 42 or 84, and the RECIST
-  1.1, mRECIST, WHO and EASL verdicts change side by side, each with the rule that fired.
+  1.1, mRECIST, WHO and EASL verdicts change side by side, with the rule that fired for each.
 - :class:`CohortPanel`: a synthetic teaching cohort; pick a criterion and the protocol options
   and watch ORR/DCR (exact CIs), the waterfall and the RECIST-vs-mRECIST cross-table change.
 """
@@ -28,6 +28,8 @@ from hcckit.widgets.panel import Panel, beside
 __all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel", "QUESTION_1_START"]
 
 _SLIDER = {"continuous_update": False, "style": {"description_width": "125px"}, "layout": {"width": "330px"}}
+# the lesion tabs' content box is about 314 px wide inside the 350 px control column
+_TAB_SLIDER = {**_SLIDER, "layout": {"width": "300px"}}
 _WIDE = {"style": {"description_width": "initial"}, "layout": {"width": "auto", "margin": "2px 24px 2px 0"}}
 #: Guiding question 1 starts with all of L1 enhancing at day 42 (viable = LD = 48 mm: mRECIST SD), so the
 #: class can lower it step by step and find where mRECIST turns PR.
@@ -47,39 +49,56 @@ _NEW_OPTIONS = [
 ]
 
 
+def _numbers(visit) -> str:
+    """The card's numbers: the sum, % change vs baseline and vs nadir (one per line)."""
+    if visit is None:
+        return "no assessment on this day"
+    if visit["sum"] != visit["sum"]:  # nan
+        return "no complete target sum"
+    lines = [f"sum {visit['sum']:g} {visit['unit']}", f"{visit['pct_change_baseline']:+.1f} % vs baseline"]
+    if visit["pct_change_nadir"] == visit["pct_change_nadir"]:
+        lines.append(f"{visit['pct_change_nadir']:+.1f} % vs nadir (day {int(visit['nadir_day'])})")
+    return "<br>".join(lines)
+
+
 def _card(criterion: str, visit, best) -> str:
-    """One verdict card: big coloured response, the numbers, the rule, the best response."""
+    """One compact verdict card: criterion and big coloured response, the numbers, the best response.
+
+    The rule that fired is not on the card (it is long): :func:`_why_row` shows it under the chart.
+    The top stripe has the criterion's line colour in the chart.
+    """
     resp = "NE" if visit is None else str(visit["response"])
     colour = RESPONSE_COLOURS.get(resp, "#999999")
-    if visit is None:
-        numbers, reason = "", "no assessment on this day"
-    else:
-        unit = visit["unit"]
-        if visit["sum"] == visit["sum"]:  # not nan
-            numbers = f"sum {visit['sum']:g} {unit}<br>{visit['pct_change_baseline']:+.1f} % vs baseline" + (
-                f"<br>{visit['pct_change_nadir']:+.1f} % vs nadir (day {int(visit['nadir_day'])})"
-                if visit["pct_change_nadir"] == visit["pct_change_nadir"]
-                else ""
-            )
-        else:
-            numbers = "no complete target sum"
-        reason = str(visit["reason"])
+    stripe = charts.CRITERION_COLOURS.get(criterion, "#999999")
     best_txt = ""
     if best is not None:
         conf = best["confirmed"]
         mark = " (confirmed)" if conf is True or str(conf) == "True" else ""
         best_txt = (
-            f"<div style='margin-top:6px;font-size:14px'>best overall: "
+            f"<div style='font-size:14px;line-height:1.35;margin-top:2px'>best overall: "
             f"<b>{html.escape(str(best['best_response']))}</b>{mark}</div>"
         )
     return (
         f"<div class='hcckit-verdict' data-criterion='{html.escape(criterion)}' data-response='{resp}' "
-        "style='flex:1 1 40%;min-width:230px;border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px'>"
-        f"<div style='font-size:15px;font-weight:bold'>{html.escape(criterion)}</div>"
-        f"<div style='font-size:34px;font-weight:bold;color:{colour}'>{resp}</div>"
-        f"<div style='font-size:14px'>{numbers}</div>"
-        f"<div style='font-size:14px;color:#333;margin-top:6px'>{html.escape(reason)}</div>"
+        "style='flex:1 1 200px;min-width:0;border:1px solid #ccc;"
+        f"border-top:5px solid {stripe};border-radius:6px;padding:2px 10px 6px'>"
+        "<div style='display:flex;justify-content:space-between;align-items:baseline;gap:8px'>"
+        f"<span style='font-size:16px;font-weight:bold;line-height:1.3'>{html.escape(criterion)}</span>"
+        f"<span style='font-size:30px;font-weight:bold;line-height:1.15;color:{colour}'>{resp}</span></div>"
+        f"<div style='font-size:14px;line-height:1.35'>{_numbers(visit)}</div>"
         f"{best_txt}</div>"
+    )
+
+
+def _why_row(criterion: str, visit) -> str:
+    """One line of the *Why* block: the criterion, its response and the rule that fired."""
+    resp = "NE" if visit is None else str(visit["response"])
+    reason = "no assessment on this day" if visit is None else str(visit["reason"])
+    stripe = charts.CRITERION_COLOURS.get(criterion, "#999999")
+    return (
+        f"<div class='hcckit-why-rule' data-criterion='{html.escape(criterion)}' "
+        f"style='border-left:5px solid {stripe};padding-left:8px'>"
+        f"<b>{html.escape(criterion)}: {resp}</b> - {html.escape(reason)}</div>"
     )
 
 
@@ -94,6 +113,10 @@ class LesionEditorPanel(Panel):
 
     Controls (:attr:`controls`): ``visit``, ``"<lesion> <field>"`` for each slider (e.g.
     ``"L1 viable_ld_mm"``, millimetres), ``missing``, ``new``, ``new_size`` (mm), ``mrecist_5mm``.
+    Views (:attr:`views`): ``verdicts`` (four compact cards in a row across the panel: response,
+    sum, % vs baseline and nadir, best overall), ``chart`` (beside the controls), ``why`` (the
+    rule that fired, per criterion, under the chart) and ``lesions`` (per-lesion measures). Cards,
+    controls and chart fit one 1280x800 screen.
 
     Attributes
     ----------
@@ -129,7 +152,7 @@ class LesionEditorPanel(Panel):
             boxes = [widgets.HTML(f"Baseline {base['ld_mm']:g} mm, {base['viable_ld_mm']:g} mm viable")]
             for field, label in _FIELDS:
                 slider = widgets.FloatSlider(min=0, max=max(80.0, float(base["ld_mm"]) * 1.6), step=0.5,
-                                             description=label, readout_format=".1f", **_SLIDER)  # fmt: skip
+                                             description=label, readout_format=".1f", **_TAB_SLIDER)  # fmt: skip
                 slider.observe(self._on_slider, names="value")
                 self._sliders[(lesion, field)] = slider
                 boxes.append(slider)
@@ -153,8 +176,10 @@ class LesionEditorPanel(Panel):
             w.observe(self._on_option, names="value")
         self._visit.observe(self._on_visit, names="value")
 
-        self._cards = widgets.HTML()
+        self._cards = widgets.HTML(layout={"width": "auto"})
         self._cards.add_class("hcckit-verdicts")
+        self._why = widgets.HTML(layout={"width": "auto"})
+        self._why.add_class("hcckit-why")
         self._table = widgets.HTML()
         self.chart = chart_view(empty_chart("Loading..."))
 
@@ -179,14 +204,22 @@ class LesionEditorPanel(Panel):
                 self._five,
             ]
         )
-        views = widgets.VBox([self._cards, self.chart, self._table])
+        # one screen at 1280x800: the verdicts in a row across the panel, then the controls beside
+        # the chart; the rule that fired (long text) and the per-lesion table below the chart
+        views = widgets.VBox([self.chart])
         named = {"visit": self._visit}
         named.update({f"{les} {field}": w for (les, field), w in self._sliders.items()})
         named.update(missing=self._missing, new=self._new, new_size=self._new_size, mrecist_5mm=self._five)
         super().__init__(
-            beside(controls, views, controls_width="350px"),
+            [
+                self._cards,
+                self._message,
+                beside(controls, views, controls_width="350px"),
+                self._why,
+                self._table,
+            ],
             controls=named,
-            views={"verdicts": self._cards, "chart": self.chart, "lesions": self._table},
+            views={"verdicts": self._cards, "chart": self.chart, "why": self._why, "lesions": self._table},
             message=self._message,
             extra_buttons=[question_1],
         )
@@ -300,12 +333,18 @@ class LesionEditorPanel(Panel):
     def _redraw(self):
         tp, best = self._timepoints, self._best
         day = self._visit.value
-        cards = []
+        cards, why = [], []
         for crit in rs.CRITERIA:
             at = tp[(tp["criterion"] == crit) & (tp["day"] == day)]
             b = best[best["criterion"] == crit]
-            cards.append(_card(crit, None if at.empty else at.iloc[0], None if b.empty else b.iloc[0]))
-        self._cards.value = f"<div style='display:flex;flex-wrap:wrap'>{''.join(cards)}</div>"
+            visit = None if at.empty else at.iloc[0]
+            cards.append(_card(crit, visit, None if b.empty else b.iloc[0]))
+            why.append(_why_row(crit, visit))
+        self._cards.value = f"<div style='display:flex;flex-wrap:wrap;gap:8px'>{''.join(cards)}</div>"
+        self._why.value = (
+            "<div style='font-size:14px;line-height:1.4;display:flex;flex-direction:column;gap:4px'>"
+            f"<div><b>Why: the rule that fired at day {day}, per criterion</b></div>{''.join(why)}</div>"
+        )
         self.chart.chart = charts.criteria_chart(tp, title="One synthetic patient, four criteria")
         lt = rs.lesion_table(self._data, "mRECIST")
         rows = "".join(

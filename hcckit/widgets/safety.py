@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _STYLE = {"description_width": "90px"}
+_ROW_STYLE = {"description_width": "48px"}  # controls side by side in one row
 _GRADES = [("Any grade", "any"), ("Grade 1-2", "1-2"), ("Grade ≥ 3", ">=3")]
 _CLASSES = [
     ("All classes", "all"),
@@ -64,6 +65,22 @@ class _SafetyPanel(Panel):
     def texts(self):
         """The HTML read-outs by name (every view but the chart), read-only."""
         return MappingProxyType({k: v for k, v in self.views.items() if k != "chart"})
+
+
+def _toggle_row() -> widgets.Layout:
+    """Toggle buttons with their description beside them, not above (one row, not two)."""
+    return widgets.Layout(display="flex", align_items="center", flex="0 0 auto")
+
+
+def _grade_toggle(grade: str) -> widgets.ToggleButtons:
+    """The grade toggle of the AE-profile and class-effects panels, buttons as wide as their text."""
+    return widgets.ToggleButtons(
+        options=_GRADES,
+        value=grade,
+        description="Grade",
+        style={**_ROW_STYLE, "button_width": "auto"},
+        layout=_toggle_row(),
+    )
 
 
 def _studies() -> list[tuple[str, str]]:
@@ -122,17 +139,25 @@ class AEProfilePanel(_SafetyPanel):
     def __init__(self, *, study: str = "all", grade: str = "any", event_class: str = "all"):
         from hcckit.charts._common import empty_chart
 
+        # the three controls in one row (about 920 px of the ~1000 px lesson column), so that the
+        # toolbar, the controls and the chart fit one 1280x800 projector screen
         self._study = primary(
             widgets.Dropdown(
                 options=_studies(),
                 value=study,
                 description="Study",
-                style=_STYLE,
-                layout=widgets.Layout(width="460px"),
+                style=_ROW_STYLE,
+                layout=widgets.Layout(width="340px"),
             )
         )
-        self._grade = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
-        self._class = widgets.Dropdown(options=_CLASSES, value=event_class, description="Class", style=_STYLE)
+        self._class = widgets.Dropdown(
+            options=_CLASSES,
+            value=event_class,
+            description="Class",
+            style=_ROW_STYLE,
+            layout=widgets.Layout(width="210px"),
+        )
+        self._grade = _grade_toggle(grade)
         self._notes = widgets.HTML()
         self._view = chart_view(empty_chart("Loading..."))
         super().__init__(
@@ -186,7 +211,8 @@ class AEProfilePanel(_SafetyPanel):
             self._notes.value = ""
             show_message(self.message, text, kind="info")
             return
-        self._view.chart = ae_profile_chart(profile)
+        # all studies: the regimens side by side in two columns (in one, the chart is ~1,200 px tall)
+        self._view.chart = ae_profile_chart(profile, columns=2 if trials is None else 1, step=16)
         self._notes.value = _notes_html(profile)
         show_message(self.message, "")
 
@@ -209,19 +235,22 @@ class ClassEffectsPanel(_SafetyPanel):
         from hcckit import labels, safety
         from hcckit.charts._common import empty_chart
 
+        # class and grade side by side in one row (about 900 px), so that the toolbar, the controls
+        # and the chart fit one 1280x800 projector screen
         self._class = primary(
             widgets.ToggleButtons(
                 options=[(labels.label("event_class", k), k) for k in safety.CLASS_EFFECTS],
                 value=event_class,
                 description="Class",
-                style={**_STYLE, "button_width": "150px"},
+                style={**_ROW_STYLE, "button_width": "auto"},
+                layout=_toggle_row(),
             )
         )
-        self._grade = widgets.ToggleButtons(options=_GRADES, value=grade, description="Grade", style=_STYLE)
+        self._grade = _grade_toggle(grade)
         self._explain = widgets.HTML()
         self._view = chart_view(empty_chart("Loading..."))
         super().__init__(
-            above(widgets.VBox([self._class, self._grade]), [self._explain, self._view]),
+            above(widgets.HBox([self._class, self._grade]), [self._explain, self._view]),
             controls={"event_class": self._class, "grade": self._grade},
             views={"chart": self._view, "explain": self._explain},
             message=message_box(),
@@ -236,9 +265,9 @@ class ClassEffectsPanel(_SafetyPanel):
         effect = safety.CLASS_EFFECTS[self._class.value]
         table = safety.class_effects(self._class.value, grade=self._grade.value)
         self._explain.value = (
-            f"<p style='{_SMALL}'><b>{html.escape(effect.label)}</b>: caused by {html.escape(effect.cause)}; "
-            f"typical events: {html.escape(', '.join(effect.events))}. Events are grouped by their harmonised "
-            "term across studies (the term each paper printed is in the tooltip).</p>"
+            f"<p style='font-size:14px;line-height:1.4;margin:0'><b>{html.escape(effect.label)}</b>: caused by "
+            f"{html.escape(effect.cause)}; typical events: {html.escape(', '.join(effect.events))}. Events are "
+            "grouped by their harmonised term across studies (the term each paper printed is in the tooltip).</p>"
         )
         if table.empty:
             name = labels.label("event_class", self._class.value)
@@ -249,7 +278,7 @@ class ClassEffectsPanel(_SafetyPanel):
             self._view.chart = class_effects_chart(table, empty_message=text)
             show_message(self.message, text, kind="info")
             return
-        self._view.chart = class_effects_chart(table)
+        self._view.chart = class_effects_chart(table, step=18)
         show_message(self.message, "")
 
 

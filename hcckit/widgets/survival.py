@@ -54,6 +54,8 @@ _CONTROLS_WIDTH = "260px"
 # plot widths (px) chosen so that controls (260 px) + chart fit the lesson column (1000 px at 1280 px)
 _KM_WIDTH = 350
 _YAN = "yan2025_tace_bev"
+# CrossTrialPanel's plot height (px; the theme's is 320): toolbar, controls and chart in 700 px
+_CROSS_TRIAL_HEIGHT = 280
 
 
 def _field(text: str, control: widgets.Widget) -> widgets.VBox:
@@ -576,7 +578,9 @@ class MedianHRRMSTPanel(Panel):
         self.chart.chart = charts.km_panel(
             sv.km_table(data),
             at_risk=sv.at_risk_table(data),
-            annotation=[*comparison.annotation, comparison.rmst.text],
+            # HR and log-rank in the corner; the RMST line (long) is in the table under the chart,
+            # where it does not run over the curves
+            annotation=list(comparison.annotation),
             title="Same hazard ratio, different stories?",
             width=_KM_WIDTH,
         )
@@ -625,13 +629,20 @@ class CrossTrialPanel(Panel):
     def __init__(self, *, endpoint: str = "PFS", arms: list[tuple[str, str]] | None = None):
         self._endpoint = primary(
             widgets.ToggleButtons(
-                options=[("PFS", "PFS"), ("OS", "OS")], value=endpoint, description="Endpoint"
+                options=[("PFS", "PFS"), ("OS", "OS")],
+                value=endpoint,
+                description="Endpoint",
+                style={"button_width": "72px"},
+                layout={"flex": "0 0 auto"},
             )
         )
         self._arms = widgets.SelectMultiple(options=[], rows=6, layout=_FULL)
         self._message = message_box()
+        # under the chart, just above the table of populations it explains: above the chart it
+        # pushed the chart's bottom off a 1280x800 projector screen
         self._banner = widgets.HTML(
-            "<div style='border-left:4px solid #B00020;padding:4px 8px;color:#B00020;font-size:15px'>"
+            "<div style='border-left:4px solid #B00020;padding:4px 8px;margin-top:4px;color:#B00020;"
+            "font-size:15px'>"
             "<b>Not a comparison.</b> "
             "These curves come from different trials: different patients (stage, liver function, prior "
             "treatment), endpoint definitions, assessment schedules and follow-up. Only randomisation "
@@ -642,13 +653,17 @@ class CrossTrialPanel(Panel):
         self._quiet = False
         self.chart = chart_view(empty_chart("Loading..."))
         self._set_options(arms)
+        arms_field = _field("Arms (Ctrl/Cmd-click to choose several)", self._arms)
+        # one row: the endpoint toggle, then the arm list taking the rest of the width (wide
+        # enough for the longest "trial: arm" option; wraps below the toggle only when narrow)
+        arms_field.layout.flex = "1 1 0%"
+        arms_field.layout.min_width = "640px"
+        # stretched by the column instead of width 100 % plus its 2 px margins (which cut its right border)
+        self._arms.layout.width = "auto"
         super().__init__(
             [
+                above([self._endpoint, arms_field], self.chart),
                 self._banner,
-                above(
-                    [self._endpoint, _field("Arms (Ctrl/Cmd-click to choose several)", self._arms)],
-                    self.chart,
-                ),
                 self._table,
             ],
             controls={"endpoint": self._endpoint, "arms": self._arms},
@@ -765,6 +780,7 @@ class CrossTrialPanel(Panel):
             title=f"{_ENDPOINT_TITLES[endpoint]}: arms from different trials",
             y_title=_ENDPOINT_TITLES[endpoint],
             width=_KM_WIDTH,
+            height=_CROSS_TRIAL_HEIGHT,
         )
         cat = self._catalogue.set_index(["trial_id", "arm_id"])
         rows = pd.DataFrame(

@@ -7,6 +7,7 @@ For every notebook in notebooks/:
   Python repr, no bare True/False output line and no internal id of the curated data (trial and
   arm ids, design/endpoint ids such as ``single_arm`` or ``median_OS``);
 - text in widgets and charts is at least 14 px (the back row of a classroom);
+- every interactive panel fits its controls and its first chart in one screen (700 px);
 - the table of contents links the landing page and the previous/next lesson, and the links point
   at lessons that exist;
 - an exercise answer box graded in the browser: a wrong answer is not accepted, the right one is
@@ -30,6 +31,9 @@ from hcckit import data
 LESSONS = harness.lesson_notebooks()
 VIEWPORT = (1280, 800)
 MIN_PX = 14
+# a projector at 1280x800 shows about 700 px of page below the browser's own bars: a panel's
+# controls and its chart must fit in that (one screen, no scrolling between control and chart)
+ONE_SCREEN_PX = 700
 
 # every section in turn: its text and the font sizes of widget text and chart text
 SECTION_TEXT_JS = """
@@ -54,7 +58,15 @@ async () => {
       const px = parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize);
       if (px < __MIN_PX__ - 0.01) small.push('chart ' + px + 'px: ' + t.textContent.trim().slice(0, 60));
     });
-    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8)});
+    // each interactive panel: from its top (toolbar, controls) to the bottom of its first chart
+    const spans = [];
+    sec.querySelectorAll('.hcckit-panel').forEach(panel => {
+      const chart = panel.querySelector('.hcckit-chart, .vega-embed');
+      if (!panel.checkVisibility() || !chart || !chart.checkVisibility()) return;
+      const span = chart.getBoundingClientRect().bottom - panel.getBoundingClientRect().top;
+      spans.push({span: Math.round(span), head: panel.innerText.trim().slice(0, 50)});
+    });
+    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8), spans});
   }
   s.show(start);
   return out;
@@ -115,6 +127,11 @@ def test_what_a_class_sees(notebook, voila_server, new_page):
         where = f"{notebook.stem} §{sec['section']} ({sec['title']})"
         found += [f"{where}: {p}" for p in problems_in(sec["text"], ids, written=written)]
         found += [f"{where}: text below {MIN_PX} px: {s}" for s in sec["small"]]
+        found += [
+            f"{where}: panel's controls and first chart span {p['span']} px (> {ONE_SCREEN_PX}): {p['head']!r}"
+            for p in sec["spans"]
+            if p["span"] > ONE_SCREEN_PX
+        ]
     assert not found, "\n".join(found)
     assert not watch.problems(), "\n".join(watch.problems())
 
@@ -188,9 +205,14 @@ def answer_in_browser(page, box, q, answer) -> str:
             [box, list(answer)],
         )
     page.wait_for_timeout(150)
-    box.query_selector(".hcckit-exercise-check button, button.hcckit-exercise-check").click()
     feedback = box.query_selector(".hcckit-exercise-feedback")
-    page.wait_for_function("(el) => el.innerText.trim().length > 0", arg=feedback, timeout=10_000)
+    before = feedback.inner_text()  # a second answer must wait for new feedback, not read the old one
+    box.query_selector(".hcckit-exercise-check button, button.hcckit-exercise-check").click()
+    page.wait_for_function(
+        "([el, before]) => el.innerText.trim().length > 0 && el.innerText !== before",
+        arg=[feedback, before],
+        timeout=10_000,
+    )
     return feedback.inner_text()
 
 
