@@ -57,6 +57,9 @@ from dataclasses import asdict, dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from hcckit import stats
+from hcckit.stats import MAX_DECIMALS
+
 __all__ = [
     "MAX_N",
     "SEVERITIES",
@@ -274,9 +277,7 @@ def _missing(x) -> bool:
     return False
 
 
-#: Most decimals a printed number may carry (a reported number never has more; more would only
-#: make the rounding windows 10**-d meaningless and the arithmetic slow).
-MAX_DECIMALS = 15
+#: Most decimals a printed number may carry: :data:`hcckit.stats.MAX_DECIMALS` (15).
 #: Largest magnitude of a printed number (patients, percentages, ratios, statistics are far below).
 MAX_MAGNITUDE = Decimal("1e15")
 
@@ -427,30 +428,6 @@ def _tol_text(d: int, slack: float = 0.0, unit: str = "points") -> str:
 
 
 # --------------------------------------------------------------------------- percentage (GRIM)
-def _prints_as(exact: Fraction, reported: Fraction, d: int, slack: Fraction = Fraction(0)) -> bool:
-    """Does ``exact`` print as ``reported`` at ``d`` decimals?
-
-    Rounding half up and half to even are both accepted (they differ only on exact ties:
-    1/8 = 12.5 % prints as 13 or 12; 46/80 = 57.5 % prints as 58 either way). With ``slack``
-    any value within half a unit plus the slack is accepted.
-    """
-    half = Fraction(1, 2 * 10**d)
-    if slack:
-        return abs(exact - reported) <= half + slack
-    scaled, target = exact * 10**d, reported * 10**d
-    if target.denominator != 1:  # printed with more decimals than d
-        return abs(exact - reported) <= half
-    low = math.floor(scaled)
-    rest = scaled - low
-    if rest > Fraction(1, 2):
-        allowed = {low + 1}
-    elif rest < Fraction(1, 2):
-        allowed = {low}
-    else:
-        allowed = {low + 1, low if low % 2 == 0 else low + 1}
-    return int(target) in allowed
-
-
 def possible_counts(n: int, percent, *, decimals: int | None = None, slack: float = 0.0) -> list[int]:
     """Counts ``k`` (0..n) whose percentage ``100 k / n`` prints as ``percent`` at ``decimals``.
 
@@ -477,7 +454,9 @@ def possible_counts(n: int, percent, *, decimals: int | None = None, slack: floa
     lo = math.floor((reported - half) * n / 100)
     hi = math.ceil((reported + half) * n / 100)
     return [
-        k for k in range(max(lo, 0), min(hi, n) + 1) if _prints_as(Fraction(100 * k, n), reported, d, extra)
+        k
+        for k in range(max(lo, 0), min(hi, n) + 1)
+        if stats.percent_prints_as(k, n, reported, decimals=d, slack=extra)
     ]
 
 
@@ -613,7 +592,7 @@ def check_percentage(
         inputs={**inputs, "count": count},
     )
     recomputed = f"{count}/{n} = {_fmt(exact, d + 1)} % (prints as {exact_txt} %)"
-    if _prints_as(exact, reported, d, Fraction(slack).limit_denominator(10**6)):
+    if stats.percent_prints_as(count, n, reported, decimals=d, slack=slack):
         return [
             _finding(
                 "percentage",
@@ -881,17 +860,12 @@ def _check_ae_grades(rows: Mapping[str, int]) -> Finding | None:
 
 
 # --------------------------------------------------------------------------- hazard ratios
-def _z_crit(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(1 - (1 - level) / 2))
-
-
 def implied_p_value(hr, low, high, *, level: float = 0.95) -> float:
     """Two-sided p-value implied by a ratio estimate and its confidence interval (Altman & Bland).
 
     ``SE = (ln high - ln low) / (2 z)``, with ``z`` the normal quantile of the interval's level
-    (1.96 for 95 %), then ``z = ln(hr) / SE`` and ``p = 2 (1 - Phi(|z|))``.
+    (1.96 for 95 %; :func:`hcckit.stats.se_log_ratio_from_ci`), then ``z = ln(hr) / SE`` and
+    ``p = 2 (1 - Phi(|z|))``.
 
     Examples
     --------
@@ -906,7 +880,7 @@ def implied_p_value(hr, low, high, *, level: float = 0.95) -> float:
     if not low < high:
         raise ValueError(f"low, high: the lower limit must be below the upper limit, got {low} and {high}")
     level = _level(level)
-    se = (math.log(high) - math.log(low)) / (2 * _z_crit(level))
+    se = stats.se_log_ratio_from_ci(low, high, level=level)
     return float(2 * norm.sf(abs(math.log(hr) / se)))
 
 
@@ -939,16 +913,6 @@ def _p_interval(p: float, operator: str, d: int) -> tuple[float, float]:
 
 def _p_text(p: float, operator: str, d: int) -> str:
     return f"P {operator} {p:.{d}f}"
-
-
-def _z_of_p(p: float) -> float:
-    from scipy.stats import norm
-
-    if p <= 0:
-        return math.inf
-    if p >= 1:
-        return 0.0
-    return float(norm.isf(p / 2))
 
 
 def check_hr_ci(
@@ -1016,15 +980,11 @@ def check_hr_ci(
     reported = f"HR {_fmt(fhr, d)} ({lvl} CI {_fmt(flo, d)}-{_fmt(fhi, d)})"
     inputs = {"hr": fhr, "low": flo, "high": fhi, "level": level, "decimals": d}
 
-    # --- inside the interval, and log-symmetry over the rounding box
-    def rel_offset(a, b, c):
-        mid = (math.log(b) + math.log(c)) / 2
-        half_width = (math.log(c) - math.log(b)) / 2
-        return (math.log(a) - mid) / half_width
-
-    offsets = [rel_offset(*x) for x in _corners(fhr, flo, fhi, h)]
+    # --- inside the interval, and log-symmetry over the rounding box (the rounding allowance:
+    # the smallest offset any corner of the box reaches is compared with tol.hr_asymmetry)
+    offsets = [stats.log_ci_offset(*x) for x in _corners(fhr, flo, fhi, h)]
     min_offset = 0.0 if (min(offsets) <= 0 <= max(offsets)) else min(abs(o) for o in offsets)
-    raw_offset = rel_offset(fhr, flo, fhi)
+    raw_offset = stats.log_ci_offset(fhr, flo, fhi)
     ci_kw = dict(
         tolerance=f"HR may sit up to {tol.hr_asymmetry:.0%} of the log half-width from the centre, "
         f"after rounding (±{_fmt(h, d + 1)})",
@@ -1109,19 +1069,18 @@ def check_hr_ci(
         else _int(p_decimals, "p_decimals", maximum=MAX_DECIMALS, unit="decimals")
     )
     fp = float(p_dec)
-    zc = _z_crit(level)
-    zs = []
-    for a, b, c in _corners(fhr, flo, fhi, h):
-        se = (math.log(c) - math.log(b)) / (2 * zc)
-        zs.append(abs(math.log(a)) / se)
+    zs = [
+        abs(math.log(a)) / stats.se_log_ratio_from_ci(b, c, level=level)
+        for a, b, c in _corners(fhr, flo, fhi, h)
+    ]
     z_lo = 0.0 if (fhr - h) <= 1 <= (fhr + h) else min(zs)
     z_hi = max(zs)
-    se0 = (math.log(fhi) - math.log(flo)) / (2 * zc)
+    se0 = stats.se_log_ratio_from_ci(flo, fhi, level=level)
     z0 = abs(math.log(fhr)) / se0
     p0 = float(2 * norm.sf(z0))
     p_lo, p_hi = float(2 * norm.sf(z_hi)), float(2 * norm.sf(z_lo))
     r_lo, r_hi = _p_interval(fp, p_operator, pd_)
-    zr_lo, zr_hi = _z_of_p(r_hi), _z_of_p(r_lo)  # larger p -> smaller z
+    zr_lo, zr_hi = stats.z_for_p(r_hi), stats.z_for_p(r_lo)  # larger p -> smaller z
     rep_p = _p_text(fp, p_operator, pd_)
     recomputed_p = f"P = {_fmt_p(p0)} (from the CI; {_fmt_p(p_lo)} to {_fmt_p(p_hi)} allowing for rounding)"
     p_kw = dict(
@@ -1147,7 +1106,7 @@ def check_hr_ci(
         )
         return out
     # a one-sided p is half the two-sided one: z_one = Phi^-1(1 - p)
-    z1_lo, z1_hi = _z_of_p(min(2 * r_hi, 1.0)), _z_of_p(min(2 * r_lo, 1.0))
+    z1_lo, z1_hi = stats.z_for_p(min(2 * r_hi, 1.0)), stats.z_for_p(min(2 * r_lo, 1.0))
     if p_operator == "=" and z_lo - tol.p_z_slack <= z1_hi and z1_lo <= z_hi + tol.p_z_slack:
         extra = (
             f" A {lvl} interval is what goes with a one-sided test at the 5 % level, so the trial probably "
@@ -3007,7 +2966,7 @@ def grim_table(n, percent, *, decimals: int | None = None, count=None, window: i
                 "count": k,
                 "percent": float(exact),
                 "printed": _fmt(exact, d),
-                "matches": _prints_as(exact, Fraction(rep), d),
+                "matches": stats.percent_prints_as(k, n, rep, decimals=d),
                 "reported_count": count is not None and k == count,
             }
         )
@@ -3052,8 +3011,7 @@ def hr_ci_table(effects=None):
         level = 0.95 if _missing(r.get("ci_level")) else float(r["ci_level"])
         f = check_hr_ci(hr, lo, hi, level=level)[0]
         fhr, flo, fhi = float(r["value"]), float(r["ci_low"]), float(r["ci_high"])
-        mid = (math.log(flo) + math.log(fhi)) / 2
-        offset = (math.log(fhr) - mid) / ((math.log(fhi) - math.log(flo)) / 2)
+        offset = stats.log_ci_offset(fhr, flo, fhi)
         study = studies.get(_s(r["trial_id"]), _s(r["trial_id"]))
         twins = effects[
             (effects["trial_id"] == r["trial_id"])
@@ -3137,7 +3095,7 @@ def hr_ci_frame(hr, low, high, *, level: float = 0.95, label: str = "reported"):
 
     f = check_hr_ci(hr, low, high, level=level)[0]
     fhr, flo, fhi = (float(_decimal(v, k)) for v, k in ((hr, "hr"), (low, "low"), (high, "high")))
-    offset = (math.log(fhr) - (math.log(flo) + math.log(fhi)) / 2) / ((math.log(fhi) - math.log(flo)) / 2)
+    offset = stats.log_ci_offset(fhr, flo, fhi)
     return pd.DataFrame(
         [
             {

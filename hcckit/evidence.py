@@ -29,12 +29,14 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from hcckit import labels as _labels
+from hcckit import stats
 
 __all__ = [
     "TIME_TO_EVENT",
@@ -161,12 +163,6 @@ def _check_level(level, name: str = "level") -> float:
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < float(level) < 1:
         raise ValueError(f"{name}: must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}")
     return float(level)
-
-
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + level / 2))
 
 
 def _pct_label(level: float) -> str:
@@ -499,53 +495,41 @@ def filter_options(table: pd.DataFrame | None = None, *, trials=None, arms=None,
 
 
 # --------------------------------------------------------------------------- CI arithmetic
+def _renamed(fn, names: dict, *args, **kwargs):
+    """Call ``fn``; a ValueError naming one of its arguments names the caller's argument instead."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        text = str(exc)
+        for new, old in names.items():
+            text = re.sub(rf"(?<![\w.]){new}\b", old, text)
+        raise ValueError(text) from None
+
+
 def se_from_ci(ci_low, ci_high, *, level: float = 0.95) -> float:
-    """Standard error of log(HR) from a printed confidence interval, at the interval's own level.
+    """Standard error of log(HR) from a printed CI at its own level (unitless).
 
-    ``SE = (ln(ci_high) - ln(ci_low)) / (2 z)`` with ``z`` the standard normal quantile at
-    ``0.5 + level / 2``: 1.960 for a 95 % CI, 1.645 for a 90 % CI. Using 1.96 for a 90 % CI
-    overstates the precision of that study (its SE comes out 16 % too small).
-
-    Parameters
-    ----------
-    ci_low, ci_high : float
-        Interval bounds on the ratio scale (> 0, ``ci_low < ci_high``).
-    level : float, default 0.95
-        Confidence level of the printed interval (two-sided).
-
-    Returns
-    -------
-    float
-        SE of the natural log of the hazard ratio (unitless).
+    A thin alias of :func:`hcckit.stats.se_log_ratio_from_ci` (same result, bit for bit) whose
+    errors name ``ci_low`` and ``ci_high``, the effects table's columns. Kept for lesson 04,
+    ``hcckit.checks.evidence`` and :func:`forest_table`; other code calls ``hcckit.stats``.
 
     Examples
     --------
     >>> round(se_from_ci(0.69, 1.21, level=0.90), 4)   # STAH OS, printed as a 90 % CI
     0.1707
     """
-    level = _check_level(level)
-    for name, v in (("ci_low", ci_low), ("ci_high", ci_high)):
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, numbers.Real)
-            or not math.isfinite(float(v))
-            or float(v) <= 0
-        ):
-            raise ValueError(f"{name}: must be a positive number (a ratio), got {v!r}")
-    if not float(ci_low) < float(ci_high):
-        raise ValueError(f"ci_low: must be below ci_high, got {ci_low!r} and {ci_high!r}")
-    return (math.log(float(ci_high)) - math.log(float(ci_low))) / (2 * _z(level))
+    return _renamed(
+        stats.se_log_ratio_from_ci, {"low": "ci_low", "high": "ci_high"}, ci_low, ci_high, level=level
+    )
 
 
 def ci_at_level(hr, se, *, level: float = 0.95) -> tuple[float, float]:
-    """Interval ``exp(ln(hr) +/- z * se)`` at ``level`` (re-expressing a CI at another level)."""
-    level = _check_level(level)
-    if isinstance(hr, bool) or not isinstance(hr, numbers.Real) or not float(hr) > 0:
-        raise ValueError(f"hr: must be a positive number, got {hr!r}")
-    if isinstance(se, bool) or not isinstance(se, numbers.Real) or not float(se) >= 0:
-        raise ValueError(f"se: must be a number >= 0, got {se!r}")
-    z = _z(level)
-    return math.exp(math.log(hr) - z * se), math.exp(math.log(hr) + z * se)
+    """Interval ``exp(ln(hr) -/+ z * se)`` at ``level`` (HR scale): re-expressing a CI at another level.
+
+    A thin alias of :func:`hcckit.stats.ci_at_level` (errors name ``hr``), kept for
+    ``hcckit.checks.evidence`` and the tests; other code calls ``hcckit.stats.ci_at_level``.
+    """
+    return _renamed(stats.ci_at_level, {"estimate": "hr"}, hr, se, level=level)
 
 
 # --------------------------------------------------------------------------- forest table
@@ -614,7 +598,7 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
     rows = []
     for _, r in hr_rows[hr_rows["preferred"]].iterrows():
         hr = _num(r["value"])
-        if not hr > 0:
+        if not 0 < hr < math.inf:
             raise ValueError(
                 f"effects row {r['row_id']}: {r['measure']} must be a positive number, got {r['value']!r}"
             )
@@ -623,17 +607,15 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
         if has_ci and math.isnan(level):
             raise ValueError(f"effects row {r['row_id']}: a CI is printed but ci_level is empty")
         se = se_from_ci(low, high, level=level) if has_ci else math.nan
-        asym = False
-        if has_ci and se > 0:
-            centre = (math.log(low) + math.log(high)) / 2
-            asym = abs(math.log(hr) - centre) > _ASYMMETRY_LIMIT * (math.log(high) - math.log(low)) / 2
+        # as printed, no rounding allowance (appraisal.check_hr_ci allows for the rounding)
+        asym = has_ci and se > 0 and abs(stats.log_ci_offset(hr, low, high)) > _ASYMMETRY_LIMIT
         draw_low, draw_high, draw_level = low, high, level
         if has_ci:
             ci_label = f"{_pct_label(level)} CI"
         else:
             ci_label = "no CI printed"
         if has_ci and common_level is not None and not math.isclose(level, common_level):
-            draw_low, draw_high = ci_at_level(hr, se, level=common_level)
+            draw_low, draw_high = stats.ci_at_level(hr, se, level=common_level)
             draw_level = common_level
             ci_label = f"{_pct_label(common_level)} CI (recomputed from the printed {_pct_label(level)} CI)"
         arm, comp = str(r["arm_label"]), str(r["comparator_label"])
@@ -1202,11 +1184,6 @@ def _printed(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}"
 
 
-def _possible(count: int, n: int, value: float, decimals: int) -> bool:
-    """True if ``count / n`` rounds to the printed ``value`` at its printed precision."""
-    return abs(100 * count / n - value) <= 0.5 * 10.0**-decimals + 1e-9
-
-
 def orr_table(
     outcomes: pd.DataFrame | None = None,
     *,
@@ -1329,7 +1306,8 @@ def orr_table(
                 "reported",
             )
             status = f"exact {lvl} CI (Clopper-Pearson) from the reported count {count}/{n}"
-            if not _possible(count, n, value, dec):
+            # ties="either": a count exactly half-way between two printed values fits both
+            if not stats.percent_prints_as(count, n, value, decimals=dec, ties="either"):
                 mismatch = True
                 status += (
                     f"; printed {_printed(value, dec)} % disagrees with {count}/{n} = {res.percent:.1f} %"
@@ -1338,7 +1316,7 @@ def orr_table(
             status = "CI not computable: weighted percentage (not a count over n)"
         else:
             derived = math.floor(value * n / 100 + 0.5)
-            if _possible(derived, n, value, dec):
+            if stats.percent_prints_as(derived, n, value, decimals=dec, ties="either"):
                 res = proportion_ci(derived, n, level=level)
                 count, source = derived, "derived"
                 low, high, has_ci = res.ci_low_pct, res.ci_high_pct, True

@@ -335,7 +335,8 @@ def clean_curve(
     if (np.diff(df["time"].to_numpy()) < 0).any():
         order = np.argsort(df["time"].to_numpy(), kind="stable")
         moved = int((order != np.arange(len(order))).sum())
-        notes.append(f"sorted the points by time ({moved} point(s) were out of order)")
+        points = "point was" if moved == 1 else "points were"
+        notes.append(f"sorted the points by time ({moved} of {len(order)} {points} out of order)")
         df = df.iloc[order].reset_index(drop=True)
     start = df["time"] <= 0
     if not (start.any() and np.isclose(df.loc[start, "survival"].max(), 1.0)):

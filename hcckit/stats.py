@@ -1,13 +1,18 @@
-"""Exact binomial intervals and two-arm comparisons of proportions.
+"""Exact binomial intervals, two-arm comparisons of proportions, and interval arithmetic.
 
-Two questions a trial reader asks again and again:
+Three questions a trial reader asks again and again:
 
 * "ORR 21/45 - how sure is that?"  :func:`proportion_ci` gives the exact (Clopper-Pearson)
   interval, two-sided or one-sided, as the source trials report it;
 * "Is 30/45 better than 21/45?"  :func:`compare_proportions` gives the risk difference,
   relative risk and conditional odds ratio with intervals, Fisher's exact test and the
   chi-square test (with and without Yates' correction), and says whether the chi-square
-  approximation can be trusted.
+  approximation can be trusted;
+* "HR 0.73 (90 % CI 0.59-0.91) - what SE, what 95 % CI, is the HR where its CI says?"
+  :func:`z_for_level` / :func:`z_for_p`, :func:`se_log_ratio_from_ci`, :func:`ci_at_level` and
+  :func:`log_ci_offset` are the one home of this arithmetic (``evidence``, ``appraisal`` and
+  ``survival`` call them), and :func:`percent_prints_as` is the exact "does count/n print as
+  this %?" check behind the GRIM test.
 
 Every number comes from a maintained library (``scipy.stats``, ``statsmodels``); this module
 validates inputs, chooses the method, handles zero cells and reports which method was used
@@ -20,11 +25,14 @@ Proportions are fractions in 0-1 unless the name says ``percent``/``_pct`` (0-10
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
 import warnings
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from hcckit.uploads import MAX_PATIENTS
 
@@ -35,6 +43,13 @@ __all__ = [
     "proportion_table",
     "compare_proportions",
     "binomial_test",
+    "z_for_level",
+    "z_for_p",
+    "se_log_ratio_from_ci",
+    "ci_at_level",
+    "log_ci_offset",
+    "percent_prints_as",
+    "MAX_DECIMALS",
 ]
 
 _SIDED = ("two", "lower", "upper")
@@ -61,6 +76,8 @@ MAX_TABLE_ROWS = 10_000
 # --------------------------------------------------------------------------- validation
 def _check_int(value, name: str, *, minimum: int = 0, maximum: int = MAX_N) -> int:
     """Return ``value`` as an int in ``minimum..maximum``, or raise ValueError naming ``name``."""
+    if type(value) is int and minimum <= value <= maximum:  # the common case, checked in a loop
+        return value
     if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
         raise ValueError(f"{name}: must be a whole number, got {_show(value)}")
     if isinstance(value, numbers.Integral):
@@ -85,10 +102,21 @@ def _check_count_n(count, n, count_name: str = "count", n_name: str = "n") -> tu
     return count, n
 
 
+def _real(value, name: str, need: str) -> float:
+    """``value`` as a float (nan and inf kept), or ValueError naming ``name`` and what it ``need``s."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: must be {need}, got {_show(value)}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range
+        raise ValueError(f"{name}: must be {need}, got {_show(value)}") from None
+
+
 def _check_level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < float(level) < 1:
+    x = _real(level, "level", "a number strictly between 0 and 1 (e.g. 0.95)")
+    if not 0 < x < 1:
         raise ValueError(f"level: must be a number strictly between 0 and 1 (e.g. 0.95), got {_show(level)}")
-    return float(level)
+    return x
 
 
 def _pct(x: float) -> str:
@@ -783,3 +811,281 @@ def compare_proportions(count_a, n_a, count_b, n_b, *, level: float = 0.95) -> T
         chi2_valid=bool(min_expected >= 5),
         level=level,
     )
+
+
+# --------------------------------------------------------------------------- z and ratios on the log scale
+def _check_ratio(value, name: str) -> float:
+    """``value`` as a finite float > 0 (a ratio or a ratio's bound), or ValueError naming ``name``."""
+    x = _real(value, name, "a positive number (a ratio)")
+    if not math.isfinite(x) or x <= 0:
+        raise ValueError(f"{name}: must be a positive number (a ratio), got {_show(value)}")
+    return x
+
+
+def _check_bounds(low, high, low_name: str = "low", high_name: str = "high") -> tuple[float, float]:
+    low, high = _check_ratio(low, low_name), _check_ratio(high, high_name)
+    if not low < high:
+        raise ValueError(f"{low_name}: must be below {high_name}, got {_show(low)} and {_show(high)}")
+    return low, high
+
+
+@functools.lru_cache(maxsize=128)
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def z_for_level(level) -> float:
+    """Two-sided standard normal critical value for a confidence level (unitless).
+
+    Parameters
+    ----------
+    level : float
+        Confidence level, strictly between 0 and 1 (0.95 = 95 %).
+
+    Returns
+    -------
+    float
+        ``z`` with ``P(-z < Z < z) = level``: 1.960 for 0.95, 1.645 for 0.90, 2.576 for 0.99.
+        Computed as ``Phi^-1(0.5 + level / 2)`` (scipy's ``norm.ppf``). For a tail area too small
+        to be written as ``1 - level`` (``alpha = 1e-20``) use :func:`z_for_p`.
+
+    Examples
+    --------
+    >>> round(z_for_level(0.95), 3)
+    1.96
+    """
+    return _z(_check_level(level))
+
+
+def z_for_p(p) -> float:
+    """``|z|`` whose two-sided standard normal p-value is ``p`` (unitless).
+
+    Parameters
+    ----------
+    p : float
+        Two-sided tail probability, 0 to 1: a two-sided p-value, or ``alpha = 1 - level``.
+
+    Returns
+    -------
+    float
+        ``Phi^-1(1 - p / 2)``, computed as scipy's ``norm.isf(p / 2)`` so that it stays exact for a
+        tiny ``p`` (where ``1 - p / 2`` rounds to 1): 1.960 for 0.05, ``inf`` for 0, 0 for 1.
+        ``z_for_p(1 - level)`` equals :func:`z_for_level` up to the rounding of ``1 - level``.
+
+    Examples
+    --------
+    >>> round(z_for_p(0.05), 3)
+    1.96
+    """
+    from scipy.stats import norm
+
+    x = _real(p, "p", "a probability between 0 and 1")
+    if not 0 <= x <= 1:  # also refuses nan
+        raise ValueError(f"p: must be a probability between 0 and 1, got {_show(p)}")
+    if x == 0:
+        return math.inf
+    if x == 1:
+        return 0.0
+    return float(norm.isf(x / 2))
+
+
+def se_log_ratio_from_ci(low, high, *, level) -> float:
+    """Standard error of the natural log of a ratio (HR, OR, RR) from its printed CI (unitless).
+
+    ``SE = (ln(high) - ln(low)) / (2 z)`` with ``z = z_for_level(level)``, the level the interval
+    was printed at: 1.960 for a 95 % CI, 1.645 for a 90 % CI. Using 1.96 for a 90 % CI overstates
+    the precision of that study (its SE comes out 16 % too small).
+
+    Parameters
+    ----------
+    low, high : float
+        Interval bounds on the ratio scale (> 0, ``low < high``).
+    level : float
+        Confidence level of the printed interval (two-sided), strictly between 0 and 1.
+
+    Returns
+    -------
+    float
+        SE of ``ln(ratio)``; the inverse of :func:`ci_at_level`.
+
+    Examples
+    --------
+    >>> round(se_log_ratio_from_ci(0.69, 1.21, level=0.90), 4)   # STAH OS, printed as a 90 % CI
+    0.1707
+    """
+    level = _check_level(level)
+    low, high = _check_bounds(low, high)
+    z = _z(level)
+    if z == 0:  # 0.5 + level / 2 rounds to 0.5: no interval has so low a level
+        raise ValueError(f"level: {_show(level)} is too small for a confidence interval (its z is 0)")
+    return (math.log(high) - math.log(low)) / (2 * z)
+
+
+def ci_at_level(estimate, se, *, level) -> tuple[float, float]:
+    """Wald interval ``exp(ln(estimate) -/+ z * se)`` of a ratio at ``level`` (ratio scale).
+
+    With ``se`` from :func:`se_log_ratio_from_ci` this re-expresses a printed CI at another
+    level (a 90 % CI as the 95 % CI it implies).
+
+    Parameters
+    ----------
+    estimate : float
+        The ratio (HR, OR, RR), > 0.
+    se : float
+        Standard error of ``ln(estimate)``, >= 0 (``inf`` gives the interval 0 to ``inf``).
+    level : float
+        Confidence level of the interval wanted, strictly between 0 and 1.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper bound on the ratio scale (the upper is ``inf`` when it overflows).
+
+    Examples
+    --------
+    >>> [round(x, 2) for x in ci_at_level(0.73, 0.1, level=0.95)]
+    [0.6, 0.89]
+    """
+    level = _check_level(level)
+    estimate = _check_ratio(estimate, "estimate")
+    sd = _real(se, "se", "a number >= 0")
+    if not sd >= 0:  # also refuses nan
+        raise ValueError(f"se: must be a number >= 0, got {_show(se)}")
+    z, log_est = _z(level), math.log(estimate)
+    low = math.exp(log_est - z * sd)
+    try:
+        high = math.exp(log_est + z * sd)
+    except OverflowError:  # a huge SE: the interval reaches infinity, as for se = inf
+        high = math.inf
+    return low, high
+
+
+def log_ci_offset(estimate, low, high) -> float:
+    """Signed distance of a ratio from the centre of its CI on the log scale, in half-widths (unitless).
+
+    A Wald interval ``exp(ln(estimate) -/+ z SE)`` is centred on the estimate: its centre on the
+    log scale, ``(ln low + ln high) / 2``, is the log of the geometric mean of the bounds. The
+    offset is ``(ln(estimate) - centre) / half-width`` with ``half-width = (ln high - ln low) / 2``:
+    0 for an estimate on the centre, -1 / +1 on the lower / upper bound, beyond +/-1 outside.
+
+    The caller decides what is too far: ``hcckit.evidence.forest_table`` flags
+    ``abs(offset) > 0.15`` as printed; ``hcckit.appraisal.check_hr_ci`` first tries every value
+    that rounds to the printed digits (its rounding allowance) against ``Tolerances.hr_asymmetry``.
+
+    Parameters
+    ----------
+    estimate, low, high : float
+        The ratio and its interval bounds (> 0, ``low < high``).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(log_ci_offset(0.45, 0.45, 0.72), 2)   # on its own lower bound
+    -1.0
+    """
+    estimate = _check_ratio(estimate, "estimate")
+    low, high = _check_bounds(low, high)
+    mid = (math.log(low) + math.log(high)) / 2
+    half_width = (math.log(high) - math.log(low)) / 2
+    if not half_width > 0:
+        raise ValueError(
+            f"low, high: {_show(low)} and {_show(high)} are too close for a log-scale centre (their logs are equal)"
+        )
+    return (math.log(estimate) - mid) / half_width
+
+
+# --------------------------------------------------------------------------- printed percentages
+#: Most decimals a printed number may carry (a reported number never has more; more would only
+#: make the rounding windows 10**-d meaningless and the arithmetic slow).
+MAX_DECIMALS = 15
+
+_TIES = ("round", "either")
+
+
+def _exact(value, name: str) -> Fraction:
+    """A printed number as an exact Fraction (a float by its shortest repr, ``68.9`` -> 689/10)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise ValueError(f"{name}: must be a number, got {_show(value)}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, Decimal | numbers.Real):
+        dec = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        if not dec.is_finite():
+            raise ValueError(f"{name}: must be finite, got {_show(value)}")
+        return Fraction(dec)
+    raise ValueError(f"{name}: must be a number, got {_show(value)}")
+
+
+def percent_prints_as(count, n, percent, *, decimals, slack=0, ties: str = "round") -> bool:
+    """Does ``count / n`` as a percentage, printed to ``decimals`` decimals, read ``percent`` (%)?
+
+    Exact arithmetic (``fractions.Fraction``), so no floating-point tolerance is involved: the
+    question behind the GRIM test ("is 54.5 % possible for n = 31?" is "does any count print
+    so?", see :func:`hcckit.appraisal.possible_counts`).
+
+    Parameters
+    ----------
+    count, n : int
+        Patients with the outcome and the denominator, ``0 <= count <= n``, ``n >= 1``.
+    percent : int, float, Decimal or Fraction
+        The printed percentage (0-100 %); a float is read by its shortest repr (``68.9``).
+    decimals : int
+        Decimals it is printed with, 0 to :data:`MAX_DECIMALS`. If ``percent`` carries more
+        decimals than that, it matches when it lies within half a unit of ``100 count / n``.
+    slack : float or Fraction, default 0
+        Extra allowance in percentage points (>= 0): any value within half a unit plus the slack
+        matches. A float is taken to 6 significant denominators (``Fraction.limit_denominator(10**6)``).
+    ties : {"round", "either"}, default "round"
+        An exact tie (``100 count / n`` exactly half-way, 3/8 = 37.5 %): ``"round"`` accepts what
+        rounding half up or half to even prints (38; 1/8 = 12.5 % prints as 13 or 12);
+        ``"either"`` accepts both neighbours (37 and 38), i.e. any value within half a unit.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> percent_prints_as(20, 31, Fraction(645, 10), decimals=1)
+    True
+    >>> percent_prints_as(3, 8, 37, decimals=0), percent_prints_as(3, 8, 37, decimals=0, ties="either")
+    (False, True)
+    """
+    count, n = _check_count_n(count, n)
+    reported = _exact(percent, "percent")
+    d = _check_int(decimals, "decimals", minimum=0, maximum=MAX_DECIMALS)
+    need = "a finite number of percentage points >= 0"
+    if isinstance(slack, Fraction):
+        extra = slack
+    else:
+        x = _real(slack, "slack", need)
+        if not math.isfinite(x):
+            raise ValueError(f"slack: must be {need}, got {_show(slack)}")
+        extra = Fraction(x).limit_denominator(10**6)
+    if extra < 0:
+        raise ValueError(f"slack: must be {need}, got {_show(slack)}")
+    if not isinstance(ties, str) or ties not in _TIES:
+        raise ValueError(f"ties: must be one of {_TIES}, got {_show(ties)}")
+    exact = Fraction(100 * count, n)
+    half = Fraction(1, 2 * 10**d)
+    if extra or ties == "either":
+        return abs(exact - reported) <= half + extra
+    scaled, target = exact * 10**d, reported * 10**d
+    if target.denominator != 1:  # printed with more decimals than d
+        return abs(exact - reported) <= half
+    low = math.floor(scaled)
+    rest = scaled - low
+    if rest > Fraction(1, 2):
+        allowed = {low + 1}
+    elif rest < Fraction(1, 2):
+        allowed = {low}
+    else:  # an exact tie: half up gives low + 1, half to even the even one of low, low + 1
+        allowed = {low + 1, low if low % 2 == 0 else low + 1}
+    return int(target) in allowed

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from hcckit import stats
 from hcckit.guyot import (
     MAX_TIME,
     DataDiscrepancyWarning,
@@ -824,10 +825,11 @@ def _censoring_from_at_risk(
     if short:
         where = ", ".join(_fmt_t(x) for x, _ in short)
         worst = max(short, key=lambda p: p[1])
+        fewer = "less than one patient" if worst[1] < 0.5 else f"up to {worst[1]:.0f}"
         notes.append(
-            f"at_risk: at {where} {time_unit} more patients are at risk than the model curve "
+            f"Numbers at risk: at {where} {time_unit} more patients are at risk than the model curve "
             f"(interpolated between the published points) leaves alive; no censoring assumed there, "
-            f"so the pseudo-patients have fewer at risk than published (at most {worst[1]:.1f} fewer, "
+            f"so the pseudo-patients have fewer at risk than published ({fewer} fewer, "
             f"at {_fmt_t(worst[0])} {time_unit})"
         )
     g = np.clip(g, 0.0, 1.0)
@@ -1904,7 +1906,6 @@ def rmst(
     the variance of min(T, tau) in the population, not the estimator's, so it is not used).
     """
     from lifelines.utils import restricted_mean_survival_time
-    from scipy.stats import norm
 
     data = _check_data(data, time=time, event=event)
     alpha = _alpha(alpha)
@@ -1928,7 +1929,7 @@ def rmst(
     ok = (d > 0) & (nr > d)
     var = float(np.sum(tail_area[ok] ** 2 * d[ok] / (nr[ok] * (nr[ok] - d[ok]))))
     se = math.sqrt(var)
-    z = float(norm.isf(alpha / 2))  # isf: exact for tiny alpha, where 1 - alpha / 2 rounds to 1
+    z = stats.z_for_p(alpha)  # from alpha itself: exact for tiny alpha, where 1 - alpha rounds to 1
     half = z * se if se > 0 else 0.0  # no events before tau: the estimate has no spread
     return RMSTResult(est, se, est - half, est + half, tau, arm=arm, ci_level=1 - alpha)
 
@@ -1968,7 +1969,7 @@ def rmst_difference(
     rr = rmst(g[reference], tau=tau, time=time, event=event, alpha=alpha, arm=reference)
     diff = ra.rmst - rr.rmst
     se = math.hypot(ra.se, rr.se)
-    z = float(norm.isf(alpha / 2))  # isf: exact for tiny alpha, where 1 - alpha / 2 rounds to 1
+    z = stats.z_for_p(alpha)  # from alpha itself: exact for tiny alpha, where 1 - alpha rounds to 1
     p = float(2 * norm.sf(abs(diff) / se)) if se > 0 else float("nan")
     half = z * se if se > 0 else 0.0
     return RMSTDifference(diff, se, diff - half, diff + half, p, float(tau), ra, rr)

@@ -473,6 +473,76 @@ def test_fuzz_compare_proportions(a, b, level):
         _check_two_by_two(res)
 
 
+RATIO = mostly(st.floats(1e-3, 1e3), st.one_of(BAD_NUMBERS, JUNK))
+INTERVAL_NAMES = ("level", "p", "low", "high", "estimate", "se")
+
+
+@fuzz
+@FUZZ
+@given(level=LEVEL, p=mostly(st.floats(0, 1), st.one_of(BAD_NUMBERS, JUNK)))
+def test_fuzz_z_for_level_and_p(level, p):
+    kind, z = outcome("stats.z_for_level", lambda: stats.z_for_level(level), *INTERVAL_NAMES)
+    if kind == "valid":
+        assert z >= 0 and not math.isnan(z)
+    kind, z = outcome("stats.z_for_p", lambda: stats.z_for_p(p), *INTERVAL_NAMES)
+    if kind == "valid":
+        assert z >= 0 and not math.isnan(z)
+
+
+@fuzz
+@FUZZ
+@given(
+    est=RATIO, low=RATIO, high=RATIO, se=mostly(st.floats(0, 5), st.one_of(BAD_NUMBERS, JUNK)), level=LEVEL
+)
+def test_fuzz_log_ratio_intervals(est, low, high, se, level):
+    kind, res = outcome(
+        "stats.se_log_ratio_from_ci",
+        lambda: stats.se_log_ratio_from_ci(low, high, level=level),
+        *INTERVAL_NAMES,
+    )
+    if kind == "valid":
+        assert res >= 0 and math.isfinite(res)
+    kind, res = outcome("stats.ci_at_level", lambda: stats.ci_at_level(est, se, level=level), *INTERVAL_NAMES)
+    if kind == "valid":
+        # exp(log(est)) may differ from est in the last bit: for se ~ 0 the bounds sit on est +/- an ulp of log(est)
+        assert 0 <= res[0] <= est * (1 + 1e-12) and est * (1 - 1e-12) <= res[1]
+    kind, res = outcome("stats.log_ci_offset", lambda: stats.log_ci_offset(est, low, high), *INTERVAL_NAMES)
+    if kind == "valid":
+        assert math.isfinite(res)
+        assert (abs(res) <= 1 + 1e-9) == (low * (1 - 1e-9) <= est <= high * (1 + 1e-9)) or abs(
+            abs(res) - 1
+        ) < 1e-6
+
+
+@fuzz
+@FUZZ
+@given(
+    cn=count_n(),
+    percent=mostly(st.floats(0, 100), st.one_of(BAD_NUMBERS, JUNK)),
+    decimals=mostly(st.integers(0, 3), st.one_of(st.integers(-3, 40), JUNK)),
+    slack=mostly(st.sampled_from([0, 0.1, 0.5]), st.one_of(BAD_NUMBERS, JUNK)),
+    ties=mostly(st.sampled_from(["round", "either"]), st.sampled_from(["up", None, 1])),
+)
+def test_fuzz_percent_prints_as(cn, percent, decimals, slack, ties):
+    count, n = cn
+    kind, res = outcome(
+        "stats.percent_prints_as",
+        lambda: stats.percent_prints_as(count, n, percent, decimals=decimals, slack=slack, ties=ties),
+        *STAT_NAMES,
+        "percent",
+        "decimals",
+        "slack",
+        "ties",
+    )
+    if kind == "valid":
+        assert isinstance(res, bool)
+        if res:  # it prints so: within half a unit plus the slack of the exact percentage
+            assert (
+                abs(100 * int(count) / int(n) - float(percent))
+                <= 0.5 * 10.0 ** -int(decimals) + float(slack) + 1e-9
+            )
+
+
 def _check_two_by_two(res):
     assert -1 <= res.rd_ci_low <= res.risk_difference <= res.rd_ci_high <= 1
     if not math.isnan(res.relative_risk):

@@ -20,6 +20,8 @@ Reference values
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -426,3 +428,211 @@ def test_proportion_table_bound_and_vectorised_values():
 def test_proportion_table_fast_path_names_the_row(column, needle):
     with pytest.raises(ValueError, match=needle):
         stats.proportion_table(pd.DataFrame({"count": column, "n": [5, 5]}))
+
+
+# --------------------------------------------------------------------------- interval arithmetic (issue 15)
+# z, SE of a log ratio from its CI, a CI at another level, the estimate's offset in its log CI and
+# the exact "does count/n print as this %?" check live here; evidence, appraisal and survival call them.
+Z95, Z90, Z99 = 1.959963984540054, 1.6448536269514722, 2.5758293035489004  # R: qnorm(0.975) etc.
+
+
+def test_z_for_level_textbook_values_and_boundaries():
+    assert stats.z_for_level(0.95) == pytest.approx(Z95, abs=1e-15)
+    assert stats.z_for_level(0.90) == pytest.approx(Z90, abs=1e-15)
+    assert stats.z_for_level(0.99) == pytest.approx(Z99, abs=1e-15)
+    assert stats.z_for_level(np.float64(0.95)) == stats.z_for_level(0.95)
+    assert stats.z_for_level(5e-324) == 0.0  # a level near 0: an interval of zero width
+    assert stats.z_for_level(0.5) == pytest.approx(0.6744897501960817, abs=1e-15)
+    # the largest level below 1: 0.5 + level / 2 rounds to 1 (z_for_p keeps such tails exact)
+    assert stats.z_for_level(math.nextafter(1.0, 0.0)) == math.inf
+    assert stats.z_for_level(1 - 1e-12) == pytest.approx(stats.z_for_p(1e-12), rel=1e-4)
+
+
+def test_z_for_p_boundaries_and_tiny_tails():
+    assert stats.z_for_p(0.05) == pytest.approx(Z95, abs=1e-12)
+    assert stats.z_for_p(0) == math.inf
+    assert stats.z_for_p(1) == 0.0
+    assert stats.z_for_p(1e-20) == pytest.approx(9.33604484923406, rel=1e-12)  # 1 - 1e-20 / 2 == 1.0
+    assert stats.z_for_p(1e-300) > stats.z_for_p(1e-20) > stats.z_for_p(0.05)
+
+
+@pytest.mark.parametrize(
+    "level", [0, 1, -0.1, 1.5, 95, math.nan, math.inf, True, np.bool_(True), "0.95", None, 10**400]
+)
+def test_z_for_level_names_a_bad_level(level):
+    with pytest.raises(ValueError, match=r"^level: must be a number strictly between 0 and 1"):
+        stats.z_for_level(level)
+
+
+@pytest.mark.parametrize("p", [-1e-9, 1.0000001, math.nan, -math.inf, True, "0.05", None, 10**400])
+def test_z_for_p_names_a_bad_p(p):
+    with pytest.raises(ValueError, match=r"^p: must be a probability between 0 and 1"):
+        stats.z_for_p(p)
+
+
+def test_se_log_ratio_from_ci_at_the_interval_level():
+    # STAH OS, printed as a 90 % CI: read at 95 % its SE would come out 16 % too small
+    se90 = stats.se_log_ratio_from_ci(0.69, 1.21, level=0.90)
+    assert se90 == pytest.approx(0.1707, abs=5e-5)
+    # the formula, bit for bit
+    assert se90 == (math.log(1.21) - math.log(0.69)) / (2 * stats.z_for_level(0.90))
+    se95 = stats.se_log_ratio_from_ci(0.69, 1.21, level=0.95)
+    assert se95 / se90 == pytest.approx(Z90 / Z95)
+    assert stats.se_log_ratio_from_ci(np.float64(0.37), 1, level=0.95) == pytest.approx(
+        math.log(1 / 0.37) / (2 * Z95)
+    )
+    tiny = stats.se_log_ratio_from_ci(1.0, math.nextafter(1.0, 2.0), level=0.95)
+    assert 0 < tiny < 1e-15
+    with pytest.raises(TypeError, match="level"):  # the level is never assumed
+        stats.se_log_ratio_from_ci(0.69, 1.21)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "level", "needle"),
+    [
+        (0, 1.2, 0.95, r"^low: must be a positive number"),
+        (-0.5, 1.2, 0.95, r"^low: must be a positive number"),
+        (math.inf, 1.2, 0.95, r"^low: must be a positive number"),
+        ("0.5", 0.9, 0.95, r"^low: must be a positive number"),
+        (True, 2, 0.95, r"^low: must be a positive number"),
+        (0.5, math.nan, 0.95, r"^high: must be a positive number"),
+        (0.5, 10**400, 0.95, r"^high: must be a positive number"),
+        (0.9, 0.5, 0.95, r"^low: must be below high"),
+        (0.9, 0.9, 0.95, r"^low: must be below high"),
+        (0.5, 0.9, 95, r"^level: "),
+        (0.5, 0.9, 1, r"^level: "),
+        (0.5, 1.0, 1e-165, r"^level: .* too small"),  # fuzz: z = 0 divided by zero
+    ],
+)
+def test_se_log_ratio_from_ci_names_bad_input(low, high, level, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.se_log_ratio_from_ci(low, high, level=level)
+
+
+@given(
+    log_est=st.floats(-5, 5),
+    se=st.floats(1e-3, 3),
+    level=st.one_of(st.sampled_from([0.80, 0.90, 0.95, 0.99]), st.floats(0.5, 0.999)),
+    other=st.floats(0.5, 0.999),
+)
+def test_ci_at_level_round_trips_and_is_centred(log_est, se, level, other):
+    est = math.exp(log_est)
+    low, high = stats.ci_at_level(est, se, level=level)
+    assert low < est < high
+    assert stats.se_log_ratio_from_ci(low, high, level=level) == pytest.approx(se, rel=1e-9)
+    assert stats.log_ci_offset(est, low, high) == pytest.approx(0, abs=1e-9)  # a Wald CI is centred
+    # re-expressed at another level: the same SE, a wider interval for a higher level
+    low2, high2 = stats.ci_at_level(est, stats.se_log_ratio_from_ci(low, high, level=level), level=other)
+    if other > level:
+        assert high2 - low2 > high - low
+
+
+def test_ci_at_level_boundaries():
+    # se = 0: both bounds are exp(log(estimate)), the estimate up to its last bit (3.0 -> 3.0000000000000004)
+    assert stats.ci_at_level(3.0, 0, level=0.95) == pytest.approx((3.0, 3.0), rel=1e-15)
+    assert stats.ci_at_level(0.73, math.inf, level=0.95) == (0.0, math.inf)
+    assert stats.ci_at_level(0.73, 1e300, level=0.95) == (0.0, math.inf)  # overflows to inf, not an error
+    low, high = stats.ci_at_level(0.73, 0.1, level=0.95)
+    assert (low, high) == (math.exp(math.log(0.73) - Z95 * 0.1), math.exp(math.log(0.73) + Z95 * 0.1))
+
+
+@pytest.mark.parametrize(
+    ("estimate", "se", "level", "needle"),
+    [
+        (0, 0.1, 0.95, r"^estimate: must be a positive number"),
+        (-1, 0.1, 0.95, r"^estimate: must be a positive number"),
+        (math.inf, 0.1, 0.95, r"^estimate: must be a positive number"),
+        ("1", 0.1, 0.95, r"^estimate: must be a positive number"),
+        (1, -0.1, 0.95, r"^se: must be a number >= 0"),
+        (1, math.nan, 0.95, r"^se: must be a number >= 0"),
+        (1, "0.1", 0.95, r"^se: must be a number >= 0"),
+        (1, False, 0.95, r"^se: must be a number >= 0"),
+        (1, 0.1, 0, r"^level: "),
+        (1, 0.1, None, r"^level: "),
+    ],
+)
+def test_ci_at_level_names_bad_input(estimate, se, level, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.ci_at_level(estimate, se, level=level)
+
+
+def test_log_ci_offset_centre_bounds_and_outside():
+    assert stats.log_ci_offset(math.sqrt(0.37 * 0.91), 0.37, 0.91) == pytest.approx(0, abs=1e-12)
+    assert stats.log_ci_offset(0.45, 0.45, 0.72) == pytest.approx(-1, abs=1e-12)  # on its lower bound
+    assert stats.log_ci_offset(0.72, 0.45, 0.72) == pytest.approx(1, abs=1e-12)
+    assert stats.log_ci_offset(1.0, 0.45, 0.72) > 1  # outside its own interval
+    # signed, in half-widths, the same on any ratio scale (HR 0.58 vs its inverse 1 / 0.58)
+    off = stats.log_ci_offset(0.58, 0.37, 0.91)
+    assert stats.log_ci_offset(1 / 0.58, 1 / 0.91, 1 / 0.37) == pytest.approx(-off, abs=1e-12)
+    # the caller applies its own limit: evidence.forest_table flags abs(offset) > 0.15 as printed
+    assert abs(stats.log_ci_offset(0.50, 0.40, 0.70)) > 0.15 >= abs(stats.log_ci_offset(0.53, 0.40, 0.70))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ((0, 0.4, 0.7), r"^estimate: must be a positive number"),
+        ((math.nan, 0.4, 0.7), r"^estimate: must be a positive number"),
+        ((0.5, 0, 0.7), r"^low: must be a positive number"),
+        ((0.5, 0.4, math.inf), r"^high: must be a positive number"),
+        ((0.5, 0.7, 0.4), r"^low: must be below high"),
+        ((0.5, 1e300, math.nextafter(1e300, math.inf)), r"^low, high: .*too close"),
+    ],
+)
+def test_log_ci_offset_names_bad_input(args, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.log_ci_offset(*args)
+
+
+def test_percent_prints_as_grim_examples_exactly():
+    # 20/31 = 64.516 % prints as 64.5; no count out of 31 prints as 54.5 % (the GRIM test)
+    assert stats.percent_prints_as(20, 31, Fraction(645, 10), decimals=1)
+    assert not any(stats.percent_prints_as(k, 31, Decimal("54.5"), decimals=1) for k in range(32))
+    assert stats.percent_prints_as(3, 45, 7, decimals=0) and not stats.percent_prints_as(3, 45, 7, decimals=1)
+    assert stats.percent_prints_as(0, 45, 0, decimals=1) and stats.percent_prints_as(45, 45, 100, decimals=0)
+    # a float is read as printed: 68.9, not 68.900000000000006
+    assert stats.percent_prints_as(31, 45, 68.9, decimals=1)
+    assert stats.percent_prints_as(np.int64(31), 45.0, 68.9, decimals=np.int64(1))
+
+
+def test_percent_prints_as_ties_and_allowances():
+    # an exact tie: 1/8 = 12.5 % prints as 13 (half up) or 12 (half to even); 3/8 = 37.5 % as 38 only
+    assert stats.percent_prints_as(1, 8, 13, decimals=0) and stats.percent_prints_as(1, 8, 12, decimals=0)
+    assert stats.percent_prints_as(3, 8, 38, decimals=0) and not stats.percent_prints_as(3, 8, 37, decimals=0)
+    assert stats.percent_prints_as(3, 8, 37, decimals=0, ties="either")  # both neighbours of a tie
+    assert not stats.percent_prints_as(3, 8, 36, decimals=0, ties="either")
+    # printed with more decimals than `decimals`: within half a unit
+    assert stats.percent_prints_as(3, 8, Decimal("37.9"), decimals=0)
+    assert not stats.percent_prints_as(3, 8, Decimal("38.1"), decimals=0)
+    # slack in percentage points widens the window (a float slack is taken as its nearest simple fraction)
+    assert not stats.percent_prints_as(20, 31, Decimal("64.7"), decimals=1)
+    assert stats.percent_prints_as(20, 31, Decimal("64.7"), decimals=1, slack=0.2)
+    assert stats.percent_prints_as(20, 31, Decimal("64.7"), decimals=1, slack=Fraction(2, 10))
+    assert not stats.percent_prints_as(20, 31, Decimal("64.7"), decimals=1, slack=0.1)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "needle"),
+    [
+        ((5, 0, 10), {}, r"^n: must be >= 1"),
+        ((6, 5, 10), {}, r"^count: must be <= n"),
+        ((-1, 5, 10), {}, r"^count: must be >= 0"),
+        ((1.5, 5, 10), {}, r"^count: must be a whole number"),
+        ((1, 10**9, 10), {}, r"^n: must be at most"),
+        ((1, 5, math.nan), {}, r"^percent: must be finite"),
+        ((1, 5, math.inf), {}, r"^percent: must be finite"),
+        ((1, 5, "20"), {}, r"^percent: must be a number"),
+        ((1, 5, True), {}, r"^percent: must be a number"),
+        ((1, 5, 20), {"decimals": -1}, r"^decimals: must be >= 0"),
+        ((1, 5, 20), {"decimals": 16}, r"^decimals: must be at most 15"),
+        ((1, 5, 20), {"decimals": 0.5}, r"^decimals: must be a whole number"),
+        ((1, 5, 20), {"slack": -0.1}, r"^slack: must be a finite number of percentage points >= 0"),
+        ((1, 5, 20), {"slack": math.nan}, r"^slack: must be a finite number of percentage points"),
+        ((1, 5, 20), {"slack": Fraction(-1, 10)}, r"^slack: must be a finite number"),
+        ((1, 5, 20), {"slack": "0.1"}, r"^slack: must be a finite number"),
+        ((1, 5, 20), {"ties": "up"}, r"^ties: must be one of"),
+    ],
+)
+def test_percent_prints_as_names_bad_input(args, kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        stats.percent_prints_as(*args, **{"decimals": 0, **kwargs})

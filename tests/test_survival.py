@@ -56,7 +56,10 @@ def test_piecewise_exact_for_any_valid_landmarks(times, rates):
     m = survival.survival_model(landmarks=landmarks)
     for t, s in landmarks.items():
         assert float(m.survival(t)) == pytest.approx(s, rel=1e-9)
-        assert float(m.quantile(s)) == pytest.approx(t, rel=1e-6) or rates.count(s) > 1
+        # where two landmarks carry (nearly) the same rate the curve is flat between them and the
+        # quantile may be either time (e.g. 0.020000000000000004 and 0.02, found by hypothesis)
+        tied = sum(math.isclose(r, s, rel_tol=1e-9) for r in rates[: len(times)]) > 1
+        assert float(m.quantile(s)) == pytest.approx(t, rel=1e-6) or tied
 
 
 def test_weibull_and_exponential():
