@@ -6,6 +6,10 @@ altair or lifelines until a submodule is used)::
     from hcckit import data
     trials = data.load("trials")
 
+``import hcckit`` (and importing any submodule) changes nothing outside hcckit: the few
+changes to other libraries (altair, jsonschema) are in ``hcckit._patches`` and are applied
+by ``hcckit.widgets.setup()``.
+
 Modules
 -------
 data        curated trial tables (``load``, ``validate``), with provenance
@@ -27,17 +31,8 @@ checks      auto-checks for the lesson exercises
 from __future__ import annotations
 
 import importlib
-import sys
 
 __version__ = "0.1.0"
-
-# altair validates chart specs with jsonschema, which on import tries the optional package
-# rfc3987_syntax (installed beside JupyterLab) to check "iri" string formats. Importing it
-# compiles a grammar: 1.5 s of every lesson kernel's start-up here, for a format no Vega-Lite
-# schema uses. Unless jsonschema is already loaded, hide it from this process so jsonschema
-# skips that one optional check (it treats the package as not installed).
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)
 
 __all__ = [
     "appraisal",

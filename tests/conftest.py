@@ -1,6 +1,13 @@
 """Test-session settings shared by every test module."""
 
-from hcckit.widgets import _chartlib
+from hcckit import _patches
+
+# the lessons run with hcckit's speed-ups of other libraries (``widgets.setup()`` applies them, before
+# altair loads); so do the tests. tests/test_no_import_patches.py checks, in fresh processes, that
+# importing hcckit alone applies none of them.
+_patches.apply_all()
+
+from hcckit.widgets import _chartlib  # noqa: E402  (after the patches, as in a lesson)
 
 # Kernels skip altair's schema validation when a chart view redraws (speed); in the tests every
 # spec a widget produces is validated against the Vega-Lite schema.

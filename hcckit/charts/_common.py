@@ -1,8 +1,10 @@
 """Shared chart helpers: the kit's theme, the synthetic-data caption, static export.
 
 Chart functions in :mod:`hcckit.charts` return *unconfigured* altair charts (so the
-caller can still layer, concatenate or retitle them); the theme is registered here
-and enabled by :func:`hcckit.widgets.setup` or by a notebook.
+caller can still layer, concatenate or retitle them); the theme is defined here
+and enabled by :func:`register_theme` (called by :func:`hcckit.widgets.setup`), never at import.
+Changes to other libraries (altair's class table, the data transformer) are in
+:mod:`hcckit._patches`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import altair as alt
+
+from hcckit._patches import (  # noqa: F401 - kept importable here (tests, older callers)
+    MAX_CHART_ROWS,
+    records_transformer,
+    reuse_altair_class_table,
+)
 
 __all__ = [
     "SYNTHETIC_LABEL",
@@ -30,45 +38,6 @@ THEME_NAME = "hcckit"
 # Colour-blind-safe palette (Okabe-Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#56B4E9", "SD": "#E69F00", "PD": "#D55E00", "NE": "#999999"}
-
-
-def reuse_altair_class_table() -> None:
-    """Make altair build its schema-to-class table once per process instead of on every encoding.
-
-    ``SchemaBase.from_dict`` (called for every shorthand such as ``x="day:Q"``) constructs a new
-    ``altair.utils.schemapi._FromDict``, which hashes the JSON schema of all ~600 altair classes
-    (about 8 ms each time): a third to a half of the time to build a lesson chart. The table
-    depends only on the set of wrapper classes, so one instance per set is reused (altair's own
-    draft fix, vega/altair#3547, does the same). Results are unchanged
-    (tests/test_charts_common.py compares them with altair's own); idempotent.
-    """
-    from altair.utils import schemapi
-
-    if getattr(schemapi._FromDict, "_hcckit_reused", False):
-        return
-    original = schemapi._FromDict
-    tables: dict[tuple, object] = {}
-
-    class _ReusedFromDict(original):
-        _hcckit_reused = True
-        _original = original
-
-        def __new__(cls, wrapper_classes, /):
-            key = tuple(wrapper_classes)
-            converter = tables.get(key)
-            if converter is None:
-                converter = object.__new__(cls)
-                original.__init__(converter, key)
-                tables[key] = converter
-            return converter
-
-        def __init__(self, wrapper_classes, /) -> None:  # built once, in __new__
-            pass
-
-    schemapi._FromDict = _ReusedFromDict
-
-
-reuse_altair_class_table()
 
 
 #: Smallest chart text in px: read from the back of a classroom on a 1280x800 projector
@@ -101,48 +70,19 @@ def _theme() -> dict:
 def register_theme() -> None:
     """Register and enable the kit's altair theme (larger fonts for projectors, colour-blind palette).
 
-    Also enables the ``hcckit`` data transformer (:func:`records_transformer`).
+    A process-wide altair setting, so it is never done at import: :func:`hcckit.widgets.setup`,
+    figure export (:func:`hcckit.export.export_figures`) and tests call it explicitly. Also
+    enables the ``hcckit`` data transformer (:func:`hcckit._patches.use_records_transformer`),
+    which the exported figures need for more than 5,000 rows. Idempotent.
     """
+    from hcckit import _patches
+
     try:  # altair >= 5.5
         alt.theme.register(THEME_NAME, enable=True)(_theme)
     except AttributeError:  # pragma: no cover - altair < 5.5
         alt.themes.register(THEME_NAME, _theme)
         alt.themes.enable(THEME_NAME)
-    alt.data_transformers.register("hcckit", records_transformer)
-    alt.data_transformers.enable("hcckit")
-
-
-#: Most rows one chart layer may carry (altair's own default is 5,000). Uploads are bounded
-#: (:data:`hcckit.uploads.MAX_ROWS` = 20,000 measurement rows), so a teacher's file well inside
-#: the stated limits always draws: 1,251 patients x 4 visits was refused at altair's 5,000.
-MAX_CHART_ROWS = 100_000
-
-
-def records_transformer(data, max_rows: int = MAX_CHART_ROWS):
-    """altair data transformer: a DataFrame becomes inline records through pandas' C JSON writer.
-
-    Same result as altair's default transformer (NaN and infinities become null, categories
-    their labels, datetimes ISO strings, numbers kept to 15 significant digits) but about
-    10x faster on the many small frames of a layered lesson chart, which makes sliders snappier.
-    Anything that is not a DataFrame goes to altair's default transformer; more than
-    ``max_rows`` rows (:data:`MAX_CHART_ROWS`) is an error (altair's ``MaxRowsError``).
-    """
-    import json
-
-    import pandas as pd
-
-    if not isinstance(data, pd.DataFrame) or isinstance(data.columns, pd.MultiIndex):
-        return alt.vegalite.data.default_data_transformer(data, max_rows=max_rows)
-    if len(data) > max_rows:
-        from altair.utils.data import MaxRowsError
-
-        raise MaxRowsError(
-            f"The number of rows in your dataset ({len(data)}) is greater than the maximum allowed ({max_rows})."
-        )
-    frame = data.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
-    text = frame.to_json(orient="records", date_format="iso", double_precision=15, default_handler=str)
-    return {"values": json.loads(text)}
+    _patches.use_records_transformer()
 
 
 def _with_caption(chart, text: str, colour: str):

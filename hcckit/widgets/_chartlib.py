@@ -10,16 +10,21 @@ JavaScript engine to build it (about 55 MB and 1.2 s per kernel). Here instead:
   widget (``model.widget_manager.get_model``), imports its code once per page, and hands over
   to altair's own ``render``; the library is referenced by a widget trait, so it reaches the
   browser wherever a chart does (Voila, JupyterLab, Binder) with nothing else to display;
-- the bundle is read from ``hcckit/widgets/js/`` when a copy built for the installed altair
-  version is shipped there, and built with vl-convert otherwise (the same code altair uses,
-  plus one statement that keeps vega-embed's result on the chart element);
+- the bundle is read from ``hcckit/widgets/js/``, pre-built for the installed altair version
+  (the same code altair's offline mode builds with vl-convert, plus one statement that keeps
+  vega-embed's result on the chart element);
 - a new spec that differs from the drawn one only in its data is applied in place through
   Vega's View API (``view.data`` then ``run``) instead of altair's full re-embed, and the
   chart's schema validation is skipped in kernels (:data:`VALIDATE`; the tests validate).
   tests/browser/test_chart_updates.py checks an in-place update draws exactly what a full
   redraw of the same spec draws.
 
-Rebuild the shipped copy after upgrading altair or vl-convert (a test fails until you do)::
+This depends on altair internals (``JupyterChart._on_change_chart``, ``load_js_src``,
+``vl_version_for_vl_convert``, the text of altair's ``index.js`` and of vl-convert's bundle), so
+``pyproject.toml`` pins altair's minor version (:data:`ALTAIR_MINOR`) and any mismatch makes
+every chart fall back to altair's own offline mode (:class:`OfflineChart`, :func:`problem`):
+an upgrade degrades to slower, never to broken. Rebuild the shipped copy after upgrading altair
+or vl-convert (a test fails until you do), then raise :data:`ALTAIR_MINOR` and the pin::
 
     python tools/build_chart_bundle.py
 """
@@ -35,24 +40,63 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-__all__ = ["ChartLibrary", "Chart", "bundle", "embed_options", "library", "renderer"]
+__all__ = [
+    "ALTAIR_MINOR",
+    "Chart",
+    "ChartLibrary",
+    "OfflineChart",
+    "bundle",
+    "embed_options",
+    "library",
+    "problem",
+    "renderer",
+    "shared",
+    "view",
+]
 
 log = logging.getLogger("hcckit.widgets")
 
 JS_DIR = Path(__file__).with_name("js")
 _EXPORT = "export{__default as default};"
 _EMBED_ANCHOR = "finalize = api.finalize;"
+_EMBED_HOOK = " el.__hcckitEmbed = api;"
+
+#: The altair minor version this module (the hand-over to altair's JavaScript, the anchors, the
+#: shipped bundle) was written for; ``pyproject.toml`` pins altair to it. Any other version, or
+#: any other mismatch, makes chart views fall back to altair's own offline mode (:func:`problem`).
+ALTAIR_MINOR = (6, 3)
 
 #: Validate chart specs against the Vega-Lite schema when a chart view is (re)drawn. Off in
 #: kernels (speed); the test suite turns it on (tests/conftest.py).
 VALIDATE = False
+
+#: Page styles every chart brings along: vega-embed's "Save as PNG / SVG" menu made visible for
+#: teachers taking figures to slides (vega-embed draws it as a faint 14 px icon that appears on
+#: hover), and spacing and text size of the lesson panels (hcckit.widgets.panel) readable from
+#: the back of a room.
+CHART_CSS = """
+/* the view's element carries both classes (shared library) or holds the embed (altair's offline mode) */
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed).has-actions { padding-right: 0; padding-top: 34px; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) summary { opacity: 1 !important; line-height: 18px;
+  border-radius: 6px; padding: 4px 10px; font: 600 14px/18px sans-serif; display: flex; gap: 6px;
+  align-items: center; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) summary::before { content: "Save figure"; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-actions a { font-size: 15px; }
+/* lesson panels (hcckit.widgets.panel): spacing and text readable from the back of a room */
+.hcckit-beside { gap: 12px 16px; }
+.hcckit-above > :first-child { gap: 8px 16px; }
+.hcckit-toolbar { gap: 8px; }
+.hcckit-panel .widget-label, .hcckit-panel .widget-readout, .hcckit-panel .widget-button,
+.hcckit-panel .widget-toggle-button, .hcckit-panel select, .hcckit-panel .widget-checkbox label,
+.hcckit-panel .widget-html-content, .hcckit-panel .lm-TabBar-tabLabel { font-size: 14px; }
+.hcckit-panel .widget-label { overflow: visible; white-space: normal; line-height: 1.2; }"""
 
 # The chart widgets' module: wait for the shared library, then draw with altair's render(), but
 # apply a new spec that differs from the drawn one only in its data through Vega's View API
 # (view.data + run: the scales, axes and marks update in place) instead of altair's full
 # re-embed (parse, compile and draw everything again). Whenever anything else changed, a data
 # source is parsed on load (format.parse), or the update throws, altair's re-embed runs.
-STUB_ESM = r"""
+_STUB_TEMPLATE = r"""
 const cache = (globalThis.__hcckitAltair ??= new Map());
 async function library(model) {
   const ref = model.get("library") || "";
@@ -84,25 +128,11 @@ function updatable(api, names) {
     return d && !d.url && !(d.format && d.format.parse);
   });
 }
-// vega-embed's "Save as PNG / SVG" menu, made visible for teachers taking figures to slides
-// (vega-embed draws it as a faint 14 px icon that appears on hover).
+// the page styles of CHART_CSS, once per page
 if (!document.getElementById("hcckit-chart-style")) {
   const style = document.createElement("style");
   style.id = "hcckit-chart-style";
-  style.textContent = `
-.hcckit-chart .vega-embed.has-actions { padding-right: 0; padding-top: 34px; }
-.hcckit-chart .vega-embed summary { opacity: 1 !important; line-height: 18px; border-radius: 6px;
-  padding: 4px 10px; font: 600 14px/18px sans-serif; display: flex; gap: 6px; align-items: center; }
-.hcckit-chart .vega-embed summary::before { content: "Save figure"; }
-.hcckit-chart .vega-embed .vega-actions a { font-size: 15px; }
-/* lesson panels (hcckit.widgets.panel): spacing and text readable from the back of a room */
-.hcckit-beside { gap: 12px 16px; }
-.hcckit-above > :first-child { gap: 8px 16px; }
-.hcckit-toolbar { gap: 8px; }
-.hcckit-panel .widget-label, .hcckit-panel .widget-readout, .hcckit-panel .widget-button,
-.hcckit-panel .widget-toggle-button, .hcckit-panel select, .hcckit-panel .widget-checkbox label,
-.hcckit-panel .widget-html-content, .hcckit-panel .lm-TabBar-tabLabel { font-size: 14px; }
-.hcckit-panel .widget-label { overflow: visible; white-space: normal; line-height: 1.2; }`;
+  style.textContent = `__HCCKIT_CSS__`;
   document.head.appendChild(style);
 }
 export default {
@@ -168,6 +198,7 @@ export default {
   }
 };
 """
+STUB_ESM = _STUB_TEMPLATE.replace("__HCCKIT_CSS__", CHART_CSS)
 
 
 def _versions() -> tuple[str, str]:
@@ -183,7 +214,10 @@ def shipped_path() -> Path:
 
 
 def build_bundle() -> str:
-    """Build altair's offline JupyterChart bundle with vl-convert (what ``enable_offline`` does)."""
+    """Build altair's offline JupyterChart bundle with vl-convert (what ``enable_offline`` does).
+
+    For ``tools/build_chart_bundle.py`` and the tests; kernels only read the shipped copy.
+    """
     from altair.jupyter.jupyter_chart import load_js_src
     from altair.utils._importers import import_vl_convert
 
@@ -195,7 +229,7 @@ def build_bundle() -> str:
             "hcckit.widgets._chartlib must be updated"
         )
     # keep vega-embed's result on the element, for the in-place data updates of STUB_ESM
-    source = source.replace(_EMBED_ANCHOR, _EMBED_ANCHOR + " el.__hcckitEmbed = api;")
+    source = source.replace(_EMBED_ANCHOR, _EMBED_ANCHOR + _EMBED_HOOK)
     lines = source.split("\n")
     while lines and (not lines[0].strip() or lines[0].startswith(("import", "//"))):
         lines.pop(0)
@@ -203,23 +237,70 @@ def build_bundle() -> str:
 
 
 _BUNDLE: str | None = None
+_PROBLEM: list[str | None] = []  # [] until checked, then [reason or None]
+
+
+def _check() -> str | None:
+    """Why the shared library cannot serve the installed altair, or None when it can."""
+    global _BUNDLE
+    from hcckit._patches import installed_version
+
+    version = installed_version("altair")
+    if version != ALTAIR_MINOR:
+        installed = "none" if version is None else f"{version[0]}.{version[1]}"
+        return f"written for altair {ALTAIR_MINOR[0]}.{ALTAIR_MINOR[1]}, installed altair {installed}"
+    if not callable(getattr(alt.JupyterChart, "_on_change_chart", None)):
+        return "altair.JupyterChart has no _on_change_chart"
+    try:
+        from altair.jupyter.jupyter_chart import load_js_src
+
+        path = shipped_path()  # uses altair.utils._importers.vl_version_for_vl_convert
+        source = load_js_src()
+    except Exception as exc:  # noqa: BLE001 - a private altair function moved or changed
+        return f"altair's private functions changed ({type(exc).__name__}: {exc})"
+    if source.count(_EMBED_ANCHOR) != 1:
+        return f"altair's JupyterChart JavaScript no longer contains {_EMBED_ANCHOR!r} once"
+    if not path.exists():
+        return f"no pre-built chart bundle {path.name} (run python tools/build_chart_bundle.py)"
+    text = path.read_text(encoding="utf-8")
+    hook = _EMBED_HOOK.replace(" ", "")  # as minified by vl-convert
+    if _EXPORT not in text or hook not in text:
+        return f"{path.name} does not contain {_EXPORT!r} and {hook!r}"
+    _BUNDLE = text
+    return None
+
+
+def problem() -> str | None:
+    """Why charts use altair's own offline mode instead of the shared library (None: they do not).
+
+    Checked once per kernel: the installed altair minor version is :data:`ALTAIR_MINOR` (the
+    pin in ``pyproject.toml``), the private altair functions this module uses exist, altair's
+    JavaScript still has the anchor the bundle hooks into, and the pre-built bundle for exactly
+    the installed altair and Vega-Lite versions is shipped and well formed. Any mismatch is
+    logged once (warning) and every chart falls back to :class:`OfflineChart`: slower, never broken.
+    """
+    if not _PROBLEM:
+        reason = _check()
+        _PROBLEM.append(reason)
+        if reason:
+            log.warning("hcckit: charts use altair's own offline mode (slower): %s", reason)
+    return _PROBLEM[0]
+
+
+def shared() -> bool:
+    """Do chart views share one copy of the chart JavaScript (:class:`Chart`)? See :func:`problem`."""
+    return problem() is None
 
 
 def bundle() -> str:
-    """altair's offline JupyterChart JavaScript (Vega, Vega-Lite, vega-embed), read once per kernel."""
-    global _BUNDLE
-    if _BUNDLE is None:
-        path = shipped_path()
-        if path.exists():
-            _BUNDLE = path.read_text(encoding="utf-8")
-        else:
-            log.info("no pre-built chart bundle at %s; building it with vl-convert", path)
-            _BUNDLE = build_bundle()
-        if _EXPORT not in _BUNDLE:
-            raise RuntimeError(
-                f"the altair chart bundle does not end with {_EXPORT!r}: altair changed its JavaScript; "
-                "hcckit.widgets._chartlib must be updated"
-            )
+    """altair's offline JupyterChart JavaScript (Vega, Vega-Lite, vega-embed), read once per kernel.
+
+    Raises RuntimeError when the shared library cannot be used (:func:`problem`).
+    """
+    reason = problem()
+    if reason:
+        raise RuntimeError(f"the shared chart library is not available: {reason}")
+    assert _BUNDLE is not None
     return _BUNDLE
 
 
@@ -304,7 +385,40 @@ class Chart(alt.JupyterChart):
             object.__delattr__(new, "to_dict")
 
 
+class OfflineChart(alt.JupyterChart):
+    """The fallback: altair's own offline ``JupyterChart`` with hcckit's embed options and page styles.
+
+    Each chart carries the whole Vega bundle (built once per kernel by vl-convert, about 1.2 s and
+    55 MB) and is redrawn by altair's full re-embed; same API (``view.chart = new_chart``).
+    """
+
+    _css = alt.JupyterChart._css + CHART_CSS
+
+    def __init__(self, chart=None, **kwargs):
+        _altair_offline()
+        if kwargs.get("embed_options") is None:
+            kwargs["embed_options"] = embed_options(chart)
+        super().__init__(chart, **kwargs)
+
+
+@functools.cache
+def _altair_offline() -> bool:
+    try:
+        alt.JupyterChart.enable_offline()
+    except Exception as exc:  # noqa: BLE001 - no vl-convert: altair loads its JavaScript from a CDN
+        log.warning(
+            "hcckit: altair's offline mode failed (%s: %s); charts load from a CDN", type(exc).__name__, exc
+        )
+        return False
+    return True
+
+
+def view(chart=None, **kwargs) -> alt.JupyterChart:
+    """A chart widget: a :class:`Chart` on the shared library, or an :class:`OfflineChart` (:func:`problem`)."""
+    return (Chart if shared() else OfflineChart)(chart, **kwargs)
+
+
 def renderer(spec: dict, **metadata) -> dict:
-    """altair renderer ``hcckit``: a chart shown directly (not in a panel) as a shared-library widget."""
+    """altair renderer ``hcckit``: a chart shown directly (not in a panel) as a chart widget (:func:`view`)."""
     chart = alt.Chart.from_dict(spec)
-    return Chart(chart, embed_options=metadata.get("embed_options"))._repr_mimebundle_()
+    return view(chart, embed_options=metadata.get("embed_options"))._repr_mimebundle_()

@@ -3,7 +3,7 @@
 Conventions every lesson panel follows (the browser tests rely on them):
 
 - charts are shown in an :class:`altair.JupyterChart` made by :func:`chart_view`
-  (offline JavaScript from vl-convert, redrawn in place by assigning ``view.chart``);
+  (offline JavaScript, redrawn in place by assigning ``view.chart``);
   never inside an ``ipywidgets.Output`` (a Voila hang was seen with that);
 - each chart view carries the CSS class ``hcckit-chart``;
 - the control a teacher is most likely to touch first carries ``hcckit-primary-control``
@@ -35,10 +35,20 @@ _READY = False
 
 
 def setup() -> None:
-    """Enable offline altair rendering (no CDN) and the kit's theme; safe to call many times."""
+    """Prepare this kernel for the lessons; safe to call many times. Call it first in a notebook.
+
+    Applies hcckit's speed-up patches of other libraries (:func:`hcckit._patches.apply_all`:
+    each documented and gated on the library version; the jsonschema one works only if this
+    runs before altair is imported), enables offline altair rendering (no CDN) through
+    hcckit's chart widgets and the kit's theme. Nothing of this happens at import.
+    """
     global _READY
     if _READY:
         return
+    from hcckit import _patches
+
+    _patches.apply_all()  # first: before anything imports altair
+
     import altair as alt
 
     from hcckit.charts._common import register_theme
@@ -49,19 +59,22 @@ def setup() -> None:
     alt.renderers.register("hcckit", _chartlib.renderer)
     alt.renderers.enable("hcckit")
     register_theme()
+    _chartlib.problem()  # decide now (and log once) whether charts share one library
     _READY = True
 
 
 def chart_view(chart):
     """Return an offline :class:`altair.JupyterChart` showing ``chart`` (class ``hcckit-chart``).
 
-    The view is a :class:`hcckit.widgets._chartlib.Chart`: all charts of a kernel share one copy
-    of the Vega JavaScript, sent to the browser once. Redraw with ``view.chart = new_chart``.
+    Normally a :class:`hcckit.widgets._chartlib.Chart`: all charts of a kernel share one copy
+    of the Vega JavaScript, sent to the browser once; with an altair this kit was not built
+    for, altair's own offline chart (:class:`hcckit.widgets._chartlib.OfflineChart`). Redraw
+    with ``view.chart = new_chart``.
     """
-    from hcckit.widgets._chartlib import Chart
+    from hcckit.widgets import _chartlib
 
     setup()
-    view = Chart(chart)
+    view = _chartlib.view(chart)
     view.add_class("hcckit-chart")
     return view
 
