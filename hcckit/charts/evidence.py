@@ -183,7 +183,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     chart = alt.layer(reference, ci, points, text).properties(
         title=alt.TitleParams(title or f"Hazard ratios ({endpoints})", subtitle=subtitle, anchor="start"),
         width=460,
-        height=alt.Step(21),
+        height=alt.Step(19),
     )
     return chart.resolve_scale(x="shared")
 

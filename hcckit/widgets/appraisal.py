@@ -155,9 +155,10 @@ def finding_card_html(row) -> str:
     where = _cell(row.get("source_location"))
     if row.get("table") and _cell(row.get("line")):
         where += f" <span style='color:#555'>({_cell(row['table'])}.csv, line {_cell(row['line'])})</span>"
+    study, arm = html.escape(_study(row)), html.escape(_arm(row))
     rows = [
-        ("Study", html.escape(_study(row))),
-        ("Arm", html.escape(_arm(row))),
+        # study and arm share a row (one screen for card, controls and chart at 1280x800)
+        ("Study", f"{study} &middot; arm: {arm}" if study and arm else study or arm),
         (
             "Number",
             html.escape(what_text(row.get("what"), trial_id=row.get("trial_id")))
@@ -180,7 +181,7 @@ def finding_card_html(row) -> str:
     sev_name = html.escape(labels.label("severity", sev).upper()) if sev else ""
     return (
         f"<div class='hcckit-finding' style='border-left:6px solid {SEVERITY_COLOURS.get(sev, '#999')};"
-        f"padding:6px 12px;margin:4px 0;font-size:16px;line-height:1.4'>"
+        f"padding:6px 12px;margin:4px 0;font-size:16px;line-height:1.3'>"
         f"<div style='font-size:17px'><b style='color:{colour}'>{sev_name}</b> "
         f"&middot; <b>{check_name}</b> &middot; {check_text}</div>"
         f"<table style='margin:6px 0'>{body}</table>"

@@ -8,6 +8,7 @@ For every notebook in notebooks/:
   arm ids, design/endpoint ids such as ``single_arm`` or ``median_OS``);
 - text in widgets and charts is at least 14 px (the back row of a classroom);
 - every interactive panel fits its controls and its first chart in one screen (700 px);
+- every chart shows a visible "Save figure" button (PNG/SVG for slides);
 - the table of contents links the landing page and the previous/next lesson, and the links point
   at lessons that exist;
 - an exercise answer box graded in the browser: a wrong answer is not accepted, the right one is
@@ -66,7 +67,18 @@ async () => {
       const span = chart.getBoundingClientRect().bottom - panel.getBoundingClientRect().top;
       spans.push({span: Math.round(span), head: panel.innerText.trim().slice(0, 50)});
     });
-    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8), spans});
+    // every drawn chart offers its save menu as a visible "Save figure" button (slides)
+    const nosave = [];
+    sec.querySelectorAll('.vega-embed').forEach(embed => {
+      if (!embed.checkVisibility() || !embed.querySelector('svg, canvas')) return;
+      const summary = embed.querySelector('details > summary');
+      const label = summary ? getComputedStyle(summary, '::before').content : 'none';
+      const shown = summary && summary.checkVisibility() && parseFloat(getComputedStyle(summary).opacity) === 1;
+      if (!shown || label !== '"Save figure"') {
+        nosave.push((embed.querySelector('svg text') || embed).textContent.trim().slice(0, 50));
+      }
+    });
+    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8), spans, nosave});
   }
   s.show(start);
   return out;
@@ -132,6 +144,7 @@ def test_what_a_class_sees(notebook, voila_server, new_page):
             for p in sec["spans"]
             if p["span"] > ONE_SCREEN_PX
         ]
+        found += [f"{where}: chart without a visible 'Save figure' button: {t!r}" for t in sec["nosave"]]
     assert not found, "\n".join(found)
     assert not watch.problems(), "\n".join(watch.problems())
 
