@@ -62,3 +62,14 @@ def test_data_load_writes_nothing(tmp_path):
     }
     assert after == before
     assert list(tmp_path.iterdir()) == [], "loading the data wrote files into the working folder"
+
+
+def test_every_subpackage_is_listed_for_installation():
+    """A package folder missing from pyproject's ``packages`` is absent from a wheel or a Binder install
+    (an editable install, as in the tests, would not notice)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "hcckit").rglob("__init__.py")}
+    assert on_disk - listed == set(), f"add to [tool.setuptools] packages: {sorted(on_disk - listed)}"
