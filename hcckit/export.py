@@ -1,26 +1,25 @@
-"""Static export of the lessons' figures for slides: PNG and SVG, offline (vl-convert).
+"""The lessons' figures for slides, listed in one table, and their export as PNG and SVG (offline).
+
+This is an app-layer module, like :mod:`hcckit.cli`: it imports the chart modules and knows
+which of their figures go on slides. The chart modules only define charts and the zero-argument
+builders of their lesson figures; none of them imports this module (a test checks), so there is
+no import cycle and nothing has to be discovered or registered at import time.
 
 Any single chart is saved with :func:`hcckit.charts.save_chart`::
 
     from hcckit.charts import save_chart
     save_chart(chart, "km.svg")          # or "km.png" (2x resolution by default)
 
-For all lessons at once, lesson modules register the charts a teacher would put on a
-slide, and :func:`export_all` writes each one as ``<name>.png`` and ``<name>.svg``::
+Every lesson figure is listed in :data:`LESSON_FIGURES` (name -> title, builder), and
+:func:`export_all` writes each one as ``<name>.png`` and ``<name>.svg``. A builder takes no
+arguments and returns an altair chart built from the kit's own data, so the export needs no
+notebook and no network. Figure names start with the lesson number so the files sort like the
+lessons. To add a figure, write its builder next to the charts it draws
+(``hcckit/charts/<topic>.py``) and add one line to the table. From the command line::
 
-    from hcckit.export import register_figure
-
-    @register_figure("03_km_curves", title="Kaplan-Meier curves, TACE vs TACE + lenvatinib")
-    def _km_figure():
-        return km_chart(km_table(data.load("launch_os")))
-
-A registered function takes no arguments and returns an altair chart (built from the
-kit's own data, so the export needs no notebook and no network). Figure names start
-with the lesson number so the files sort like the lessons. From the command line::
-
-    python -m hcckit.export figures/             # every figure, PNG + SVG
-    python -m hcckit.export figures/ --only 03   # names starting with 03
-    python -m hcckit.export --list
+    hcckit export-figures figures/             # every figure, PNG + SVG
+    hcckit export-figures figures/ --only 03   # names starting with 03
+    hcckit export-figures --list               # (also: python -m hcckit.export ...)
 
 Nothing is written inside the installed package: files go to the folder you name.
 """
@@ -28,17 +27,30 @@ Nothing is written inside the installed package: files go to the folder you name
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
-import pkgutil
+import os
 import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from hcckit.charts import (
+    appraisal,
+    catalogue,
+    evidence,
+    mechanisms,
+    register_theme,
+    response,
+    safety,
+    save_chart,
+    survival,
+)
+
 __all__ = [
+    "LESSON_FIGURES",
     "FIGURES",
     "Figure",
     "ExportResult",
@@ -53,14 +65,60 @@ log = logging.getLogger("hcckit.export")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 FORMATS = ("png", "svg")
 
-# Packages whose modules may register figures; discover_figures() imports each of their
-# public submodules once. Another package can be added by appending its dotted name.
-FIGURE_PACKAGES: list[str] = ["hcckit.charts", "hcckit.widgets"]
+#: Every lesson figure for slides, one line each: file stem -> (title shown by ``--list``,
+#: zero-argument builder). ``# fmt: skip`` keeps it a table.
+LESSON_FIGURES: dict[str, tuple[str, Callable[[], object]]] = {
+    # 00 landing page
+    "00_landscape": ("The curated evidence: one circle per study", catalogue.landscape_figure),
+    # 01 how arterial therapies work
+    "01_modality_tae": ("Schematic of TAE", partial(mechanisms.modality_figure, "TAE")),
+    "01_modality_ctace": ("Schematic of cTACE", partial(mechanisms.modality_figure, "cTACE")),
+    "01_modality_debtace": ("Schematic of DEB-TACE", partial(mechanisms.modality_figure, "DEB-TACE")),
+    "01_modality_tare": ("Schematic of TARE", partial(mechanisms.modality_figure, "TARE")),
+    "01_modality_haic": ("Schematic of HAIC", partial(mechanisms.modality_figure, "HAIC")),
+    "01_blood_supply": ("Dual blood supply", mechanisms.blood_supply_figure),
+    "01_model": ("Qualitative TACE/VEGF model, 5 mg/kg bevacizumab", mechanisms.model_figure),
+    "01_vegf_surge": ("Qualitative model: the VEGF surge", mechanisms.vegf_surge_figure),
+    "01_dose_window": ("Qualitative model: the normalisation window", mechanisms.dose_window_figure),
+    "01_perfusion": ("RCT: DCE-MRI perfusion", mechanisms.perfusion_figure),
+    "01_biomarkers": ("RCT: reductions with bevacizumab", mechanisms.biomarkers_figure),
+    "01_tace_sessions": ("RCT: TACE sessions", mechanisms.tace_sessions_figure),
+    # 02 tumour response
+    "02_rates_two_criteria": ("ORR/DCR by RECIST 1.1 and mRECIST with exact CIs (ChiCTR2100049829)", response.rates_figure),
+    "02_waterfall_mrecist": ("Waterfall of best change, synthetic cohort (mRECIST)", response.waterfall_figure),
+    "02_discordance": ("RECIST 1.1 vs mRECIST best response, synthetic cohort", response.discordance_figure),
+    "02_spider_mrecist": ("Spider plot, synthetic cohort (mRECIST)", response.spider_figure),
+    # 03 survival curves
+    "03_km_rct_pfs": ("KMunicate panel: Yan 2025 PFS, pseudo-patients with HR and log-rank", survival.rct_pfs_figure),
+    "03_km_pseudo_pfs": ("Pseudo-patients through published PFS landmarks (ChiCTR2100049829)", survival.pseudo_pfs_figure),
+    "03_published_vs_pseudo_os": ("Published OS points vs pseudo-patient KM", survival.published_vs_pseudo_figure),
+    # 04 evidence explorer
+    "04_forest_pfs": ("Forest plot: every curated PFS hazard ratio (log axis, CI as printed)", partial(evidence.forest_figure, "PFS")),
+    "04_forest_os": ("Forest plot: every curated OS hazard ratio (log axis, CI as printed)", partial(evidence.forest_figure, "OS")),
+    "04_orr_by_criterion": ("ORR by response criterion with exact Clopper-Pearson CIs", evidence.orr_figure),
+    "04_pooled_default": ("Random-effects pooling of the opening subgroup, flagged not comparable", evidence.pooled_figure),
+    "04_cross_trial": ("Two single-arm trials side by side", evidence.cross_trial_figure),
+    # 05 safety
+    "05_profile_any_grade": ("AE profiles, any grade", partial(safety.profile_figure, "any")),
+    "05_profile_grade3": ("AE profiles, grade >= 3", partial(safety.profile_figure, ">=3")),
+    "05_class_antivegf": ("Class effect: anti-VEGF", partial(safety.class_figure, "anti-VEGF")),
+    "05_class_tki": ("Class effect: TKI", partial(safety.class_figure, "TKI")),
+    "05_class_immune": ("Class effect: immune", partial(safety.class_figure, "immune")),
+    "05_class_embolization": ("Class effect: embolization", partial(safety.class_figure, "embolization")),
+    "05_two_arm_yan2025": ("Two-arm comparison, Yan 2025", partial(safety.two_arm_figure, "yan2025_tace_bev")),
+    "05_two_arm_all": ("Two-arm comparisons, all trials", safety.two_arm_figure),
+    # 06 critical appraisal
+    "06_findings_by_check": ("Audit of the curated trials: findings by check and severity", appraisal.findings_figure),
+    "06_hr_ci_symmetry": ("Every HR against the geometric mean of its CI bounds", appraisal.hr_symmetry_figure),
+    "06_grim_debtace_orr": ("GRIM: 54.5 % is impossible for 31 patients (20/31 = 64.5 %)", appraisal.grim_orr_figure),
+    "06_two_by_two_proteinuria": ("Proteinuria 4/60 vs 0/60: chi-square vs Fisher", appraisal.proteinuria_figure),
+    "06_at_risk_debtace_os": ("Numbers at risk starting below the patients analysed", appraisal.at_risk_figure),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A registered lesson figure: ``build()`` returns an altair chart."""
+    """A lesson figure: ``build()`` returns an altair chart."""
 
     name: str
     build: Callable[[], object]
@@ -68,11 +126,27 @@ class Figure:
     module: str = ""
 
 
-FIGURES: dict[str, Figure] = {}
+def _module_of(fn: Callable[[], object]) -> str:
+    return getattr(getattr(fn, "func", fn), "__module__", "") or ""
+
+
+def _qualname_of(fn: Callable[[], object]) -> str:
+    target, args = getattr(fn, "func", fn), getattr(fn, "args", ())
+    return f"{_module_of(fn)}.{getattr(target, '__qualname__', '')}" + (repr(args) if args else "")
+
+
+#: The figures :func:`export_all` writes: :data:`LESSON_FIGURES` plus any added by :func:`register_figure`.
+FIGURES: dict[str, Figure] = {
+    name: Figure(name=name, build=build, title=title, module=_module_of(build))
+    for name, (title, build) in LESSON_FIGURES.items()
+}
 
 
 def register_figure(name: str, *, title: str = "") -> Callable[[Callable[[], object]], Callable[[], object]]:
-    """Decorator: register a zero-argument function returning an altair chart as figure ``name``.
+    """Decorator: add a zero-argument function returning an altair chart to :data:`FIGURES` as ``name``.
+
+    The lessons' own figures are listed in :data:`LESSON_FIGURES`; this adds one more for this
+    session (a teacher's own figure, a test).
 
     Parameters
     ----------
@@ -93,38 +167,20 @@ def register_figure(name: str, *, title: str = "") -> Callable[[Callable[[], obj
     def decorate(fn: Callable[[], object]) -> Callable[[], object]:
         if not callable(fn):
             raise TypeError(f"register_figure({name!r}) must decorate a function, got {type(fn).__name__}")
-        qual = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
         existing = FIGURES.get(name)
-        if existing is not None:
-            old = f"{getattr(existing.build, '__module__', '')}.{getattr(existing.build, '__qualname__', '')}"
-            if old != qual:
-                raise ValueError(f"name: figure {name!r} is already registered by {old}")
-        FIGURES[name] = Figure(name=name, build=fn, title=title, module=getattr(fn, "__module__", ""))
+        if existing is not None and _qualname_of(existing.build) != _qualname_of(fn):
+            raise ValueError(f"name: figure {name!r} is already registered by {_qualname_of(existing.build)}")
+        FIGURES[name] = Figure(name=name, build=fn, title=title, module=_module_of(fn))
         return fn
 
     return decorate
 
 
 def discover_figures(packages: Iterable[str] | None = None) -> dict[str, Figure]:
-    """Import the public submodules of ``packages`` (default :data:`FIGURE_PACKAGES`) so they register.
+    """Return :data:`FIGURES` (kept for older callers: the figures are listed here, not discovered).
 
-    A module that fails to import is logged and skipped (its figures are missing from the
-    export, which :func:`export_all` reports); returns :data:`FIGURES`.
+    ``packages`` is accepted and ignored.
     """
-    for package_name in packages if packages is not None else FIGURE_PACKAGES:
-        try:
-            package = importlib.import_module(package_name)
-        except ImportError as exc:
-            log.warning("cannot import %s: %s", package_name, exc)
-            continue
-        for info in pkgutil.iter_modules(getattr(package, "__path__", [])):
-            if info.name.startswith("_"):
-                continue
-            module_name = f"{package_name}.{info.name}"
-            try:
-                importlib.import_module(module_name)
-            except Exception as exc:  # noqa: BLE001 - one broken lesson must not stop the others
-                log.warning("cannot import %s: %s: %s", module_name, type(exc).__name__, exc)
     return FIGURES
 
 
@@ -149,7 +205,7 @@ def export_all(
     scale: float = 2.0,
     discover: bool = True,
 ) -> ExportResult:
-    """Write every registered lesson figure to ``outdir`` as ``<name>.png`` and ``<name>.svg``.
+    """Write every lesson figure (:data:`FIGURES`) to ``outdir`` as ``<name>.png`` and ``<name>.svg``.
 
     Parameters
     ----------
@@ -162,7 +218,7 @@ def export_all(
     scale
         PNG resolution multiplier (2 = sharp on slides and projectors).
     discover
-        Import the lesson modules first (:func:`discover_figures`) so their figures are registered.
+        Ignored (kept for older callers): the figures are listed in :data:`LESSON_FIGURES`.
 
     Returns
     -------
@@ -170,13 +226,9 @@ def export_all(
         Files written per figure and, for figures that failed, the reason. A failing figure does
         not stop the others.
     """
-    from hcckit.charts import register_theme, save_chart
-
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats: choose from {FORMATS}, got {list(formats)!r}")
-    if discover:
-        discover_figures()
     register_theme()
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -202,8 +254,6 @@ def export_all(
 
 def _outdir_problem(outdir: Path) -> str:
     """Why ``outdir`` cannot take the figures ('' when it can, or can be created)."""
-    import os
-
     for parent in (outdir, *outdir.parents):
         if parent.exists():
             if not parent.is_dir():
@@ -220,7 +270,7 @@ def main_export(argv: Sequence[str] | None = None) -> int:
     """Command line: ``hcckit export-figures [OUTDIR] [--format png|svg] [--only PREFIX] [--list]``.
 
     Returns the process exit status: 0 when every figure was written, 1 if any failed or the
-    output folder cannot be written, 2 for a usage error: no figure registered, or no figure
+    output folder cannot be written, 2 for a usage error: no figure listed, or no figure
     name starting with an ``--only`` prefix (an unknown lesson). Errors are one line on stderr.
     """
     parser = argparse.ArgumentParser(
@@ -242,7 +292,7 @@ def main_export(argv: Sequence[str] | None = None) -> int:
         help="only figures whose name starts with PREFIX, e.g. 03 (repeatable)",
     )
     parser.add_argument("--scale", type=float, default=2.0, help="PNG resolution multiplier (default 2)")
-    parser.add_argument("--list", action="store_true", help="list the registered figures and exit")
+    parser.add_argument("--list", action="store_true", help="list the figures and exit")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage and the error (or the help)
@@ -251,13 +301,8 @@ def main_export(argv: Sequence[str] | None = None) -> int:
         print(f"hcckit export-figures: --scale: must lie in (0, 10], got {args.scale}", file=sys.stderr)
         return 2
 
-    discover_figures()
     if not FIGURES:
-        print(
-            "hcckit export-figures: no figures are registered (lesson modules call "
-            "hcckit.export.register_figure)",
-            file=sys.stderr,
-        )
+        print("hcckit export-figures: no figures are listed (hcckit.export.LESSON_FIGURES)", file=sys.stderr)
         return 2
     listed = [
         fig
@@ -283,9 +328,7 @@ def main_export(argv: Sequence[str] | None = None) -> int:
         print(f"hcckit export-figures: {outdir}: {problem}", file=sys.stderr)
         return 1
     try:
-        result = export_all(
-            outdir, formats=tuple(args.formats or FORMATS), only=args.only, scale=args.scale, discover=False
-        )
+        result = export_all(outdir, formats=tuple(args.formats or FORMATS), only=args.only, scale=args.scale)
     except OSError as exc:
         print(f"hcckit export-figures: {outdir}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
         return 1
@@ -300,8 +343,8 @@ def main_export(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # Run through the importable module: lesson modules register into hcckit.export.FIGURES,
-    # not into this __main__ copy of it.
+    # Run through the importable module, so that figures added with register_figure (into
+    # hcckit.export.FIGURES) are seen, not this __main__ copy of the table.
     from hcckit.export import main_export as _main_export
 
     raise SystemExit(_main_export())

@@ -1,4 +1,4 @@
-"""hcckit.export: the figure registry and the offline PNG/SVG export for slides."""
+"""hcckit.export: the table of lesson figures and the offline PNG/SVG export for slides."""
 
 from __future__ import annotations
 
@@ -104,12 +104,13 @@ def test_every_registered_lesson_figure_exports(tmp_path):
     assert len(result.files) == len(figures)
 
 
-def test_import_hcckit_export_is_light():
-    """hcckit.export imports no altair/pandas at module level (import hcckit stays fast)."""
+def test_import_hcckit_cli_stays_light():
+    """``hcckit validate`` etc. load no altair/pandas: the CLI imports hcckit.export (an app-layer module
+    that imports the charts) only when ``export-figures`` runs."""
     import subprocess
     import sys
 
-    code = "import sys, hcckit.export; print(any(m in sys.modules for m in ('altair', 'pandas')))"
+    code = "import sys, hcckit, hcckit.cli; print(any(m in sys.modules for m in ('altair', 'pandas', 'hcckit.export')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

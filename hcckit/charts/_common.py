@@ -71,7 +71,7 @@ def register_theme() -> None:
     """Register and enable the kit's altair theme (larger fonts for projectors, colour-blind palette).
 
     A process-wide altair setting, so it is never done at import: :func:`hcckit.widgets.setup`,
-    figure export (:func:`hcckit.export.export_figures`) and tests call it explicitly. Also
+    figure export (:func:`hcckit.export.export_all`) and tests call it explicitly. Also
     enables the ``hcckit`` data transformer (:func:`hcckit._patches.use_records_transformer`),
     which the exported figures need for more than 5,000 rows. Idempotent.
     """

@@ -399,25 +399,27 @@ def finding_chart(kind: str, frame, *, title: str | None = None):
 
 
 # --------------------------------------------------------------------------- lesson figures
-def _fig_findings():
+# Zero-argument builders drawn from the curated data; hcckit.export lists them, with their titles,
+# for slides.
+def findings_figure():
     from hcckit import appraisal
 
     return findings_chart(appraisal.summary(appraisal.audit()))
 
 
-def _fig_hr_symmetry():
+def hr_symmetry_figure():
     from hcckit import appraisal
 
     return hr_ci_chart(appraisal.hr_ci_table())
 
 
-def _fig_grim_orr():
+def grim_orr_figure():
     from hcckit import appraisal
 
     return grim_chart(appraisal.grim_table(31, "54.5", count=20))
 
 
-def _fig_proteinuria():
+def proteinuria_figure():
     from hcckit import appraisal
 
     return p_values_chart(
@@ -426,7 +428,7 @@ def _fig_proteinuria():
     )
 
 
-def _fig_at_risk():
+def at_risk_figure():
     from hcckit import appraisal
 
     findings = appraisal.audit(checks=["at_risk"], include_passed=True)
@@ -440,27 +442,15 @@ def _fig_at_risk():
     )
 
 
-_FIGURES = {
-    "06_findings_by_check": (_fig_findings, "Audit of the curated trials: findings by check and severity"),
-    "06_hr_ci_symmetry": (_fig_hr_symmetry, "Every HR against the geometric mean of its CI bounds"),
-    "06_grim_debtace_orr": (_fig_grim_orr, "GRIM: 54.5 % is impossible for 31 patients (20/31 = 64.5 %)"),
-    "06_two_by_two_proteinuria": (_fig_proteinuria, "Proteinuria 4/60 vs 0/60: chi-square vs Fisher"),
-    "06_at_risk_debtace_os": (_fig_at_risk, "Numbers at risk starting below the patients analysed"),
-}
-
-
 def lesson_figures() -> dict:
     """The lesson's main figures, built from the curated data with default settings.
 
     Returns ``{name: altair chart}``; names start with ``06_`` (the lesson number).
     """
-    return {name: build() for name, (build, _title) in _FIGURES.items()}
-
-
-try:  # register with the static export (hcckit export-figures) when it is available
-    from hcckit.export import register_figure
-
-    for _name, (_build, _title) in _FIGURES.items():
-        register_figure(_name, title=_title)(_build)
-except ImportError:  # pragma: no cover - the export module is optional
-    pass
+    return {
+        "06_findings_by_check": findings_figure(),
+        "06_hr_ci_symmetry": hr_symmetry_figure(),
+        "06_grim_debtace_orr": grim_orr_figure(),
+        "06_two_by_two_proteinuria": proteinuria_figure(),
+        "06_at_risk_debtace_os": at_risk_figure(),
+    }

@@ -117,19 +117,8 @@ def landscape_chart(summary, *, title: str | None = "The curated evidence: one c
     return chart.properties(title=alt.TitleParams(text=title, subtitle=[subtitle]))
 
 
-def _register_figures() -> None:
-    """Register the landing page's landscape chart with :mod:`hcckit.export` as ``00_landscape``."""
-    try:
-        from hcckit.export import register_figure
-    except ImportError:  # pragma: no cover - export module not installed
-        return
+def landscape_figure():
+    """The landing page's landscape of every curated study (a lesson figure; see :mod:`hcckit.export`)."""
+    from hcckit import catalogue
 
-    def landscape():
-        from hcckit import catalogue
-
-        return landscape_chart(catalogue.trial_summary(catalogue.evidence_table()))
-
-    register_figure("00_landscape", title="The curated evidence: one circle per study")(landscape)
-
-
-_register_figures()
+    return landscape_chart(catalogue.trial_summary(catalogue.evidence_table()))

@@ -510,56 +510,37 @@ def comparison_table_chart(profile: pd.DataFrame, *, title: str | None = None, w
     )
 
 
-def _fig_forest(endpoint: str):
+# Lesson figures: builders drawn from the curated data with default settings, callable without
+# arguments. hcckit.export lists them, with their titles, for slides.
+def forest_figure(endpoint: str = "PFS"):
+    """Forest plot of every curated hazard ratio for ``endpoint``."""
     from hcckit import evidence
 
     forest = evidence.forest_table(evidence.filter_comparisons(evidence.comparisons(), endpoint=endpoint))
     return forest_chart(forest, title=f"Hazard ratios for {endpoint}, all curated comparisons")
 
 
-def _fig_forest_pfs():
-    return _fig_forest("PFS")
-
-
-def _fig_forest_os():
-    return _fig_forest("OS")
-
-
-def _fig_orr():
+def orr_figure():
     from hcckit import evidence
 
     return orr_chart(evidence.orr_table())
 
 
-def _fig_pooled():
+def pooled_figure():
+    """Random-effects pooling of the lesson's opening subgroup (``evidence.DEFAULT_POOL``)."""
     from hcckit import evidence
 
     table = evidence.filter_comparisons(evidence.comparisons(), **evidence.DEFAULT_POOL)
     return pooled_chart(evidence.pool_hazard_ratios(evidence.forest_table(table)))
 
 
-def _fig_cross_trial():
+def cross_trial_figure():
     from hcckit import evidence
 
     pair = evidence.cross_trial_comparison(
         "chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo"
     )
     return comparison_table_chart(pair.profile)
-
-
-_FIGURES = {
-    "04_forest_pfs": (
-        _fig_forest_pfs,
-        "Forest plot: every curated PFS hazard ratio (log axis, CI as printed)",
-    ),
-    "04_forest_os": (_fig_forest_os, "Forest plot: every curated OS hazard ratio (log axis, CI as printed)"),
-    "04_orr_by_criterion": (_fig_orr, "ORR by response criterion with exact Clopper-Pearson CIs"),
-    "04_pooled_default": (
-        _fig_pooled,
-        "Random-effects pooling of the opening subgroup, flagged not comparable",
-    ),
-    "04_cross_trial": (_fig_cross_trial, "Two single-arm trials side by side"),
-}
 
 
 def lesson_figures() -> dict:
@@ -571,13 +552,10 @@ def lesson_figures() -> dict:
         ``{name: altair chart}`` for ``04_forest_pfs``, ``04_forest_os``, ``04_orr_by_criterion``,
         ``04_pooled_default`` and ``04_cross_trial``; each chart is unconfigured.
     """
-    return {name: build() for name, (build, _title) in _FIGURES.items()}
-
-
-try:  # register with the static export (hcckit export-figures) when it is available
-    from hcckit.export import register_figure
-
-    for _name, (_build, _title) in _FIGURES.items():
-        register_figure(_name, title=_title)(_build)
-except ImportError:  # pragma: no cover - the export module is optional
-    pass
+    return {
+        "04_forest_pfs": forest_figure("PFS"),
+        "04_forest_os": forest_figure("OS"),
+        "04_orr_by_criterion": orr_figure(),
+        "04_pooled_default": pooled_figure(),
+        "04_cross_trial": cross_trial_figure(),
+    }

@@ -734,65 +734,76 @@ def _rct_scenario():
     return m.PRESETS["TACE + bevacizumab 5 mg/kg right after (as in the RCT)"]
 
 
-def _figure_builders() -> dict:
-    """Zero-argument builders of the lesson's main figures (name -> (title, function))."""
+# Lesson figures: zero-argument builders (one key for the modality schematics) drawn from the kit's
+# own data. hcckit.export lists them, with their titles, for slides.
+def modality_figure(key: str):
+    """The schematic of modality ``key`` (one of ``hcckit.mechanisms.MODALITY_KEYS``)."""
     from hcckit import mechanisms as m
 
-    def modality(key):
-        return lambda: modality_chart(m.modality_scene(key))
+    return modality_chart(m.modality_scene(key))
 
-    def model():
-        rct = _rct_scenario()
-        run, ref = m.simulate(rct), m.simulate(rct.without_bevacizumab())
-        return model_chart(run, reference=ref, window=m.dose_window(rct), current_dose=5.0)
 
-    def surge():
-        rct = _rct_scenario()
-        return vegf_surge_chart(m.simulate(rct), reference=m.simulate(rct.without_bevacizumab()))
+def blood_supply_figure():
+    from hcckit import mechanisms as m
 
-    builders = {
-        f"mechanisms_modality_{k.lower().replace('-', '')}": (f"Schematic of {k}", modality(k))
-        for k in m.MODALITY_KEYS
-    }
-    builders.update(
-        {
-            "mechanisms_blood_supply": (
-                "Dual blood supply",
-                lambda: blood_supply_chart(m.blood_supply_table()),
-            ),
-            "mechanisms_model": ("Qualitative TACE/VEGF model, 5 mg/kg bevacizumab", model),
-            "mechanisms_vegf_surge": ("Qualitative model: the VEGF surge", surge),
-            "mechanisms_dose_window": (
-                "Qualitative model: the normalisation window",
-                lambda: dose_window_chart(m.dose_window(_rct_scenario()), current_dose=5.0),
-            ),
-            "mechanisms_perfusion": ("RCT: DCE-MRI perfusion", lambda: perfusion_chart(m.perfusion_table())),
-            "mechanisms_biomarkers": (
-                "RCT: reductions with bevacizumab",
-                lambda: biomarker_change_chart(m.biomarker_change_table()),
-            ),
-            "mechanisms_tace_sessions": (
-                "RCT: TACE sessions",
-                lambda: tace_sessions_chart(m.tace_sessions_table()),
-            ),
-        }
-    )
-    return builders
+    return blood_supply_chart(m.blood_supply_table())
+
+
+def model_figure():
+    """The qualitative model of the RCT's scenario (5 mg/kg bevacizumab) beside the same TACE alone."""
+    from hcckit import mechanisms as m
+
+    rct = _rct_scenario()
+    run, ref = m.simulate(rct), m.simulate(rct.without_bevacizumab())
+    return model_chart(run, reference=ref, window=m.dose_window(rct), current_dose=5.0)
+
+
+def vegf_surge_figure():
+    from hcckit import mechanisms as m
+
+    rct = _rct_scenario()
+    return vegf_surge_chart(m.simulate(rct), reference=m.simulate(rct.without_bevacizumab()))
+
+
+def dose_window_figure():
+    from hcckit import mechanisms as m
+
+    return dose_window_chart(m.dose_window(_rct_scenario()), current_dose=5.0)
+
+
+def perfusion_figure():
+    from hcckit import mechanisms as m
+
+    return perfusion_chart(m.perfusion_table())
+
+
+def biomarkers_figure():
+    from hcckit import mechanisms as m
+
+    return biomarker_change_chart(m.biomarker_change_table())
+
+
+def tace_sessions_figure():
+    from hcckit import mechanisms as m
+
+    return tace_sessions_chart(m.tace_sessions_table())
 
 
 def lesson_figures() -> dict:
-    """The lesson's main figures with default settings, by file-friendly name (for figure export)."""
-    return {name: build() for name, (_, build) in _figure_builders().items()}
+    """The lesson's main figures with default settings, by file-friendly name (``mechanisms_<name>``)."""
+    from hcckit import mechanisms as m
 
-
-def _register_figures() -> None:
-    """Register the figures with :mod:`hcckit.export` as ``01_<name>`` (built lazily, on export)."""
-    try:
-        from hcckit.export import register_figure
-    except ImportError:  # pragma: no cover - export module not installed
-        return
-    for name, (title, build) in _figure_builders().items():
-        register_figure("01_" + name.removeprefix("mechanisms_"), title=title)(build)
-
-
-_register_figures()
+    figures = {
+        f"mechanisms_modality_{k.lower().replace('-', '')}": modality_figure(k) for k in m.MODALITY_KEYS
+    }
+    for name, build in (
+        ("blood_supply", blood_supply_figure),
+        ("model", model_figure),
+        ("vegf_surge", vegf_surge_figure),
+        ("dose_window", dose_window_figure),
+        ("perfusion", perfusion_figure),
+        ("biomarkers", biomarkers_figure),
+        ("tace_sessions", tace_sessions_figure),
+    ):
+        figures[f"mechanisms_{name}"] = build()
+    return figures

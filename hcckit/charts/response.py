@@ -430,50 +430,35 @@ def rates_chart(
     return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(df, synthetic) else chart
 
 
-def _figure_builders() -> dict:
-    """Lesson 2's main figures with default settings: name -> (title, zero-argument builder)."""
-    from hcckit import data, response
+# Lesson figures: zero-argument builders with default settings (curated rates, the seeded synthetic
+# teaching cohort). hcckit.export lists them, with their titles, for slides.
+def rates_figure():
+    """ORR/DCR of ChiCTR2100049829 by RECIST 1.1 and mRECIST with exact CIs."""
+    from hcckit import data
 
-    def rates():
-        table = response.trial_rates(data.load("outcomes"), trial_id="chictr2100049829_tace_atezo_bev")
-        return rates_chart(table, title="ChiCTR2100049829: same patients, two criteria")
-
-    def cohort():
-        timepoints = response.assess_all(response.teaching_cohort(40, seed=0))
-        return timepoints, response.best_response(timepoints)
-
-    def waterfall():
-        timepoints, best = cohort()
-        return waterfall_chart(
-            response.best_change(timepoints, best),
-            criterion="mRECIST",
-            title="Synthetic cohort: best change by mRECIST",
-        )
-
-    def discordance():
-        _, best = cohort()
-        return discordance_chart(response.discordance_table(best), title="RECIST 1.1 vs mRECIST")
-
-    def spider():
-        timepoints, _ = cohort()
-        return spider_chart(timepoints, criterion="mRECIST", title="Synthetic cohort: mRECIST over time")
-
-    return {
-        "rates_two_criteria": ("ORR/DCR by RECIST 1.1 and mRECIST with exact CIs (ChiCTR2100049829)", rates),
-        "waterfall_mrecist": ("Waterfall of best change, synthetic cohort (mRECIST)", waterfall),
-        "discordance": ("RECIST 1.1 vs mRECIST best response, synthetic cohort", discordance),
-        "spider_mrecist": ("Spider plot, synthetic cohort (mRECIST)", spider),
-    }
+    table = rs.trial_rates(data.load("outcomes"), trial_id="chictr2100049829_tace_atezo_bev")
+    return rates_chart(table, title="ChiCTR2100049829: same patients, two criteria")
 
 
-def _register_figures() -> None:
-    """Register the figures with :mod:`hcckit.export` as ``02_<name>`` (built lazily, on export)."""
-    try:
-        from hcckit.export import register_figure
-    except ImportError:  # pragma: no cover - export module not installed
-        return
-    for name, (title, build) in _figure_builders().items():
-        register_figure("02_" + name, title=title)(build)
+def _teaching_cohort():
+    timepoints = rs.assess_all(rs.teaching_cohort(40, seed=0))
+    return timepoints, rs.best_response(timepoints)
 
 
-_register_figures()
+def waterfall_figure():
+    timepoints, best = _teaching_cohort()
+    return waterfall_chart(
+        rs.best_change(timepoints, best),
+        criterion="mRECIST",
+        title="Synthetic cohort: best change by mRECIST",
+    )
+
+
+def discordance_figure():
+    _, best = _teaching_cohort()
+    return discordance_chart(rs.discordance_table(best), title="RECIST 1.1 vs mRECIST")
+
+
+def spider_figure():
+    timepoints, _ = _teaching_cohort()
+    return spider_chart(timepoints, criterion="mRECIST", title="Synthetic cohort: mRECIST over time")

@@ -581,51 +581,42 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
     return chart.properties(title=default if title is None else title)
 
 
-def _figure_builders() -> dict:
-    """Zero-argument builders of the lesson's main figures (name -> (title, function))."""
+# Lesson figures: builders drawn from the curated counts with default settings, callable without
+# arguments. hcckit.export lists them, with their titles, for slides.
+def profile_figure(grade: str = "any"):
+    """AE profiles of every regimen at ``grade`` (``"any"`` or ``">=3"``)."""
     from hcckit import safety
 
-    def klass(cls):
-        return lambda: class_effects_chart(
-            safety.class_effects(cls, grade="any"), empty_message=f"No {cls} events reported at any grade."
-        )
+    return ae_profile_chart(safety.ae_profile(grade=grade))
 
-    builders = {
-        "safety_profile_any_grade": (
-            "AE profiles, any grade",
-            lambda: ae_profile_chart(safety.ae_profile(grade="any")),
-        ),
-        "safety_profile_grade3": (
-            "AE profiles, grade >= 3",
-            lambda: ae_profile_chart(safety.ae_profile(grade=">=3")),
-        ),
-    }
-    for cls in safety.CLASS_EFFECTS:
-        builders[f"safety_class_{cls.lower().replace('-', '')}"] = (f"Class effect: {cls}", klass(cls))
-    builders["safety_two_arm_yan2025"] = (
-        "Two-arm comparison, Yan 2025",
-        lambda: two_arm_chart(safety.two_arm_comparisons("yan2025_tace_bev")),
+
+def class_figure(event_class: str):
+    """The class effect ``event_class`` (a key of ``hcckit.safety.CLASS_EFFECTS``) at any grade."""
+    from hcckit import safety
+
+    return class_effects_chart(
+        safety.class_effects(event_class, grade="any"),
+        empty_message=f"No {event_class} events reported at any grade.",
     )
-    builders["safety_two_arm_all"] = (
-        "Two-arm comparisons, all trials",
-        lambda: two_arm_chart(safety.two_arm_comparisons()),
-    )
-    return builders
+
+
+def two_arm_figure(trial_id: str | None = None):
+    """Two-arm comparisons of one trial (``None``: every two-arm trial)."""
+    from hcckit import safety
+
+    return two_arm_chart(safety.two_arm_comparisons(trial_id))
 
 
 def lesson_figures() -> dict:
-    """The lesson's main figures with default settings, by file-friendly name (for figure export)."""
-    return {name: build() for name, (_, build) in _figure_builders().items()}
+    """The lesson's main figures with default settings, by file-friendly name (``safety_<name>``)."""
+    from hcckit import safety
 
-
-def _register_figures() -> None:
-    """Register the figures with :mod:`hcckit.export` as ``05_<name>`` (built lazily, on export)."""
-    try:
-        from hcckit.export import register_figure
-    except ImportError:  # pragma: no cover - export module not installed
-        return
-    for name, (title, build) in _figure_builders().items():
-        register_figure("05_" + name.removeprefix("safety_"), title=title)(build)
-
-
-_register_figures()
+    figures = {
+        "safety_profile_any_grade": profile_figure("any"),
+        "safety_profile_grade3": profile_figure(">=3"),
+    }
+    for cls in safety.CLASS_EFFECTS:
+        figures[f"safety_class_{cls.lower().replace('-', '')}"] = class_figure(cls)
+    figures["safety_two_arm_yan2025"] = two_arm_figure("yan2025_tace_bev")
+    figures["safety_two_arm_all"] = two_arm_figure()
+    return figures

@@ -743,51 +743,39 @@ def comparison_table_chart(
     )
 
 
-def _figure_builders() -> dict:
-    """Lesson 3's main figures with default settings: name -> (title, zero-argument builder)."""
+# Lesson figures: zero-argument builders with default settings (seeded pseudo-patients through
+# published numbers). hcckit.export lists them, with their titles, for slides.
+def rct_pfs_figure():
+    """KMunicate panel of Yan 2025 PFS: pseudo-patients, numbers at risk, HR and log-rank."""
     from hcckit import survival as sv
 
-    def rct_pfs():
-        data = sv.synthesize_published("yan2025_tace_bev", endpoint="PFS")
-        control = list(data["arm"].cat.categories)[0]
-        comparison = sv.compare_arms(data, reference=control)
-        return km_panel(
-            sv.km_table(data),
-            at_risk=sv.at_risk_table(data),
-            annotation=list(comparison.annotation),
-            y_title="Progression-free survival",
-            title="Yan 2025: TACE vs TACE + IA bevacizumab, PFS (pseudo-patients)",
-        )
-
-    def pseudo_pfs():
-        arm = sv.synthesize_arm(
-            45, median=17.9, landmarks={12: 0.733, 24: 0.385, 36: 0.237}, accrual=24, follow_up=15, seed=1
-        )
-        return km_panel(sv.km_table(arm), at_risk=sv.at_risk_table(arm), y_title="Progression-free survival")
-
-    def published_vs_pseudo():
-        trial = "chictr2100049829_tace_atezo_bev"
-        arm = sv.synthesize_published(trial, endpoint="OS", accrual=24, follow_up=15)
-        published = sv.published_points(sv.published_arms(trial, endpoint="OS"))
-        return published_vs_reconstructed_chart(
-            sv.km_table(arm), published=published, y_title="Overall survival"
-        )
-
-    return {
-        "km_rct_pfs": ("KMunicate panel: Yan 2025 PFS, pseudo-patients with HR and log-rank", rct_pfs),
-        "km_pseudo_pfs": ("Pseudo-patients through published PFS landmarks (ChiCTR2100049829)", pseudo_pfs),
-        "published_vs_pseudo_os": ("Published OS points vs pseudo-patient KM", published_vs_pseudo),
-    }
+    data = sv.synthesize_published("yan2025_tace_bev", endpoint="PFS")
+    control = list(data["arm"].cat.categories)[0]
+    comparison = sv.compare_arms(data, reference=control)
+    return km_panel(
+        sv.km_table(data),
+        at_risk=sv.at_risk_table(data),
+        annotation=list(comparison.annotation),
+        y_title="Progression-free survival",
+        title="Yan 2025: TACE vs TACE + IA bevacizumab, PFS (pseudo-patients)",
+    )
 
 
-def _register_figures() -> None:
-    """Register the figures with :mod:`hcckit.export` as ``03_<name>`` (built lazily, on export)."""
-    try:
-        from hcckit.export import register_figure
-    except ImportError:  # pragma: no cover - export module not installed
-        return
-    for name, (title, build) in _figure_builders().items():
-        register_figure("03_" + name, title=title)(build)
+def pseudo_pfs_figure():
+    """Pseudo-patients through ChiCTR2100049829's published PFS median and landmarks."""
+    from hcckit import survival as sv
+
+    arm = sv.synthesize_arm(
+        45, median=17.9, landmarks={12: 0.733, 24: 0.385, 36: 0.237}, accrual=24, follow_up=15, seed=1
+    )
+    return km_panel(sv.km_table(arm), at_risk=sv.at_risk_table(arm), y_title="Progression-free survival")
 
 
-_register_figures()
+def published_vs_pseudo_figure():
+    """ChiCTR2100049829's published OS points against the pseudo-patients' KM curve."""
+    from hcckit import survival as sv
+
+    trial = "chictr2100049829_tace_atezo_bev"
+    arm = sv.synthesize_published(trial, endpoint="OS", accrual=24, follow_up=15)
+    published = sv.published_points(sv.published_arms(trial, endpoint="OS"))
+    return published_vs_reconstructed_chart(sv.km_table(arm), published=published, y_title="Overall survival")
