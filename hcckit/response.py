@@ -1704,11 +1704,18 @@ def best_change(timepoints, best=None):
         if best.duplicated(keys).any():
             _fail(best, best.duplicated(keys, keep=False), keys[-1], "appears twice (in best)", "column")
     timepoints = timepoints.assign(pct_change_baseline=pct)
-    follow = timepoints[timepoints["response"].notna()]
-    change = follow.groupby(keys, sort=False)["pct_change_baseline"].min()
+    # grouped over every row (baseline-only patients get NaN), so the ids keep the table's own type
+    follow = timepoints["pct_change_baseline"].where(timepoints["response"].notna())
+    change = follow.groupby([timepoints[k] for k in keys], sort=False).min()
     out = timepoints[keys].drop_duplicates().join(change.rename("best_pct_change"), on=keys)
     if best is not None:
-        out = out.merge(best[[*keys, "best_response"]], on=keys, how="left")
+        try:
+            out = out.merge(best[[*keys, "best_response"]], on=keys, how="left")
+        except ValueError as exc:  # ids of another kind (numbers in one table, text in the other)
+            raise ValueError(
+                f"best: its {'/'.join(keys)} ids cannot be matched with those of timepoints "
+                f"({exc}); pass best_response() of the same timepoints"
+            ) from exc
     if "synthetic" in timepoints.columns:
         syn = timepoints.groupby(keys, sort=False)["synthetic"].any().rename("synthetic")
         out = out.join(syn, on=keys)
@@ -2323,6 +2330,9 @@ def edit_measurements(measurements, *, lesion, day: int, drop: bool = False, **v
     ]
     if unknown:
         raise ValueError(f"{unknown[0]}: not a measurement column")
+    for k, v in values.items():  # one cell each: a list or an array is not a measurement
+        if not isinstance(v, (str, numbers.Number, type(None))) and v is not pd.NA:
+            raise ValueError(f"{k}: must be one value (a number or text), got {type(v).__name__} {v!r:.60}")
     if drop:
         return df[~hit].reset_index(drop=True)
     if hit.any():

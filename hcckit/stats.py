@@ -262,7 +262,13 @@ def binomial_test(count, n, *, p: float = 0.5, alternative: str = "two-sided") -
         raise ValueError(f"p: must be a proportion between 0 and 1, got {_show(p)}")
     if not isinstance(alternative, str) or alternative not in ("two-sided", "greater", "less"):
         raise ValueError(f"alternative: must be 'two-sided', 'greater' or 'less', got {_show(alternative)}")
-    return float(binomtest(count, n, p=float(p), alternative=alternative).pvalue)
+    try:
+        return float(binomtest(count, n, p=float(p), alternative=alternative).pvalue)
+    except (OverflowError, FloatingPointError) as exc:  # scipy's beta functions at subnormal p (1e-308)
+        raise ValueError(
+            f"p: {_show(p)} is too close to 0 or 1 for the exact test (scipy overflowed); "
+            "give a null proportion further from the edges"
+        ) from exc
 
 
 def proportion_table(df, *, count: str = "count", n: str = "n", level: float = 0.95):

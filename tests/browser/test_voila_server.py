@@ -274,7 +274,8 @@ def test_token_refuses_pages_without_it(chromium_ready, browser, scratch, tmp_pa
         page.goto(lesson)
         assert "/login" in page.url
         page.fill("input[type=password]", "not-the-token")
-        page.keyboard.press("Enter")
+        with page.expect_navigation():  # the refused login reloads the page: wait for it, then read
+            page.keyboard.press("Enter")
         page.wait_for_load_state()
         assert "/login" in page.url and page.query_selector("#rendered_cells") is None
         page.fill("input[type=password]", token)
