@@ -30,6 +30,20 @@ _CI_NOTE = (
 )
 
 
+def _heading_row(field: str) -> alt.Row:
+    """Facet rows headed by their value in bold 14 px, left-aligned above each panel."""
+    header = alt.Header(
+        labelAngle=0,
+        labelAlign="left",
+        labelAnchor="start",
+        labelOrient="top",
+        labelFontSize=MIN_FONT_PX,
+        labelFontWeight="bold",
+        labelPadding=4,
+    )
+    return alt.Row(field, title=None, header=header)
+
+
 def _require(frame: pd.DataFrame, columns, name: str) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
@@ -238,19 +252,7 @@ def ae_profile_chart(
                 height=alt.Step(step),
             )
             .facet(
-                row=alt.Row(
-                    "regimen:N",
-                    title=None,
-                    header=alt.Header(
-                        labelAngle=0,
-                        labelAlign="left",
-                        labelAnchor="start",
-                        labelOrient="top",
-                        labelFontSize=MIN_FONT_PX,
-                        labelFontWeight="bold",
-                        labelPadding=4,
-                    ),
-                ),
+                row=_heading_row("regimen:N"),
                 spacing=10,
             )
             .resolve_scale(y="independent")
@@ -362,19 +364,7 @@ def class_effects_chart(
     chart = (
         alt.layer(ci, dots, data=df, width=440, height=alt.Step(step))
         .facet(
-            row=alt.Row(
-                "term:N",
-                title=None,
-                header=alt.Header(
-                    labelAngle=0,
-                    labelAlign="left",
-                    labelAnchor="start",
-                    labelOrient="top",
-                    labelFontSize=MIN_FONT_PX,
-                    labelFontWeight="bold",
-                    labelPadding=4,
-                ),
-            ),
+            row=_heading_row("term:N"),
             spacing=8,
         )
         .resolve_scale(y="independent")
