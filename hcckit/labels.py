@@ -28,6 +28,7 @@ from importlib import resources
 from hcckit.formatting import MISSING, is_missing
 
 __all__ = [
+    "ALL",
     "KINDS",
     "COLUMN_KINDS",
     "MISSING",
@@ -39,6 +40,10 @@ __all__ = [
     "vocabulary",
 ]
 
+
+#: The one value meaning "no filter: everything" in every filter and choice of the kit (never
+#: ``"All"`` or ``None``); people see a label such as "All studies" beside it.
+ALL = "all"
 
 #: Kinds of id in ``labels.csv`` (plus ``arm``, ``trial`` and ``year``, resolved in code).
 KINDS = (
