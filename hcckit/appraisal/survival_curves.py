@@ -316,3 +316,160 @@ def _median_in_ci(median, median_ci, endpoint: str) -> Finding:
         reported_value=med,
         inputs={"median": med, "low": lo, "high": hi},
     )
+
+
+# --------------------------------------------------------------------------- median CI vs landmark CIs, at risk
+def _half_months(value) -> float:
+    return 0.5 * 10.0 ** -printed_decimals(value)
+
+
+def check_median_vs_rate_ci(median_ci, rates_ci: Mapping, *, endpoint: str = "OS") -> list[Finding]:
+    """Check a median's CI against landmark rates' CIs (both from the same curve).
+
+    A median's CI (Brookmeyer & Crowley 1982) is the set of times whose pointwise CI of S(t)
+    contains 50 %. So where a landmark's CI lies wholly below 50 % the median's upper limit
+    cannot be later, and where it lies wholly above 50 % the lower limit cannot be earlier.
+    Different CI methods (log-log vs plain, Greenwood vs exact) move the limits a little, so a
+    contradiction is a ``warning``.
+
+    Parameters
+    ----------
+    median_ci : (low, high)
+        The median's printed CI, months; ``high`` None/empty for "not reached".
+    rates_ci : mapping of time (months) -> (rate, low, high)
+        Landmark rates and their CI bounds, %, as printed.
+    endpoint : str
+        For the text (``"OS"``, ``"PFS"`` ...).
+
+    Returns
+    -------
+    list of Finding
+        One ``median_vs_rate_ci`` finding.
+
+    Examples
+    --------
+    >>> check_median_vs_rate_ci(("9.0", "16.0"), {12: ("30", "21", "40")})[0].severity
+    'warning'
+    """
+    if not isinstance(median_ci, (tuple, list)) or len(median_ci) != 2:
+        raise ValueError(f"median_ci: expected (low, high) in months, got {_show(median_ci)}")
+    lo_txt, hi_txt = median_ci
+    lo = None if _missing(lo_txt) else _months(lo_txt, "median_ci")
+    hi = None if _missing(hi_txt) else _months(hi_txt, "median_ci")
+    if not isinstance(rates_ci, Mapping) or not rates_ci:
+        raise ValueError("rates_ci: expected {time in months: (rate, low, high) in %}, got none")
+    problems = []
+    for t_raw, bounds in sorted(rates_ci.items(), key=lambda kv: float(kv[0])):
+        t = _months(t_raw, "rates_ci time")
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 3:
+            raise ValueError(f"rates_ci[{t:g}]: expected (rate, low, high) in %, got {_show(bounds)}")
+        _rate, r_lo, r_hi = (_percent(b, f"rates_ci[{t:g}]") for b in bounds)
+        h_lo, h_hi = (0.5 * 10.0 ** -printed_decimals(b) for b in bounds[1:])
+        if float(r_hi) + h_hi < 50 and (hi is None or hi - _half_months(hi_txt) > t):
+            upper = "not reached" if hi is None else f"{hi:g} months"
+            problems.append(
+                f"the {t:g}-month rate's CI ({bounds[1]}-{bounds[2]} %) lies below 50 %, yet the median's upper "
+                f"limit is {upper}"
+            )
+        if float(r_lo) - h_lo > 50 and lo is not None and lo + _half_months(lo_txt) < t:
+            problems.append(
+                f"the {t:g}-month rate's CI ({bounds[1]}-{bounds[2]} %) lies above 50 %, yet the median's lower "
+                f"limit is {lo:g} months"
+            )
+    ci_txt = f"{'' if lo is None else f'{lo:g}'}-{'not reached' if hi is None else f'{hi:g}'} months"
+    inputs = {
+        "median_low": lo,
+        "median_high": hi,
+        "rates_ci": tuple((str(k), tuple(map(str, v))) for k, v in rates_ci.items()),
+    }
+    if problems:
+        return [
+            _finding(
+                "median_vs_rate_ci",
+                "warning",
+                f"median {endpoint} CI {ci_txt}",
+                "; ".join(problems),
+                "A median's CI holds the times whose CI of the survival rate contains 50 %: "
+                + "; ".join(problems)
+                + ". Unless the two CIs were computed by very different methods, one of them is wrong.",
+                tolerance="printed rounding of every bound",
+                inputs=inputs,
+            )
+        ]
+    return [
+        _finding(
+            "median_vs_rate_ci",
+            "pass",
+            f"median {endpoint} CI {ci_txt}",
+            "consistent with the landmark CIs",
+            "The median's CI agrees with the landmark rates' CIs.",
+            tolerance="printed rounding of every bound",
+            inputs=inputs,
+        )
+    ]
+
+
+def check_median_vs_at_risk(median, at_risk: Mapping, *, n, endpoint: str = "OS") -> list[Finding]:
+    """Check a median against the numbers at risk: while more than half are at risk, S(t) > 50 %.
+
+    The Kaplan-Meier estimate is never below the fraction still at risk (S(t-) >= n(t) / n: each
+    censoring only raises the weight of those left), so a median earlier than a time at which
+    more than half of the n patients are still at risk is impossible.
+
+    Parameters
+    ----------
+    median : str or float
+        The printed median, months.
+    at_risk : mapping of time (months) -> patients at risk
+    n : int
+        Patients in the arm (at time 0).
+
+    Returns
+    -------
+    list of Finding
+        One ``median_vs_at_risk`` finding: ``error`` or ``pass``.
+
+    Examples
+    --------
+    >>> check_median_vs_at_risk("10.0", {12: 70}, n=120)[0].severity
+    'error'
+    """
+    med = _months(median, "median")
+    h = _half_months(median)
+    total = _int(n, "n", minimum=1, maximum=MAX_N)
+    if not isinstance(at_risk, Mapping) or not at_risk:
+        raise ValueError("at_risk: expected {time in months: patients at risk}, got none")
+    problems = []
+    for t_raw, k_raw in sorted(at_risk.items(), key=lambda kv: float(kv[0])):
+        t = _months(t_raw, "at_risk time")
+        k = _int(k_raw, f"at_risk[{t:g}]", maximum=MAX_N)
+        if Fraction(k, total) > Fraction(1, 2) and med + h < t:
+            problems.append(f"{k} of {total} patients are still at risk at {t:g} months")
+    reported = f"median {endpoint} {med:g} months"
+    inputs = {"median": med, "n": total, "at_risk": tuple((str(k), str(v)) for k, v in at_risk.items())}
+    if problems:
+        return [
+            _finding(
+                "median_vs_at_risk",
+                "error",
+                reported,
+                "; ".join(problems),
+                "While more than half of the patients are still at risk, the Kaplan-Meier curve is above 50 %, "
+                f"so the median cannot come first: {'; '.join(problems)}. The median or the numbers at risk are wrong.",
+                tolerance="printed rounding of the median",
+                reported_value=med,
+                inputs=inputs,
+            )
+        ]
+    return [
+        _finding(
+            "median_vs_at_risk",
+            "pass",
+            reported,
+            "consistent with the numbers at risk",
+            "The median comes after every time at which more than half are at risk.",
+            tolerance="printed rounding of the median",
+            reported_value=med,
+            inputs=inputs,
+        )
+    ]
