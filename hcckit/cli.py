@@ -1,4 +1,5 @@
-"""Command line: ``hcckit validate``, ``hcckit audit``, ``hcckit export-figures``, ``hcckit discrepancies``.
+"""Command line: ``hcckit validate``, ``hcckit audit``, ``hcckit export-figures``, ``hcckit export-site``,
+``hcckit discrepancies``.
 
 Every bad argument (a missing or wrong folder, an unreadable table, an unknown lesson) ends in
 one readable message on stderr and a non-zero exit status, never a traceback: 1 when the data or
@@ -65,6 +66,38 @@ def _export(args) -> int:
     return export.main_export(args.rest)
 
 
+def _export_site(args) -> int:
+    import time
+
+    from hcckit import site
+
+    lessons = None if args.lessons is None else [x for x in args.lessons.split(",") if x.strip()]
+    timings: dict = {}
+    t0 = time.perf_counter()
+    try:
+        written = site.export_site(
+            args.directory,
+            lessons=lessons,
+            notebooks=args.notebooks,
+            force=args.force,
+            timeout=args.timeout,
+            timings=timings,
+        )
+    except site.SiteError as exc:
+        return _fail("export-site", exc, status=2)
+    except Exception as exc:  # noqa: BLE001 - a lesson failed to run, a file could not be written
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return _fail("export-site", RuntimeError(f"{type(exc).__name__}: {first}"))
+    for stem, (seconds, size) in timings.items():
+        print(f"{stem:<28} {seconds:5.1f} s  {size / 1e6:5.2f} MB")
+    total = sum(p.stat().st_size for p in written)
+    print(
+        f"{len(timings)} lessons in {time.perf_counter() - t0:.1f} s, {total / 1e6:.1f} MB: "
+        f"open {written[0]} in a browser (no server needed)"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hcckit`` command; returns the exit status (0 ok, 1 failed, 2 usage)."""
     parser = argparse.ArgumentParser(prog="hcckit", description="hcckit: HCC treatment-evidence teaching kit")
@@ -86,6 +119,20 @@ def main(argv: list[str] | None = None) -> int:
         add_help=False,
     )
     p.set_defaults(func=_export)
+    p = sub.add_parser(
+        "export-site",
+        help="write every lesson as a static, offline HTML site (opens from file://, no kernel)",
+    )
+    p.add_argument("directory", help="folder to write (created; must be empty unless --force)")
+    p.add_argument(
+        "--lessons", metavar="LIST", help="comma-separated lesson numbers, e.g. 02,03 (default: all)"
+    )
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p.add_argument(
+        "--notebooks", metavar="DIR", help="folder of the lesson notebooks (default: the clone's notebooks/)"
+    )
+    p.add_argument("--timeout", type=float, default=300, help="seconds a lesson cell may run (default 300)")
+    p.set_defaults(func=_export_site)
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["export-figures"]:  # its own options live in hcckit.export.main_export
         return _export(argparse.Namespace(rest=argv[1:]))
