@@ -127,7 +127,7 @@ def _toy_notebook():
             metadata={"tags": ["lab-only"]},
             outputs=[nbformat.v4.new_output("stream", name="stdout", text="SECRET-OUTPUT")],
         ),
-        md("## 1. A panel"),
+        md("## 1 · A panel"),
         code(
             "panel",
             outputs=[
@@ -170,8 +170,11 @@ def toy_page() -> str:
 
 def test_toy_page_text_headings_and_no_lab_only(toy_page):
     p = parse(toy_page)
-    assert p.headings[:2] == ["09 · A toy lesson", "1. A panel"]
+    assert p.headings[:2] == ["09 · A toy lesson", "1 · A panel"]
     assert "Setup" not in p.headings
+    # the sidebar lists the sections by their text, entities decoded once ("1 · A", not "1 &#183; A")
+    toc = toy_page.split('<ul class="hcckit-toc-list">', 1)[1].split("</ul>", 1)[0]
+    assert ">1 · A panel<" in toc and "&#" not in toc
     assert "SECRET" not in toy_page
     assert "<td>42</td>" in toy_page  # HTML output as the lesson shows it
 
