@@ -480,7 +480,7 @@ def test_fuzz_trial_rates(o, trial, endpoints):
         assert (out["count"] <= out["n"]).all() and (out["count"] >= 0).all() and (out["n"] > 0).all()
         for col in ("percent", "ci_low_pct", "ci_high_pct"):
             assert np.isfinite(out[col]).all() and out[col].between(0, 100).all()
-        assert out["ci_level"].between(0, 1, inclusive="neither").all()
+        assert out["level"].between(0, 1, inclusive="neither").all()
 
 
 # --------------------------------------------------------------------------- teaching data, names

@@ -962,3 +962,27 @@ def test_infiltrative_hcc_is_non_target():
     bad.loc[bad.lesion == "L1", "infiltrative"] = True
     with pytest.raises(ValueError, match="infiltrative"):
         R.assess(bad, "RECIST 1.1")
+
+
+def test_trial_rates_level_column_and_intervals_from_stats():
+    from hcckit import data
+    from hcckit.stats import proportion_ci
+
+    rates = R.trial_rates(data.load("outcomes"))
+    assert "level" in rates.columns and "ci_level" not in rates.columns
+    for r in rates.itertuples():
+        ci = proportion_ci(r.count, r.n, level=r.level, sided="lower" if r.ci_sided == "one_lower" else "two")
+        assert (r.ci_low_pct, r.ci_high_pct, r.percent) == (ci.ci_low_pct, ci.ci_high_pct, ci.percent)
+
+
+def test_package_modules_reexport_every_public_name():
+    import importlib
+
+    for name in R.__all__:
+        assert hasattr(R, name), name
+    for mod in ("criteria", "prepare", "measures", "lesion_rules", "reasons", "engine", "best", "targets",
+                "rates", "teaching", "editing", "_validate"):  # fmt: skip
+        m = importlib.import_module(f"hcckit.response.{mod}")
+        assert m.__doc__ and isinstance(m.__all__, list)
+        for name in m.__all__:
+            assert getattr(R, name) is getattr(m, name)

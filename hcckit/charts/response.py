@@ -382,8 +382,9 @@ def rates_chart(
     if df.empty:
         raise ValueError(f"endpoint: no rows for {endpoint!r}")
     df = df.copy()
+    # ``level`` (trial_rates, response_rates); ``ci_level`` in tables made before the rename
     level = (
-        df["ci_level"] if "ci_level" in df.columns else df.get("level", pd.Series(0.95, index=df.index))
+        df["level"] if "level" in df.columns else df.get("ci_level", pd.Series(0.95, index=df.index))
     ).fillna(0.95)
     sided = df["ci_sided"] if "ci_sided" in df.columns else df.get("sided", pd.Series("two", index=df.index))
     df["interval"] = [

@@ -23,7 +23,7 @@ from hcckit import response as rs
 from hcckit.charts import response as charts
 from hcckit.charts._common import RESPONSE_COLOURS, empty_chart
 from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
-from hcckit.widgets.panel import Panel, beside
+from hcckit.widgets.panel import Panel, beside, renamed_view
 
 __all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel", "QUESTION_1_START"]
 
@@ -124,9 +124,14 @@ class LesionEditorPanel(Panel):
         The current lesion measurements (read-only copy).
     timepoints : pandas.DataFrame
         The current verdicts (:func:`hcckit.response.assess_all`).
-    chart : altair.JupyterChart
-        The % change chart (``chart.chart.to_dict()`` in tests).
+    best : pandas.DataFrame
+        The current best overall responses (:func:`hcckit.response.best_response`).
+
+    The % change chart is ``views["chart"]`` (its altair chart ``views["chart"].chart``); the old
+    attribute ``chart`` still reads, with a ``DeprecationWarning``.
     """
+
+    chart = renamed_view("chart")
 
     def __init__(self, measurements=None, *, visit: int = 42, mrecist_5mm: bool = False):
         self._first_data = rs.necrotic_patient() if measurements is None else measurements.copy()
@@ -181,7 +186,7 @@ class LesionEditorPanel(Panel):
         self._why = widgets.HTML(layout={"width": "auto"})
         self._why.add_class("hcckit-why")
         self._table = widgets.HTML()
-        self.chart = chart_view(empty_chart("Loading..."))
+        self._chart = chart_view(empty_chart("Loading..."))
 
         self._sync_sliders()
         self._recompute()
@@ -206,7 +211,7 @@ class LesionEditorPanel(Panel):
         )
         # one screen at 1280x800: the verdicts in a row across the panel, then the controls beside
         # the chart; the rule that fired (long text) and the per-lesion table below the chart
-        views = widgets.VBox([self.chart])
+        views = widgets.VBox([self._chart])
         named = {"visit": self._visit}
         named.update({f"{les} {field}": w for (les, field), w in self._sliders.items()})
         named.update(missing=self._missing, new=self._new, new_size=self._new_size, mrecist_5mm=self._five)
@@ -219,7 +224,7 @@ class LesionEditorPanel(Panel):
                 self._table,
             ],
             controls=named,
-            views={"verdicts": self._cards, "chart": self.chart, "why": self._why, "lesions": self._table},
+            views={"verdicts": self._cards, "chart": self._chart, "why": self._why, "lesions": self._table},
             message=self._message,
             extra_buttons=[question_1],
         )
@@ -253,6 +258,11 @@ class LesionEditorPanel(Panel):
     def timepoints(self):
         """Current verdicts of all four criteria (a copy)."""
         return None if self._timepoints is None else self._timepoints.copy()
+
+    @property
+    def best(self):
+        """Current best overall response of all four criteria (a copy)."""
+        return None if self._timepoints is None else self._best.copy()
 
     # ------------------------------------------------------------------ callbacks
     def _row(self, lesion, day):
@@ -345,7 +355,7 @@ class LesionEditorPanel(Panel):
             "<div style='font-size:14px;line-height:1.4;display:flex;flex-direction:column;gap:4px'>"
             f"<div><b>Why: the rule that fired at day {day}, per criterion</b></div>{''.join(why)}</div>"
         )
-        self.chart.chart = charts.criteria_chart(tp, title="One synthetic patient, four criteria")
+        self._chart.chart = charts.criteria_chart(tp, title="One synthetic patient, four criteria")
         lt = rs.lesion_table(self._data, "mRECIST")
         rows = "".join(
             f"<tr><td>{html.escape(str(r.lesion))}</td><td>{r.day}</td><td>{html.escape(labels.label('lesion_kind', r.role))}</td>"
@@ -377,15 +387,19 @@ class CohortPanel(Panel):
     visits it would change (none in the shipped cohort, see :func:`hcckit.response.five_mm_clause_effect`) and says so;
     the lesion editor has it, where small lesions make it matter.
 
+    Views (:attr:`views`): ``rates`` (ORR/DCR table), ``waterfall``, ``discordance`` (chart views)
+    and ``five_mm_note`` (what the +5 mm clause would change). The old attributes ``chart``,
+    ``discordance`` and ``five_mm_note`` still read, with a ``DeprecationWarning``.
+
     Attributes
     ----------
-    chart : altair.JupyterChart
-        Waterfall view.
-    discordance : altair.JupyterChart
-        Cross-table view.
     value : pandas.DataFrame
         Current response rates (a copy).
     """
+
+    chart = renamed_view("waterfall")
+    discordance = renamed_view("discordance")
+    five_mm_note = renamed_view("five_mm_note")
 
     def __init__(
         self,
@@ -413,13 +427,13 @@ class CohortPanel(Panel):
         )
         self._rates_html = widgets.HTML()
         self._rates = None
-        self.chart = chart_view(empty_chart("Loading..."))
-        self.discordance = chart_view(empty_chart("Loading..."))
+        self._waterfall = chart_view(empty_chart("Loading..."))
+        self._discordance = chart_view(empty_chart("Loading..."))
         self._tp = rs.assess_all(self._data, mrecist_5mm=self._mrecist_5mm)
         changed, visits = rs.five_mm_clause_effect(
             self._data, assessed=None if self._mrecist_5mm else self._tp
         )
-        self.five_mm_note = widgets.HTML(
+        self._five_mm_note = widgets.HTML(
             "<span style='font-size:14px'>mRECIST's optional +5 mm clause changes "
             f"{changed} of these {visits} follow-up visits"
             + (
@@ -441,14 +455,19 @@ class CohortPanel(Panel):
                 self._confirm,
                 self._sd_min,
                 self._rates_html,
-                self.five_mm_note,
+                self._five_mm_note,
             ]
         )
-        views = widgets.VBox([self.chart, self.discordance])
+        views = widgets.VBox([self._waterfall, self._discordance])
         super().__init__(
             beside(controls, views, controls_width="420px"),
             controls={"criterion": self._criterion, "confirm": self._confirm, "sd_min": self._sd_min},
-            views={"rates": self._rates_html, "waterfall": self.chart, "discordance": self.discordance},
+            views={
+                "rates": self._rates_html,
+                "waterfall": self._waterfall,
+                "discordance": self._discordance,
+                "five_mm_note": self._five_mm_note,
+            },
             message=self._message,
         )
         self.on_change(["criterion", "confirm", "sd_min"], self._update)
@@ -481,10 +500,10 @@ class CohortPanel(Panel):
             "<th>ORR (95 % exact CI)</th><th>DCR (95 % exact CI)</th></tr>" + rows + "</table>"
         )
         change = rs.best_change(tp, best)
-        self.chart.chart = charts.waterfall_chart(
+        self._waterfall.chart = charts.waterfall_chart(
             change, criterion=crit, title=f"Synthetic teaching cohort: best change by {crit}"
         )
-        self.discordance.chart = charts.discordance_chart(
+        self._discordance.chart = charts.discordance_chart(
             rs.discordance_table(best),
             synthetic=True,
             title="Best response: RECIST 1.1 (rows) vs mRECIST (columns)",
