@@ -82,6 +82,8 @@ def waterfall_chart(
     criterion: str | None = None,
     synthetic: bool | None = None,
     title: str | None = None,
+    width: int | str = "container",
+    height: int = 300,
 ) -> alt.LayerChart:
     """Waterfall: one bar per patient, best % change of the target sum, coloured by best response.
 
@@ -96,6 +98,9 @@ def waterfall_chart(
     synthetic : bool, optional
         Add the SYNTHETIC caption (default: from the ``synthetic`` column).
     title : str, optional
+    width, height : int (px) or "container"
+        ``width="container"`` (default) fills the column the chart is shown in, so a cohort of
+        any size fits its view; give px for a static export.
     """
     for col in ("patient", "best_pct_change"):
         if col not in data.columns:
@@ -129,7 +134,8 @@ def waterfall_chart(
             ],
         )
     )
-    return _finish(bars + _threshold_rules(crit), data, synthetic, title)
+    layered = (bars + _threshold_rules(crit)).properties(width=width, height=height)
+    return _finish(layered, data, synthetic, title)
 
 
 def spider_chart(
@@ -253,7 +259,12 @@ def discordance_chart(
         alt.Y("row_response:N", sort=_ORDER, title=f"Best response by {row_name}"),
     )
     cells = base.mark_rect(stroke="#ffffff").encode(
-        alt.Color("count:Q", scale=alt.Scale(scheme="blues"), title="Patients (count)"),
+        alt.Color(
+            "count:Q",
+            scale=alt.Scale(scheme="blues"),
+            title="Patients (count)",
+            legend=alt.Legend(orient="bottom"),  # under the grid: the chart fits a half-width column
+        ),
         tooltip=["row_response", "col_response", "count", "kind"],
     )
     text = base.mark_text(fontSize=15).encode(
@@ -452,6 +463,7 @@ def waterfall_figure():
         rs.best_change(timepoints, best),
         criterion="mRECIST",
         title="Synthetic cohort: best change by mRECIST",
+        width=760,
     )
 
 

@@ -506,7 +506,7 @@ class CohortPanel(Panel):
         self._discordance.chart = charts.discordance_chart(
             rs.discordance_table(best),
             synthetic=True,
-            title="Best response: RECIST 1.1 (rows) vs mRECIST (columns)",
+            title="Best response by RECIST 1.1 and mRECIST",
         )
 
 
