@@ -122,7 +122,7 @@ def waterfall_chart(
                 "patient:N",
                 sort=order,
                 title="Patient (ordered by best change)",
-                axis=alt.Axis(labels=len(order) <= 40),
+                axis=alt.Axis(labels=len(order) <= 20),  # more ids only crowd the axis
             ),
             alt.Y(
                 "best_pct_change:Q",
@@ -254,7 +254,7 @@ def discordance_chart(
     )
     base = alt.Chart(df).encode(
         alt.X(
-            "col_response:N", sort=_ORDER, title=f"Best response by {col_name}", axis=alt.Axis(labelAngle=0)
+            "col_response:N", sort=_ORDER, title=f"Best response by {col_name}", axis=alt.Axis(labelAngle=-35)
         ),
         alt.Y("row_response:N", sort=_ORDER, title=f"Best response by {row_name}"),
     )

@@ -501,7 +501,7 @@ class CohortPanel(Panel):
         )
         change = rs.best_change(tp, best)
         self._waterfall.chart = charts.waterfall_chart(
-            change, criterion=crit, title=f"Synthetic teaching cohort: best change by {crit}"
+            change, criterion=crit, title=f"Best change in target sum by {crit}"
         )
         self._discordance.chart = charts.discordance_chart(
             rs.discordance_table(best),
