@@ -127,6 +127,9 @@ class Finding:
         The two numbers behind ``reported`` / ``recomputed`` (for charts).
     inputs : tuple of (name, value) pairs
         Everything needed to redo the check (used by the lesson's walkthrough).
+    checked : bool
+        False for a number the check could not read (*not checkable*: ``message`` says why);
+        :func:`~hcckit.appraisal.audit` lists those apart, in ``attrs["not_checkable"]``.
     """
 
     check: str
@@ -145,6 +148,7 @@ class Finding:
     reported_value: float | None = None
     recomputed_value: float | None = None
     inputs: tuple = ()
+    checked: bool = True
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:
@@ -178,6 +182,11 @@ class Finding:
             f"{' &nbsp; tolerance: ' + html.escape(self.tolerance) if self.tolerance else ''}<br>"
             f"{html.escape(self.message)}</div>"
         )
+
+
+def _not_checkable(check: str, what: str, why: str) -> Finding:
+    """The finding for a number ``check`` could not read: ``checked=False``, ``message`` says why."""
+    return Finding(check, "info", what, "not checkable", f"Not checkable: {why}", what=what, checked=False)
 
 
 def _finding(check, severity, reported, recomputed, message, **kw) -> Finding:
