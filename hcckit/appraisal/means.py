@@ -228,7 +228,8 @@ def check_two_means(
     )
     if fits and (stated is None or stated in readings_fit):
         which = ", ".join(f"± as {r} with {k}'s t" for r, k in fits)
-        severity, message = "pass", f"{said} {what.capitalize()} reproduced by: {which}."
+        verb = "are" if " and " in what else "is"
+        severity, message = "pass", f"{said} {what.capitalize()} {verb} reproduced by: {which}."
     elif fits:
         other = readings_fit[0]
         tests = " and ".join(f"{k}'s" for r, k in fits if r == other)
@@ -431,7 +432,7 @@ def check_mean_grim(mean, n, *, items: int = 1) -> list[Finding]:
     informative = k * per < 10**d
     reported = f"mean {_txt(mean)} of whole numbers, n = {k}" + (f" x {per} items" if per > 1 else "")
     if totals:
-        t = totals[0]
+        t = min(totals, key=lambda x: abs(Fraction(x, k * per) - Fraction(_decimal(mean, "mean"))))
         recomputed = f"{t}/{k * per} = {_fmt(Fraction(t, k * per), d + 2)}"
         msg = (
             "A whole-number total gives this mean."

@@ -21,7 +21,7 @@ from dataclasses import replace
 from hcckit.appraisal.findings import Finding, _not_checkable
 from hcckit.appraisal.identifiers import check_registry_id, registry_ids_in
 from hcckit.appraisal.means import check_cohort_sd, check_mean_grim, check_sd_grimmer, check_two_means
-from hcckit.appraisal.printed import _missing
+from hcckit.appraisal.printed import _missing, printed_decimals
 from hcckit.appraisal.sources import _ctx, _printed, _s
 from hcckit.appraisal.survival_curves import check_median_vs_at_risk, check_median_vs_rate_ci
 
@@ -78,7 +78,16 @@ def _mean_rows(tables, texts) -> list[dict]:
 
 
 def _what(key) -> str:
-    return " ".join(k for k in key if k)
+    """A mean's name for people: ``("lab", "ALT")`` -> "Laboratory value: ALT"."""
+    from hcckit import labels
+
+    kind, item = key
+    if kind == "baseline":
+        name, _, category = item.partition(": ")
+        text = labels.label("characteristic", name)
+        return text + (f": {category}" if category else "")
+    text = labels.label("endpoint", kind)
+    return text + (f": {labels.label('item', item)}" if item else "")
 
 
 def _two_means_rows(tables, texts, tol, studies) -> list[Finding]:
@@ -180,7 +189,7 @@ def _whole_number_rows(tables, texts, tol, studies) -> list[Finding]:
             m["row"],
             what,
             studies,
-            lambda m=m: check_mean_grim(m["mean"], m["n"]) if m["n"] is not None else _no_n(),
+            lambda m=m: _grim(m),
         )
         if m["kind"] == "SD" and m["spread"] is not None and m["n"] is not None:
             out += _run(
@@ -193,6 +202,18 @@ def _whole_number_rows(tables, texts, tol, studies) -> list[Finding]:
                 lambda m=m: check_sd_grimmer(m["mean"], m["spread"], m["n"]),
             )
     return out
+
+
+def _grim(m) -> list[Finding]:
+    """GRIM of one curated mean; not checkable when n is unknown or too large for its precision."""
+    if m["n"] is None:
+        _no_n()
+    decimals = printed_decimals(m["mean"])
+    if m["n"] >= 10**decimals:
+        raise ValueError(
+            f"GRIM cannot tell: with n = {m['n']} every mean printed to {decimals} decimal(s) is possible"
+        )
+    return check_mean_grim(m["mean"], m["n"])
 
 
 def _no_n():
