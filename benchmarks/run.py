@@ -592,6 +592,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--only", action="append", help="only lessons whose file name starts with this (repeatable)"
     )
+    ap.add_argument(
+        "--capacity",
+        default=None,
+        help="server only: concurrent renders over HTTP, no browser (default 10,30,60; '' skips)",
+    )
     ap.add_argument("--skip-execution", action="store_true")
     ap.add_argument("--warm-only", action="store_true", help="classroom: only the warmed run")
     ap.add_argument(
@@ -604,6 +609,8 @@ def main(argv=None) -> int:
         args.repeats, args.changes = 1, 5
     if args.classroom is None:
         args.classroom = "5" if args.quick else "10,20,30"
+    if args.capacity is None:
+        args.capacity = "5" if args.quick else "10,30,60"
     problem = harness.browser_problem()
     if problem:
         print(f"benchmarks need Chromium: {problem}", file=sys.stderr)
@@ -661,9 +668,19 @@ def main(argv=None) -> int:
         lesson_server.stop()
         base_server.stop()
 
+    capacity_levels = [int(x) for x in args.capacity.split(",") if x.strip()]
+    capacity_text = ""
+    if capacity_levels:
+        import server_capacity
+
+        print(
+            f"[7/7] server only: {capacity_levels} concurrent renders of {args.classroom_lesson}", flush=True
+        )
+        res["server_capacity"] = server_capacity.capacity(args.classroom_lesson, capacity_levels)
+        capacity_text = "\n\n" + server_capacity.table(res["server_capacity"], args.classroom_lesson)
     res["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     others = other_benchmarks(timeout=600)
-    text = report(res)
+    text = report(res) + capacity_text
     print("\n" + text)
     for name, out in others:
         print(f"\n--- {name} ---\n{out}")

@@ -5,9 +5,14 @@ Pure pandas: filters by arterial modality, design and response criterion, and a 
 
 from __future__ import annotations
 
+import warnings
+
+from hcckit.labels import ALL
+
 __all__ = ["ALL", "DESIGN_ORDER", "evidence_table", "trial_summary", "filter_options", "scale_domains"]
 
-ALL = "All"
+#: The old "no filter" value, before the kit had one (:data:`hcckit.labels.ALL`); still accepted, with a warning.
+_OLD_ALL = "All"
 
 #: Order of study designs in legends and filters (strongest design first).
 DESIGN_ORDER = ("rct", "indirect_comparison", "cohort", "single_arm")
@@ -54,9 +59,18 @@ def filter_options() -> dict[str, list[str]]:
     }
 
 
-def _check_choice(name: str, value: str, options: list[str]) -> None:
+def _check_choice(name: str, value: str, options: list[str]) -> str:
+    """``value`` if it is one of ``options`` (the old ``"All"`` read as :data:`ALL`, with a warning)."""
+    if value == _OLD_ALL and ALL in options:
+        warnings.warn(
+            f'evidence_table: {name}="All" is now {name}={ALL!r} (hcckit.labels.ALL)',
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return ALL
     if value not in options:
         raise ValueError(f"{name}: {value!r} is not one of {', '.join(options)}")
+    return value
 
 
 def evidence_table(*, modality: str = ALL, design: str = ALL, criterion: str = ALL, endpoints: str = ALL):
@@ -64,11 +78,14 @@ def evidence_table(*, modality: str = ALL, design: str = ALL, criterion: str = A
 
     Parameters
     ----------
-    modality : arterial modality of the arm (``cTACE``, ``TACE``, ``HAIC``, ``none`` …) or ``"All"``.
-    design : ``rct``, ``cohort``, ``single_arm``, ``indirect_comparison`` or ``"All"``.
-    criterion : response criterion (``RECIST 1.1``, ``mRECIST`` …); rows without a criterion are
-        dropped when one is chosen.
-    endpoints : ``"response"`` (CR…DCR, %), ``"survival"`` (medians in months, landmark rates in %) or ``"All"``.
+    modality : arterial modality of the arm (``cTACE``, ``TACE``, ``HAIC``, ``none`` …) or :data:`ALL`.
+    design : ``rct``, ``cohort``, ``single_arm``, ``indirect_comparison`` or :data:`ALL`.
+    criterion : response criterion (``RECIST 1.1``, ``mRECIST`` …) or :data:`ALL`; rows without a
+        criterion are dropped when one is chosen.
+    endpoints : ``"response"`` (CR…DCR, %), ``"survival"`` (medians in months, landmark rates in %) or :data:`ALL`.
+
+    :data:`ALL` is :data:`hcckit.labels.ALL` (``"all"``: no filter). The old ``"All"`` still
+    works, with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -77,10 +94,10 @@ def evidence_table(*, modality: str = ALL, design: str = ALL, criterion: str = A
     ``trial_id``, ``arm_id``; sorted by trial and arm.
     """
     options = filter_options()
-    _check_choice("modality", modality, options["modality"])
-    _check_choice("design", design, options["design"])
-    _check_choice("criterion", criterion, options["criterion"])
-    _check_choice("endpoints", endpoints, options["endpoints"])
+    modality = _check_choice("modality", modality, options["modality"])
+    design = _check_choice("design", design, options["design"])
+    criterion = _check_choice("criterion", criterion, options["criterion"])
+    endpoints = _check_choice("endpoints", endpoints, options["endpoints"])
     table = _joined()
     if modality != ALL:
         table = table[table["arterial"] == modality]

@@ -17,6 +17,9 @@ Tables (documented column by column, with units, in ``data/README.md``):
 ``at_risk``         numbers at risk printed under Kaplan-Meier curves (months, patients)
 ``baseline``        baseline characteristics per arm
 
+``load(name, as_printed=True)`` gives a table's cells as the source prints them
+(text, decimals kept), for checks that need the printed precision.
+
 All values are typed from the publications (none is simulated). Where a source contradicts
 itself the printed value is kept and ``note`` starts with ``DISCREPANCY:``;
 :func:`discrepancies` lists them all.
@@ -304,17 +307,24 @@ def _parents(tables: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _load_all(directory: str) -> dict:
+def _read_all(directory: str) -> tuple[dict, dict]:
+    """The seven tables of ``directory``: (validated, as printed), read once per folder."""
     folder = Path(directory)
     tables: dict = {}
+    printed: dict = {}
     for name in TABLE_NAMES:
         file = f"{name}.csv"
         frame = _read_csv(folder / file)
+        printed[name] = frame.fillna("")  # a copy: the CSV text of every cell, "" when empty
         tables[name] = _validate_frame(name, frame, _parents(tables), file)
-    return tables
+    return tables, printed
 
 
-def load(name: str, *, directory: str | Path | None = None):
+def _load_all(directory: str) -> dict:
+    return _read_all(directory)[0]
+
+
+def load(name: str, *, directory: str | Path | None = None, as_printed: bool = False):
     """Return the curated table ``name`` as a validated :class:`pandas.DataFrame` (a fresh copy).
 
     Parameters
@@ -322,6 +332,11 @@ def load(name: str, *, directory: str | Path | None = None):
     name : one of ``trials``, ``arms``, ``outcomes``, ``effects``, ``adverse_events``,
         ``at_risk``, ``baseline``.
     directory : folder holding the seven CSV files; default: the data shipped with hcckit.
+    as_printed : bool, default False
+        ``True``: the same rows and columns with every cell as the source prints it - the CSV
+        text, a ``str`` (``"41.0"`` keeps its decimal, ``"0.030"`` its zero; ``""`` when
+        empty), not converted. The one place the kit reads printed precision from; the tables
+        are validated first, so row ``i`` here is row ``i`` of ``load(name)``.
 
     Raises
     ------
@@ -334,9 +349,12 @@ def load(name: str, *, directory: str | Path | None = None):
         raise TypeError(f"name: expected a table name (str), got {type(name).__name__}")
     if name not in TABLE_NAMES:
         raise ValueError(f"name: unknown table {name!r}; choose from {', '.join(TABLE_NAMES)}")
+    if not isinstance(as_printed, bool):
+        raise TypeError(f"as_printed: expected True or False, got {type(as_printed).__name__}")
     folder = _folder(directory)
     _check_folder(folder)
-    return _load_all(str(folder.resolve()))[name].copy()
+    tables, printed = _read_all(str(folder.resolve()))
+    return (printed if as_printed else tables)[name].copy()
 
 
 def validate(directory: str | Path | None = None) -> dict[str, int]:
@@ -349,7 +367,7 @@ def validate(directory: str | Path | None = None) -> dict[str, int]:
     """
     folder = _folder(directory)
     _check_folder(folder)
-    _load_all.cache_clear()
+    _read_all.cache_clear()
     tables = _load_all(str(folder.resolve()))
     return {name: len(frame) for name, frame in tables.items()}
 

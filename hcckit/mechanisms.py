@@ -445,34 +445,29 @@ def blood_supply_table():
 # --------------------------------------------------------------------------- the dynamic model
 @dataclass(frozen=True)
 class Scenario:
-    """What the teacher sets: one TACE at time 0, optionally bevacizumab.
-
-    Attributes
-    ----------
-    embolization : float
-        Completeness of the arterial embolization, 0-1 (0 = no embolic agent, as in HAIC;
-        1 = every tumour-feeding branch blocked).
-    chemotherapy : float
-        Intensity of the intra-arterial chemotherapy given with the embolization, 0-1
-        (0 = bland embolization, TAE; 1 = full-dose cTACE).
-    bev_dose_mg_kg : float
-        Bevacizumab dose in mg/kg, 0-15, given once (0 = none). 15 mg/kg intravenously every
-        3 weeks is the standard dose in HCC (with atezolizumab, IMbrave150: Finn et al. NEJM
-        2020;382:1894-905; with durvalumab after TACE, EMERALD-1: Sangro et al. Lancet
-        2025;405:216-32). 5 mg/kg intra-arterially is investigational: one RCT (Yan 2025) and
-        BEVA-TACE used it. The model's dose axis is not calibrated to patients.
-    bev_time_h : float
-        When bevacizumab is given, in hours after TACE, 0-336 (0 = right after TACE, as in the RCT).
-    immune_priming : float
-        Strength of the immune response primed by antigen released from dying tumour cells,
-        0-1 (0 = ignored; 1 = strong, e.g. with an immune checkpoint inhibitor).
-    """
+    """What the teacher sets: one TACE at time 0, optionally bevacizumab (each field documented below it)."""
 
     embolization: float = 0.9
+    """Completeness of the arterial embolization, 0-1 (0 = no embolic agent, as in HAIC;
+    1 = every tumour-feeding branch blocked)."""
+
     chemotherapy: float = 0.5
+    """Intensity of the intra-arterial chemotherapy given with the embolization, 0-1
+    (0 = bland embolization, TAE; 1 = full-dose cTACE)."""
+
     bev_dose_mg_kg: float = 0.0
+    """Bevacizumab dose in mg/kg, 0-15, given once (0 = none). 15 mg/kg intravenously every
+    3 weeks is the standard dose in HCC (with atezolizumab, IMbrave150: Finn et al. NEJM
+    2020;382:1894-905; with durvalumab after TACE, EMERALD-1: Sangro et al. Lancet
+    2025;405:216-32). 5 mg/kg intra-arterially is investigational: one RCT (Yan 2025) and
+    BEVA-TACE used it. The model's dose axis is not calibrated to patients."""
+
     bev_time_h: float = 0.0
+    """When bevacizumab is given, in hours after TACE, 0-336 (0 = right after TACE, as in the RCT)."""
+
     immune_priming: float = 0.0
+    """Strength of the immune response primed by antigen released from dying tumour cells,
+    0-1 (0 = ignored; 1 = strong, e.g. with an immune checkpoint inhibitor)."""
 
     _LIMITS = {
         "embolization": (0.0, 1.0),
@@ -951,44 +946,31 @@ def simulate(
 
 @dataclass(frozen=True)
 class ModelSummary:
-    """Key numbers of one model run (all qualitative: relative units, model time).
-
-    Attributes
-    ----------
-    vegf_peak_h : float
-        Hours after TACE at which free VEGF peaks within the first week.
-    vegf_peak_fold : float
-        That peak, x the pre-TACE level.
-    vegf_peak_in_window : bool
-        Whether the peak falls within 48-72 h (the timing the RCT's discussion cites).
-    hif_peak_h : float
-        Hours after TACE at which HIF-1alpha peaks.
-    mean_hypoxia : float
-        Mean hypoxia (0-1) from day 7 to day 42.
-    vessel_quality : float
-        Mean vessel quality from day 7 to day 42 (x pre-TACE; > 1 = normalised).
-    pruned_pct : float
-        % of the vessel bed that pruning by bevacizumab alone would remove by day 42.
-    tumour_nadir : float
-        Smallest viable tumour (x pre-TACE); ``tumour_nadir_day`` when it occurs (days).
-    regrowth_day : float or None
-        First day after the nadir when viable tumour is back at its pre-TACE level (None: not
-        within the simulated time).
-    tumour_end : float
-        Viable tumour at the end of the run (x pre-TACE).
-    """
+    """Key numbers of one model run (all qualitative: relative units, model time; each field documented below it)."""
 
     vegf_peak_h: float
+    """Hours after TACE at which free VEGF peaks within the first week."""
     vegf_peak_fold: float
+    """That peak, x the pre-TACE level."""
     vegf_peak_in_window: bool
+    """Whether the peak falls within 48-72 h (the timing the RCT's discussion cites)."""
     hif_peak_h: float
+    """Hours after TACE at which HIF-1alpha peaks."""
     mean_hypoxia: float
+    """Mean hypoxia (0-1) from day 7 to day 42."""
     vessel_quality: float
+    """Mean vessel quality from day 7 to day 42 (x pre-TACE; > 1 = normalised)."""
     pruned_pct: float
+    """% of the vessel bed that pruning by bevacizumab alone would remove by day 42."""
     tumour_nadir: float
+    """Smallest viable tumour (x pre-TACE)."""
     tumour_nadir_day: float
+    """When the tumour is smallest (days)."""
     regrowth_day: float | None
+    """First day after the nadir when viable tumour is back at its pre-TACE level (None: not
+    within the simulated time)."""
     tumour_end: float
+    """Viable tumour at the end of the run (x pre-TACE)."""
 
     def __str__(self) -> str:
         regrowth = (

@@ -90,19 +90,19 @@ def test_landscape_chart_encodes_units_and_design():
 
 def test_panel_updates_chart_and_shows_friendly_empty_state():
     panel = CataloguePanel()
-    before = panel._view.chart.to_dict()
-    panel._modality.value = "TARE"
-    after = panel._view.chart.to_dict()
+    before = panel.views["chart"].chart.to_dict()
+    panel.controls["modality"].value = "TARE"
+    after = panel.views["chart"].chart.to_dict()
     assert before != after
     assert set(panel.value["arterial"]) == {"TARE"}
-    panel._design.value = "single_arm"
+    panel.controls["design"].value = "single_arm"
     assert panel.value.empty
     # the empty state appears once (in the chart), not three times
-    shown = [panel._message.value, panel._count.value, panel._table.value]
-    assert "No curated study" in str(panel._view.chart.to_dict())
+    shown = [panel.message.value, panel.views["count"].value, panel.views["table"].value]
+    assert "No curated study" in str(panel.views["chart"].chart.to_dict())
     assert not any("No curated" in text for text in shown)
-    assert panel._table.layout.display == "none"
-    assert "Traceback" not in panel._message.value
+    assert panel.views["table"].layout.display == "none"
+    assert "Traceback" not in panel.message.value
 
 
 def test_panel_is_a_panel_with_reset_and_named_options():
@@ -117,6 +117,7 @@ def test_panel_is_a_panel_with_reset_and_named_options():
     assert panel.value.empty
     panel.reset()
     assert set(panel.state.values()) == {catalogue.ALL}
+    assert ("All modalities", "all") in panel.controls["modality"].options
     assert len(panel.value) == len(catalogue.evidence_table())
     assert panel.views["table"].layout.display is None
     assert "font-size:16px" in panel.views["table"].value and "not reported" in panel.views["table"].value
@@ -125,3 +126,17 @@ def test_panel_is_a_panel_with_reset_and_named_options():
 def test_discrepancies_are_flagged_in_the_table():
     html = table_html(catalogue.evidence_table(modality="DEB-TACE"))
     assert "⚠" in html and "DISCREPANCY" in html
+
+
+def test_all_is_the_kits_one_everything_value_and_the_old_all_still_works():
+    from hcckit import labels
+
+    assert catalogue.ALL is labels.ALL and catalogue.ALL == "all"
+    assert all(values[0] == labels.ALL for values in catalogue.filter_options().values())
+    with pytest.warns(DeprecationWarning, match='design="All" is now'):
+        old = catalogue.evidence_table(design="All")
+    assert old.equals(catalogue.evidence_table())
+    with pytest.warns(DeprecationWarning, match='endpoints="All" is now'):
+        assert catalogue.evidence_table(endpoints="All", modality="HAIC").equals(
+            catalogue.evidence_table(modality="HAIC")
+        )

@@ -122,3 +122,15 @@ def test_lesson_figures_are_charts_with_lesson_prefix():
 def test_figures_are_registered_for_export():
     export = pytest.importorskip("hcckit.export")
     assert {"06_findings_by_check", "06_hr_ci_symmetry"} <= set(export.FIGURES)
+
+
+def test_hr_ci_chart_fits_the_lesson_column():
+    # lesson 06 §4 draws every HR of the kit: with the legend on the right it was 1001 px wide in a 984 px view
+    import re
+
+    import vl_convert as vlc
+
+    chart = charts.hr_ci_chart(appraisal.hr_ci_table())
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    assert float(re.search(r'width="([\d.]+)"', svg).group(1)) <= 960
+    assert _layers(chart)[2]["encoding"]["color"]["legend"]["orient"] == "top"

@@ -59,6 +59,37 @@ def test_forest_chart_log_axis_levels_and_kinds(table):
     assert {"Printed CI", "Arm order", "Discrepancy"} <= tooltips
 
 
+@pytest.mark.parametrize(
+    "endpoint, common_level", [("PFS", None), ("PFS", 0.95), ("OS", None), (None, None), ("TTUP", None)]
+)
+def test_forest_legends_sit_under_the_labels_and_the_plot(table, endpoint, common_level):
+    """Both legends start at the left edge of the study labels (not of the plot) and, as planned,
+    end within the labels plus the plot: Vega's "bottom" place ran two 2-column legends ~230 px past
+    the 1000 px lesson column (04 §1)."""
+    forest = evidence.forest_table(
+        evidence.filter_comparisons(table, endpoint=endpoint), common_level=common_level
+    )
+    spec = _spec(ce.forest_chart(forest))
+    interval = spec["layer"][1]["encoding"]["color"]["legend"]
+    estimate = spec["layer"][2]["encoding"]["shape"]["legend"]
+    assert interval["orient"] == estimate["orient"] == "none"
+    labels_px = min(
+        ce._FOREST_LABEL_LIMIT, ce._CHAR_PX * max(len(r["ylabel"]) for r in _data(spec, "ylabel"))
+    )
+    assert interval["legendX"] == pytest.approx(-(labels_px + ce._Y_LABEL_PAD_PX), abs=0.1)
+    df = pd.DataFrame(_data(spec, "ylabel"))
+    below_axis = ce._FOREST_STEP * df["ylabel"].nunique() + ce._AXIS_PX
+    assert interval["legendY"] == pytest.approx(below_axis) and estimate["legendY"] >= interval["legendY"]
+    kinds = spec["layer"][2]["encoding"]["shape"]["scale"]["domain"]
+    width, _ = ce._legend_px(kinds, "Estimate", estimate["columns"])
+    assert estimate["legendX"] + width <= ce._FOREST_WIDTH + 0.1  # never past the plot's right edge
+    if estimate["legendY"] == interval["legendY"]:  # side by side: no overlap
+        interval_w, _ = ce._legend_px(dict.fromkeys(df["ci_label"]), "Interval", interval["columns"])
+        assert estimate["legendX"] >= interval["legendX"] + interval_w
+    if endpoint == "PFS" and common_level is None:  # the lesson's opening state: one row of legends
+        assert estimate["legendY"] == interval["legendY"] and interval["columns"] == estimate["columns"] == 2
+
+
 def test_forest_chart_endpoint_in_labels_when_several(table):
     forest = evidence.forest_table(evidence.filter_comparisons(table, modality="TARE"))
     labels = {r["ylabel"] for r in _data(_spec(ce.forest_chart(forest, title="TARE")), "ylabel")}
@@ -123,7 +154,7 @@ def test_orr_chart_faceted_by_criterion():
                      "range printed"}  # fmt: skip
     rows = {(r["label"], r["criterion"]): r for r in _data(spec)}
     assert rows[("Hur 2023: TARE", "unspecified")]["kind"] == "range printed"
-    assert rows[("EMERALD-1: D + TACE", "mRECIST")]["ci_low"] is None
+    assert rows[("EMERALD-1: D + TACE", "mRECIST")]["ci_low_pct"] is None
 
 
 def test_orr_chart_empty_state():

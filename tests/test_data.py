@@ -215,8 +215,24 @@ def test_spot_checks_adverse_events_and_baseline():
 
 
 def _raw_rows(name: str) -> list[dict]:
-    with open(data.data_dir() / f"{name}.csv", newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """The rows of a curated table as printed (text, "" when empty)."""
+    return data.load(name, as_printed=True).to_dict("records")
+
+
+def test_load_as_printed_keeps_the_printed_text():
+    printed = data.load("outcomes", as_printed=True)
+    loaded = data.load("outcomes")
+    assert printed.shape == loaded.shape and list(printed.columns) == list(loaded.columns)
+    assert all(isinstance(v, str) for col in printed.columns for v in printed[col])
+    assert (printed["trial_id"].to_numpy() == loaded["trial_id"].astype(str).to_numpy()).all()
+    with open(data.data_dir() / "outcomes.csv", newline="", encoding="utf-8") as f:
+        raw = list(csv.DictReader(f))
+    assert printed.to_dict("records") == raw  # the CSV text, cell for cell ("41.0" keeps its decimal)
+    assert "41.0" in set(printed["value"]) and 41.0 in set(loaded["value"])
+    printed.loc[0, "value"] = "changed"
+    assert data.load("outcomes", as_printed=True).loc[0, "value"] != "changed"  # a fresh copy
+    with pytest.raises(TypeError, match="as_printed"):
+        data.load("outcomes", as_printed="yes")
 
 
 def _source_text_for(trial: dict) -> str | None:

@@ -417,8 +417,8 @@ def test_fuzz_published_effect(trial_id, endpoint, data):
     )
     if kind == "valid" and res is not None:
         assert math.isfinite(res.hazard_ratio) and res.hazard_ratio > 0
-        if res.ci_lower is not None and res.ci_upper is not None:
-            assert 0 < res.ci_lower <= res.hazard_ratio <= res.ci_upper
+        if res.ci_low is not None and res.ci_high is not None:
+            assert 0 < res.ci_low <= res.hazard_ratio <= res.ci_high
         assert res.p_value is None or 0 <= res.p_value <= 1
         assert res.synthetic is False
         assert arm is None or res.arm == arm

@@ -66,7 +66,7 @@ def test_yan_trial_medians_vs_hazard_ratio():
     assert [a.n for a in arms] == [58, 58]
     assert any("58 patients analysed" in n for n in arms[0].notes)
     eff = survival.published_effect("yan2025_tace_bev", endpoint="PFS")
-    assert (eff.hazard_ratio, eff.ci_lower, eff.ci_upper, eff.p_value) == (0.58, 0.37, 0.91, 0.018)
+    assert (eff.hazard_ratio, eff.ci_low, eff.ci_high, eff.p_value) == (0.58, 0.37, 0.91, 0.018)
     assert not eff.synthetic and "p = 0.018" in str(eff)
     check = survival.hr_consistency(
         arms[0].median, experimental_median=arms[1].median, hazard_ratio=0.58, ci=(0.37, 0.91)

@@ -1,4 +1,6 @@
-"""Tests for hcckit.widgets.evidence: set a control, read view.chart.to_dict(); empty states; no tracebacks."""
+"""Tests for hcckit.widgets.evidence through the public panel parts only: set ``panel.controls[name]``,
+read ``panel.views[name]`` (``.chart.to_dict()``), ``panel.state``, ``panel.value`` and ``panel.message``;
+empty states; no tracebacks."""
 
 from __future__ import annotations
 
@@ -35,13 +37,13 @@ def explorer():
 
 
 def test_explorer_default_and_conventions(explorer):
-    assert "hcckit-primary-control" in explorer.endpoint._dom_classes
+    assert "hcckit-primary-control" in explorer.controls["endpoint"]._dom_classes
     assert (
-        "hcckit-chart" in explorer.forest_view._dom_classes
-        and "hcckit-chart" in explorer.orr_view._dom_classes
+        "hcckit-chart" in explorer.views["forest"]._dom_classes
+        and "hcckit-chart" in explorer.views["orr"]._dom_classes
     )
     assert explorer.value["endpoint"] == "PFS"
-    labels = {r["ylabel"] for r in _rows(explorer.forest_view.chart, "ylabel")}
+    labels = {r["ylabel"] for r in _rows(explorer.views["forest"].chart, "ylabel")}
     assert "STAH: Sorafenib + cTACE vs Sorafenib" in labels and len(labels) == 19
     assert "19 hazard ratio(s) for PFS" in explorer.message.value
     _no_error(explorer.message)
@@ -50,64 +52,66 @@ def test_explorer_default_and_conventions(explorer):
 def test_no_dropdown_is_blank(explorer):
     """A None value shows as a blank dropdown: "any" must be a visible, selected option."""
     for panel in (explorer, panels.pooling_panel(), panels.cross_trial_panel()):
-        dropdowns = [c for c in vars(panel).values() if type(c).__name__ == "Dropdown"]
+        dropdowns = [c for c in panel.controls.values() if type(c).__name__ == "Dropdown"]
         assert dropdowns
         for control in dropdowns:
             assert control.value is not None and control.label, (type(panel).__name__, control.description)
 
 
 def test_explorer_endpoint_changes_the_chart(explorer):
-    orr_chart = explorer.orr_view.chart
-    explorer.endpoint.value = "TTUP"
+    orr_chart = explorer.views["orr"].chart
+    explorer.controls["endpoint"].value = "TTUP"
     try:
-        assert explorer.orr_view.chart is orr_chart  # the ORR chart does not depend on the endpoint
-        labels = {r["ylabel"] for r in _rows(explorer.forest_view.chart, "ylabel")}
+        assert explorer.views["orr"].chart is orr_chart  # the ORR chart does not depend on the endpoint
+        labels = {r["ylabel"] for r in _rows(explorer.views["forest"].chart, "ylabel")}
         assert labels == {"TACTICS: TACE + sorafenib vs TACE"}
     finally:
-        explorer.endpoint.value = "PFS"
+        explorer.controls["endpoint"].value = "PFS"
 
 
 def test_explorer_single_arm_empty_state(explorer):
-    explorer.design.value = "single_arm"
+    explorer.controls["design"].value = "single_arm"
     try:
-        assert _is_empty_state(explorer.forest_view.chart)
-        assert "Single-arm studies have no comparator" in json.dumps(explorer.forest_view.chart.to_dict())
+        assert _is_empty_state(explorer.views["forest"].chart)
+        assert "Single-arm studies have no comparator" in json.dumps(explorer.views["forest"].chart.to_dict())
         assert "hcckit-info" in explorer.message.value
-        orr_labels = {r["label"] for r in _rows(explorer.orr_view.chart, "label")}
+        orr_labels = {r["label"] for r in _rows(explorer.views["orr"].chart, "label")}
         assert "ChiCTR2100049829: TACE + atezolizumab + bevacizumab" in orr_labels
         _no_error(explorer.message)
     finally:
-        explorer.design.value = "any"
+        explorer.controls["design"].value = "any"
 
 
 def test_explorer_filters_that_match_nothing(explorer):
-    explorer.endpoint.value = "RFS"
-    explorer.modality.value = "TARE"
+    explorer.controls["endpoint"].value = "RFS"
+    explorer.controls["modality"].value = "TARE"
     try:
-        assert _is_empty_state(explorer.forest_view.chart)
+        assert _is_empty_state(explorer.views["forest"].chart)
         assert "No hazard ratio for RFS matches arterial = TARE" in explorer.message.value
         _no_error(explorer.message)
-        explorer.criterion.value = "RECICL"
-        assert _is_empty_state(explorer.orr_view.chart)
+        explorer.controls["criterion"].value = "RECICL"
+        assert _is_empty_state(explorer.views["orr"].chart)
     finally:
-        explorer.modality.value = "any"
-        explorer.criterion.value = "any"
-        explorer.endpoint.value = "PFS"
+        explorer.controls["modality"].value = "any"
+        explorer.controls["criterion"].value = "any"
+        explorer.controls["endpoint"].value = "PFS"
 
 
 def test_explorer_ci_toggle_and_criterion(explorer):
-    explorer.ci_level.value = "95"
+    explorer.controls["ci_level"].value = "95"
     try:
-        stah = next(r for r in _rows(explorer.forest_view.chart, "ylabel") if r["ylabel"].startswith("STAH"))
+        stah = next(
+            r for r in _rows(explorer.views["forest"].chart, "ylabel") if r["ylabel"].startswith("STAH")
+        )
         assert "recomputed from the printed 90 % CI" in stah["ci_label"]
-        assert "recomputed" in explorer.notes.value
+        assert "recomputed" in explorer.views["notes"].value
     finally:
-        explorer.ci_level.value = "printed"
-    explorer.criterion.value = "RECICL"
+        explorer.controls["ci_level"].value = "printed"
+    explorer.controls["criterion"].value = "RECICL"
     try:
-        assert {r["study"] for r in _rows(explorer.orr_view.chart, "label")} == {"TACTICS"}
+        assert {r["study"] for r in _rows(explorer.views["orr"].chart, "label")} == {"TACTICS"}
     finally:
-        explorer.criterion.value = "any"
+        explorer.controls["criterion"].value = "any"
 
 
 def test_explorer_unexpected_error_becomes_a_message(monkeypatch):
@@ -117,10 +121,10 @@ def test_explorer_unexpected_error_becomes_a_message(monkeypatch):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(evidence, "orr_table", broken)
-    panel.design.value = "rct"  # must not raise
+    panel.controls["design"].value = "rct"  # must not raise
     assert "Unexpected problem (RuntimeError): disk on fire" in panel.message.value
     monkeypatch.undo()
-    panel.design.value = "cohort"  # the panel recovers on the next change
+    panel.controls["design"].value = "cohort"  # the panel recovers on the next change
     assert "Unexpected problem" not in panel.message.value
 
 
@@ -131,71 +135,77 @@ def pooling():
 
 def test_pooling_default_is_flagged(pooling):
     assert pooling.value["row_ids"] and len(pooling.value["row_ids"]) == 4
-    spec = pooling.view.chart.to_dict()
+    spec = pooling.views["chart"].chart.to_dict()
     assert "NOT COMPARABLE" in " ".join(spec["title"]["subtitle"])
     assert (
-        "NOT comparable" in pooling.summary.value and "EMERALD-1 is counted 2 times" in pooling.summary.value
+        "NOT comparable" in pooling.views["summary"].value
+        and "EMERALD-1 is counted 2 times" in pooling.views["summary"].value
     )
     assert "hcckit-warning" in pooling.message.value
 
 
 def test_pooling_narrowed_to_a_comparable_pair(pooling):
-    options = dict((label.split(" - ")[0], value) for label, value in pooling.studies.options)
-    pooling.studies.value = (
+    options = dict((label.split(" - ")[0], value) for label, value in pooling.controls["studies"].options)
+    pooling.controls["studies"].value = (
         options["TACTICS: TACE + sorafenib vs TACE"],
         options["EMERALD-1: D + B + TACE vs TACE"],
     )
     # narrowing by label is not enough: the PFS definitions differ and two studies by DL are a problem
-    assert "look comparable" not in pooling.summary.value
-    assert "Mixes definitions of PFS" in pooling.summary.value and "Only 2 studies" in pooling.summary.value
-    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.summary.value
-    pooled = [r for r in _rows(pooling.view.chart, "kind") if r["kind"] == "pooled (computed here)"]
+    assert "look comparable" not in pooling.views["summary"].value
+    assert (
+        "Mixes definitions of PFS" in pooling.views["summary"].value
+        and "Only 2 studies" in pooling.views["summary"].value
+    )
+    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.views["summary"].value
+    pooled = [r for r in _rows(pooling.views["chart"].chart, "kind") if r["kind"] == "pooled (computed here)"]
     assert pooled[0]["hr"] == pytest.approx(0.70, abs=0.005)
     assert "not comparable" in pooling.message.value and "hcckit-warning" in pooling.message.value
-    subtitle = " ".join(pooling.view.chart.to_dict()["title"]["subtitle"])
+    subtitle = " ".join(pooling.views["chart"].chart.to_dict()["title"]["subtitle"])
     assert "NOT COMPARABLE" in subtitle and "only 2 studies (Hartung-Knapp CI 0.14 to 3.50)" in subtitle
-    pooling.method.value = "PM"
-    assert "Paule-Mandel" in pooling.summary.value
+    pooling.controls["method"].value = "PM"
+    assert "Paule-Mandel" in pooling.views["summary"].value
 
 
 def test_pooling_one_study_and_none(pooling):
-    pooling.studies.value = pooling.studies.value[:1]
+    pooling.controls["studies"].value = pooling.controls["studies"].value[:1]
     assert "No pooled estimate" in pooling.message.value and "hcckit-warning" in pooling.message.value
-    assert "not pooled" in pooling.view.chart.to_dict()["title"]["text"]
-    pooling.studies.value = ()
-    assert _is_empty_state(pooling.view.chart) and "No comparison selected" in pooling.message.value
+    assert "not pooled" in pooling.views["chart"].chart.to_dict()["title"]["text"]
+    pooling.controls["studies"].value = ()
+    assert _is_empty_state(pooling.views["chart"].chart) and "No comparison selected" in pooling.message.value
 
 
 def test_pooling_excludes_a_row_without_ci(pooling):
-    pooling.endpoint.value = "OS"
-    pooling.design.value = "any"
-    pooling.question.value = "HAIC + systemic therapy vs systemic therapy"
+    pooling.controls["endpoint"].value = "OS"
+    pooling.controls["design"].value = "any"
+    pooling.controls["question"].value = "HAIC + systemic therapy vs systemic therapy"
     assert len(pooling.value["row_ids"]) == 2  # Zheng 2022 (CI) and Fu 2023 (no CI)
     assert "No pooled estimate" in pooling.message.value and "1 without a CI" in pooling.message.value
     _no_error(pooling.message)
 
 
 def test_pooling_unpooled_view_and_empty_subgroup(pooling):
-    pooling.show_pooled.value = False
-    assert pooling.view.chart.to_dict()["title"]["text"] == "Selected comparisons (not pooled)"
-    assert "NOT comparable" in pooling.summary.value
-    pooling.endpoint.value = "PPS"
+    pooling.controls["show_pooled"].value = False
+    assert pooling.views["chart"].chart.to_dict()["title"]["text"] == "Selected comparisons (not pooled)"
+    assert "NOT comparable" in pooling.views["summary"].value
+    pooling.controls["endpoint"].value = "PPS"
     assert (
-        pooling.question.value == "any" and pooling.value["question"] is None
+        pooling.controls["question"].value == "any" and pooling.value["question"] is None
     )  # the PFS question does not exist for PPS: back to "any"
-    pooling.design.value = "rct"  # the only PPS comparison (An 2023) is a cohort
-    assert _is_empty_state(pooling.view.chart) and "No hazard ratio matches" in pooling.message.value
+    pooling.controls["design"].value = "rct"  # the only PPS comparison (An 2023) is a cohort
+    assert (
+        _is_empty_state(pooling.views["chart"].chart) and "No hazard ratio matches" in pooling.message.value
+    )
 
 
 def test_cross_trial_panel():
     panel = panels.cross_trial_panel()
     assert panel.value == ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
-    assert "has a control arm" in panel.reasons.value
-    assert len(panel.profile_view.chart.to_dict()["hconcat"]) == 3
-    panel.trial_b.value = panel.trial_a.value
-    assert _is_empty_state(panel.profile_view.chart) and "two different studies" in panel.message.value
-    panel.trial_b.value = "launch"
-    assert "LAUNCH" in json.dumps(panel.profile_view.chart.to_dict())
+    assert "has a control arm" in panel.views["reasons"].value
+    assert len(panel.views["profile"].chart.to_dict()["hconcat"]) == 3
+    panel.controls["trial_b"].value = panel.controls["trial_a"].value
+    assert _is_empty_state(panel.views["profile"].chart) and "two different studies" in panel.message.value
+    panel.controls["trial_b"].value = "launch"
+    assert "LAUNCH" in json.dumps(panel.views["profile"].chart.to_dict())
     assert panel.message.value == ""
     with pytest.raises(ValueError, match="trial_a"):
         panels.cross_trial_panel("nope", "launch")
@@ -237,18 +247,37 @@ def test_panels_are_panels_with_reset():
 
     for panel in (panels.evidence_explorer_panel(), panels.pooling_panel(), panels.cross_trial_panel()):
         assert isinstance(panel, Panel) and panel.reset_button.description == "Reset"
+        # the panel contract: parts by name only, no attribute aliases of views or controls
+        assert not any(
+            hasattr(panel, name) for name in ("forest_view", "orr_view", "profile_view", "view", "chart")
+        )
+        assert not any(hasattr(panel, name) for name in panel.controls)
         assert all("hcckit-preset" in b._dom_classes for b in panel.preset_buttons)
         assert "hcckit-message" in panel.message._dom_classes
+
+
+def test_panel_parts_by_name():
+    assert set(panels.evidence_explorer_panel().views) == {"forest", "orr", "notes"}
+    assert set(panels.pooling_panel().views) == {"chart", "summary"}
+    assert set(panels.cross_trial_panel().views) == {"reasons", "profile", "orr"}
+    assert set(panels.pooling_panel().controls) == {
+        "endpoint",
+        "question",
+        "design",
+        "studies",
+        "method",
+        "show_pooled",
+    }
 
 
 def test_explorer_presets_and_reset():
     panel = panels.evidence_explorer_panel()
     opening = panel.state
     _preset(panel, "Question 1").click()
-    assert panel.state["design"] == "single_arm" and _is_empty_state(panel.forest_view.chart)
+    assert panel.state["design"] == "single_arm" and _is_empty_state(panel.views["forest"].chart)
     _preset(panel, "Question 3").click()  # a preset is a whole starting state, not one change
     assert panel.state == {**opening, "criterion": "mRECIST"}
-    panel.ci_level.value = "95"
+    panel.controls["ci_level"].value = "95"
     panel.reset()
     assert panel.state == opening
     assert "19 hazard ratio(s) for PFS" in panel.message.value
@@ -258,18 +287,25 @@ def test_explorer_presets_and_reset():
 def test_pooling_preset_narrowed_pair_and_reset(pooling):
     opening_rows = pooling.value["row_ids"]
     _preset(pooling, "Question 2").click()
-    labels = {label.split(" - ")[0] for label, v in pooling.studies.options if v in pooling.value["row_ids"]}
+    labels = {
+        label.split(" - ")[0]
+        for label, v in pooling.controls["studies"].options
+        if v in pooling.value["row_ids"]
+    }
     assert labels == {"TACTICS: TACE + sorafenib vs TACE", "EMERALD-1: D + B + TACE vs TACE"}
-    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.summary.value
+    assert "Hartung-Knapp CI: 0.14-3.50" in pooling.views["summary"].value
     _preset(pooling, "Question 3").click()
     assert pooling.value["endpoint"] == "OS" and pooling.value["design"] is None
-    studies = {label.split(":")[0] for label, _ in pooling.studies.options}
+    studies = {label.split(":")[0] for label, _ in pooling.controls["studies"].options}
     assert {"CHANCE001", "CHANCE2211", "Yuan L 2023"} <= studies
-    assert "Mixes adjusted and unadjusted HRs" in pooling.summary.value
-    pooling.method.value = "PM"
+    assert "Mixes adjusted and unadjusted HRs" in pooling.views["summary"].value
+    pooling.controls["method"].value = "PM"
     pooling.reset()
     assert pooling.value["row_ids"] == opening_rows and pooling.value["method"] == "DL"
-    assert pooling.value["endpoint"] == "PFS" and "EMERALD-1 is counted 2 times" in pooling.summary.value
+    assert (
+        pooling.value["endpoint"] == "PFS"
+        and "EMERALD-1 is counted 2 times" in pooling.views["summary"].value
+    )
     _no_error(pooling.message)
 
 
@@ -277,11 +313,13 @@ def test_studies_selection_is_cleared_before_its_options_change(pooling):
     """The front end fails ("Cannot set properties of undefined (setting 'selected')") when it gets a
     shorter option list while the old selection indices are still set: clear the selection first."""
     seen = []
-    pooling.studies.observe(lambda change: seen.append(tuple(pooling.studies.index)), names="_options_labels")
-    assert len(pooling.studies.index) == 4
-    pooling.design.value = "cohort"
-    pooling.endpoint.value = "OS"
-    pooling.design.value = "rct"
+    pooling.controls["studies"].observe(
+        lambda change: seen.append(tuple(pooling.controls["studies"].index)), names="_options_labels"
+    )
+    assert len(pooling.controls["studies"].index) == 4
+    pooling.controls["design"].value = "cohort"
+    pooling.controls["endpoint"].value = "OS"
+    pooling.controls["design"].value = "rct"
     assert seen and all(index == () for index in seen)
     _no_error(pooling.message)
 
@@ -290,7 +328,7 @@ def test_cross_trial_presets_and_reset():
     panel = panels.cross_trial_panel()
     _preset(panel, "Question 2").click()
     assert panel.value == ("launch", "yan2025_tace_bev")
-    assert "LAUNCH" in panel.reasons.value
+    assert "LAUNCH" in panel.views["reasons"].value
     panel.reset()
     assert panel.value == ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
-    assert "has a control arm" in panel.reasons.value
+    assert "has a control arm" in panel.views["reasons"].value

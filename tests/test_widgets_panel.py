@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import ipywidgets as widgets
 import pytest
 
@@ -91,3 +93,84 @@ def test_message_goes_last_unless_the_body_places_it_and_presets_sit_before_rese
     button = plain.preset_button("Question 1", s=5)
     plain.add_presets(button)
     assert plain.children[0].children == (button, plain.reset_button) and button.layout.width == "auto"
+
+
+# --------------------------------------------------------------------------- safe: input errors vs bugs
+class Failing(Panel):
+    """A panel whose update raises whatever the test sets in ``self.error``."""
+
+    def __init__(self):
+        self.error: Exception | None = None
+        a = widgets.IntSlider(value=1, min=0, max=10)
+        super().__init__(a, controls={"a": a})
+        self.on_change(["a"], self._update)
+
+    def _update(self):
+        if self.error is not None:
+            raise self.error
+
+
+def _fail_with(caplog, error: Exception) -> Failing:
+    p = Failing()
+    p.error = error
+    with caplog.at_level(logging.DEBUG, logger="hcckit.widgets"):
+        p.controls["a"].value += 1  # must not raise
+    return p
+
+
+def _records(caplog, level: int):
+    return [r for r in caplog.records if r.name == "hcckit.widgets" and r.levelno == level]
+
+
+def test_a_value_error_is_an_input_error_shown_in_one_line_and_not_logged(caplog):
+    p = _fail_with(caplog, ValueError("n: must be a whole number,\n  got 'thirty-one'"))
+    assert "Cannot update: n: must be a whole number, got &#x27;thirty-one&#x27;" in p.message.value
+    assert "hcckit-error" in p.message.value and "\n" not in p.message.value
+    assert not [r for r in caplog.records if r.name == "hcckit.widgets"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [KeyError("event"), TypeError("'NoneType' object is not subscriptable"), RuntimeError("disk on fire")],
+)
+def test_any_other_error_is_a_bug_logged_with_its_traceback_and_shown_in_one_line(caplog, error):
+    p = _fail_with(caplog, error)
+    name = type(error).__name__
+    assert f"Unexpected problem ({name}):" in p.message.value and "Traceback" not in p.message.value
+    assert "Cannot update" not in p.message.value
+    (record,) = _records(caplog, logging.ERROR)
+    assert record.exc_info is not None and record.exc_info[0] is type(error)
+    assert "_update" in record.getMessage()
+
+
+def test_a_validators_named_type_error_is_shown_plainly_and_logged_at_debug(caplog):
+    p = _fail_with(caplog, TypeError("profile: expected a pandas DataFrame, got list"))
+    assert "Cannot update: profile: expected a pandas DataFrame, got list" in p.message.value
+    assert not _records(caplog, logging.ERROR)
+    (record,) = _records(caplog, logging.DEBUG)
+    assert record.exc_info is not None and record.exc_info[0] is TypeError
+
+
+def test_on_click_and_run_wire_safe_once():
+    p = Failing()
+    button = widgets.Button(description="go")
+    seen = []
+    p.on_click(button, lambda: seen.append("clicked"))
+    button.click()
+    assert seen == ["clicked"]
+    p.on_click(button, lambda: (_ for _ in ()).throw(ValueError("a: not now")))
+    button.click()  # must not raise
+    assert "a: not now" in p.message.value
+    assert p.run(lambda x, *, y: x + y, 2, y=3) == 5
+    assert p.run(lambda: (_ for _ in ()).throw(ValueError("b: bad"))) is None
+    assert "b: bad" in p.message.value
+
+
+def test_labelled_puts_the_label_above_the_control():
+    from hcckit.widgets.panel import labelled
+
+    slider = widgets.IntSlider()
+    box = labelled("Dose <mg/kg>", slider)
+    label, control = box.children
+    assert control is slider and slider.layout.width == "100%" and "hcckit-field" in box._dom_classes
+    assert "Dose &lt;mg/kg&gt;" in label.value and "font-size:14px" in label.value

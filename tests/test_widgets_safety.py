@@ -49,11 +49,16 @@ def test_profile_panel_notes_quote_other_reports():
     assert "Abstract" in panel.texts["notes"].value
 
 
-def test_profile_panel_shows_errors_as_messages(monkeypatch):
+def test_profile_panel_shows_errors_as_messages(monkeypatch, caplog):
     panel = panels.ae_profile_panel()
+    monkeypatch.setattr(safety, "ae_profile", lambda **k: (_ for _ in ()).throw(ValueError("grade: bad")))
+    panel.controls["grade"].value = "1-2"  # must not raise: an input error, shown, not logged
+    assert "Cannot update: grade: bad" in panel.message.value
     monkeypatch.setattr(safety, "ae_profile", lambda **k: (_ for _ in ()).throw(KeyError("event")))
-    panel.controls["grade"].value = "1-2"  # must not raise
-    assert "Cannot update" in panel.message.value
+    with caplog.at_level("ERROR", logger="hcckit.widgets"):
+        panel.controls["grade"].value = ">=3"  # must not raise: a bug, shown in one line and logged
+    assert "Unexpected problem (KeyError): &#x27;event&#x27;" in panel.message.value
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
 
 
 def test_class_effects_panel():

@@ -24,79 +24,81 @@ def panel():
 
 
 def _option(panel, trial_id, endpoint):
-    cat = panel._catalogue
+    cat = panel.catalogue
     return int(cat.index[(cat["trial_id"] == trial_id) & (cat["endpoint"] == endpoint)][0])
 
 
 def test_survival_panel_starts_on_the_rct(panel):
     assert panel.value["trial_id"] == "yan2025_tace_bev" and panel.value["endpoint"] == "PFS"
-    spec = _spec(panel.chart)
+    spec = _spec(panel.views["chart"])
     assert _synthetic(spec) and len(spec["vconcat"]) == 2
     assert "HR " in json.dumps(spec) and "log-rank" in json.dumps(spec)
-    assert _synthetic(_spec(panel.published_chart))
-    assert "hcckit-primary-control" in panel._trial._dom_classes
-    assert panel._message.value == ""
-    assert "0.58" in panel._readout.value  # the published HR beside the synthetic one
+    assert _synthetic(_spec(panel.views["published_chart"]))
+    assert "hcckit-primary-control" in panel.controls["trial"]._dom_classes
+    assert panel.message.value == ""
+    assert "0.58" in panel.views["readout"].value  # the published HR beside the synthetic one
 
 
 def test_primary_control_changes_the_chart(panel):
-    before = json.dumps(_spec(panel.chart))
-    panel._trial.value = _option(panel, "chictr2100049829_tace_atezo_bev", "PFS")
-    after = _spec(panel.chart)
+    before = json.dumps(_spec(panel.views["chart"]))
+    panel.controls["trial"].value = _option(panel, "chictr2100049829_tace_atezo_bev", "PFS")
+    after = _spec(panel.views["chart"])
     assert json.dumps(after) != before
     assert "chictr2100049829_tace_atezo_bev" == panel.value["trial_id"]
-    assert _synthetic(after) and panel._message.value == ""
-    assert panel._comparator.disabled  # single arm: no hazard ratio to apply
-    panel._censoring.value = "none"  # exact quantiles, no censoring: the published points come back
+    assert _synthetic(after) and panel.message.value == ""
+    assert panel.controls["comparator"].disabled  # single arm: no hazard ratio to apply
+    panel.controls[
+        "censoring"
+    ].value = "none"  # exact quantiles, no censoring: the published points come back
     table = panel.value["published_vs_reconstructed"]
     rates = table[table["unit"] == "%"]
     assert (rates["difference"].abs() <= 100 / (2 * 45) + 1e-9).all()
     assert table.loc[table["statistic"] == "median", "difference"].abs().max() < 0.5
-    panel._censoring.value = "auto"
+    panel.controls["censoring"].value = "auto"
 
 
 def test_follow_up_slider_moves_the_hazard_ratio_interval(panel):
-    panel._trial.value = _option(panel, "yan2025_tace_bev", "PFS")
-    panel._censoring.value = "design"
-    panel._follow_up.value = 24
+    panel.controls["trial"].value = _option(panel, "yan2025_tace_bev", "PFS")
+    panel.controls["censoring"].value = "design"
+    panel.controls["follow_up"].value = 24
     wide = panel.value["comparisons"][0].hazard_ratio
-    panel._follow_up.value = 1
+    panel.controls["follow_up"].value = 1
     narrow_fu = panel.value["comparisons"][0].hazard_ratio
-    assert (narrow_fu.ci_upper - narrow_fu.ci_lower) > (wide.ci_upper - wide.ci_lower)
-    assert panel._message.value == ""
+    assert (narrow_fu.ci_high - narrow_fu.ci_low) > (wide.ci_high - wide.ci_low)
+    assert panel.message.value == ""
 
 
 def test_comparator_from_hazard_ratio(panel):
-    panel._trial.value = _option(panel, "yan2025_tace_bev", "PFS")
-    panel._comparator.value = "hazard_ratio"
+    panel.controls["trial"].value = _option(panel, "yan2025_tace_bev", "PFS")
+    panel.controls["comparator"].value = "hazard_ratio"
     assert any("published HR 0.58" in n for n in panel.value["notes"])
-    panel._comparator.value = "summaries"
+    panel.controls["comparator"].value = "summaries"
 
 
 def test_impossible_setting_becomes_a_message(panel):
-    panel._trial.value = _option(panel, "yan2025_tace_bev", "PFS")
-    panel._model.value = "weibull"  # a median alone cannot fix two Weibull parameters
-    assert "needs at least two published points" in panel._message.value
-    panel._model.value = "piecewise"
-    assert panel._message.value == ""
+    panel.controls["trial"].value = _option(panel, "yan2025_tace_bev", "PFS")
+    panel.controls["model"].value = "weibull"  # a median alone cannot fix two Weibull parameters
+    assert "needs at least two published points" in panel.message.value
+    panel.controls["model"].value = "piecewise"
+    assert panel.message.value == ""
 
 
 def test_discrepancy_is_shown(panel):
-    panel._censoring.value = "auto"
-    panel._trial.value = _option(panel, "chictr2200056222_debtace_tqb_anlo", "OS")
-    assert "DISCREPANCY" in panel._readout.value
-    assert panel._accrual.disabled  # censoring comes from the printed numbers at risk
+    panel.controls["censoring"].value = "auto"
+    panel.controls["trial"].value = _option(panel, "chictr2200056222_debtace_tqb_anlo", "OS")
+    assert "DISCREPANCY" in panel.views["readout"].value
+    assert panel.controls["accrual"].disabled  # censoring comes from the printed numbers at risk
 
 
 def test_median_hr_rmst_panel():
     p = panels.MedianHRRMSTPanel()
-    before = json.dumps(_spec(p.chart))
-    p._hr.value = 1.0
-    assert json.dumps(_spec(p.chart)) != before
-    assert _synthetic(_spec(p.chart))
-    p._median.value = 4
-    p._hr.value = 0.5
-    p._delay.value = 6
+    before = json.dumps(_spec(p.views["chart"]))
+    p.controls["hazard_ratio"].value = 1.0
+    assert json.dumps(_spec(p.views["chart"])) != before
+    assert _synthetic(_spec(p.views["chart"]))
+    p.controls["median"].value = 4
+    p.controls["hazard_ratio"].value = 0.5
+    p.controls["delay"].value = 6
     c = p.value["comparison"]
     medians = [m.median for m in c.medians]
     assert abs(medians[1] - medians[0]) < 0.5  # the effect starts after the median...
@@ -105,14 +107,14 @@ def test_median_hr_rmst_panel():
 
 def test_cross_trial_panel():
     p = panels.CrossTrialPanel()
-    spec = _spec(p.chart)
+    spec = _spec(p.views["chart"])
     assert _synthetic(spec)
     assert len(p.value["arms"]) >= 2
-    p._endpoint.value = "OS"
-    assert p.value["endpoint"] == "OS" and p._message.value == ""
-    assert "Not a comparison" in p._banner.value
-    p._arms.value = ()
-    assert "Choose at least one arm" in p._message.value
+    p.controls["endpoint"].value = "OS"
+    assert p.value["endpoint"] == "OS" and p.message.value == ""
+    assert "Not a comparison" in p.views["banner"].value
+    p.controls["arms"].value = ()
+    assert "Choose at least one arm" in p.message.value
 
 
 # --- classroom app: Panel base, Reset, presets, names, download, layout ------------------------
@@ -132,7 +134,7 @@ def _csv(panel):
 
     import pandas as pd
 
-    value = panel.download.value
+    value = panel.views["download"].value
     name = re.search(r"download='([^']+)'", value).group(1)
     payload = re.search(r"base64,([A-Za-z0-9+/=]+)", value).group(1)
     return name, pd.read_csv(io.StringIO(base64.b64decode(payload).decode("utf-8")))
@@ -147,7 +149,7 @@ def test_survival_panel_is_a_panel_with_reset():
 
     p = panels.SurvivalPanel()
     assert isinstance(p, Panel) and "hcckit-reset" in p.reset_button._dom_classes
-    first_state, first_chart = p.state, json.dumps(_spec(p.chart))
+    first_state, first_chart = p.state, json.dumps(_spec(p.views["chart"]))
     p.controls["trial"].value = _option(p, "chictr2100049829_tace_atezo_bev", "OS")
     p.controls["censoring"].value = "design"
     p.controls["follow_up"].value = 3
@@ -155,8 +157,8 @@ def test_survival_panel_is_a_panel_with_reset():
     assert p.state != first_state
     p.reset_button.click()
     assert p.state == first_state
-    assert json.dumps(_spec(p.chart)) == first_chart
-    assert p.value["trial_id"] == "yan2025_tace_bev" and p._message.value == ""
+    assert json.dumps(_spec(p.views["chart"])) == first_chart
+    assert p.value["trial_id"] == "yan2025_tace_bev" and p.message.value == ""
 
 
 def test_survival_panel_presets_give_the_questions_states():
@@ -175,10 +177,12 @@ def test_survival_panel_presets_give_the_questions_states():
         and p.state["follow_up"] == 3
         and p.state["comparator"] == "summaries"
     )
-    assert not p._follow_up.disabled and p.value["follow_up"] == 3
+    assert not p.controls["follow_up"].disabled and p.value["follow_up"] == 3
     buttons["Q3: random sample"].click()
-    assert p.state["method"] == "random" and not p._seed.disabled and p.state["censoring"] == "auto"
-    assert p._message.value == ""
+    assert (
+        p.state["method"] == "random" and not p.controls["seed"].disabled and p.state["censoring"] == "auto"
+    )
+    assert p.message.value == ""
 
 
 def test_download_is_the_pseudo_patients_shown_and_marked_synthetic():
@@ -191,12 +195,13 @@ def test_download_is_the_pseudo_patients_shown_and_marked_synthetic():
     assert list(frame["arm"]) == [str(a) for a in data["arm"]]
     assert list(frame["time_months"].round(9)) == list(data["time"].round(9))
     assert list(frame["event"]) == list(data["event"])
-    assert set(frame["arm"]) == _arm_values(_spec(p.chart))  # the arms drawn
+    assert set(frame["arm"]) == _arm_values(_spec(p.views["chart"]))  # the arms drawn
     p.controls["method"].value = "random"  # a new draw: the link follows
     _, again = _csv(p)
     assert list(again["time_months"].round(9)) == list(p.value["data"]["time"].round(9))
     assert (
-        "Download pseudo-patients (CSV)" in p.download.value and "hcckit-download" in p.download._dom_classes
+        "Download pseudo-patients (CSV)" in p.views["download"].value
+        and "hcckit-download" in p.views["download"]._dom_classes
     )
 
 
@@ -209,12 +214,16 @@ def test_names_not_ids_in_legend_at_risk_and_messages(trial_id, endpoint, ids):
 
     p = panels.SurvivalPanel()
     p.controls["trial"].value = _option(p, trial_id, endpoint)
-    spec = _spec(p.chart)
+    spec = _spec(p.views["chart"])
     arms = _arm_values(spec)
     assert arms == {labels.arm(trial_id, a) for a in ids}
     assert not arms & ids
-    assert not _arm_values(_spec(p.published_chart)) & ids
-    text = p._readout.value + p._published_table.value + json.dumps(spec["vconcat"][0].get("layer", []))
+    assert not _arm_values(_spec(p.views["published_chart"])) & ids
+    text = (
+        p.views["readout"].value
+        + p.views["published_table"].value
+        + json.dumps(spec["vconcat"][0].get("layer", []))
+    )
     for arm_id in ids - {"tace"}:  # "tace" is also a word of the arm names
         assert not re.search(rf"(?<![\w-]){arm_id}(?![\w-])", text), arm_id
     assert all(not n.startswith(tuple(f"{a}:" for a in ids)) for n in p.value["notes"])
@@ -223,10 +232,10 @@ def test_names_not_ids_in_legend_at_risk_and_messages(trial_id, endpoint, ids):
 def test_auto_censoring_explains_why_accrual_is_ignored():
     p = panels.SurvivalPanel()
     p.controls["trial"].value = _option(p, "chictr2100049829_tace_atezo_bev", "PFS")
-    assert p._accrual.disabled and p._follow_up.disabled
-    assert "not used" in p._design_note.value and "median follow-up" in p._design_note.value
+    assert p.controls["accrual"].disabled and p.controls["follow_up"].disabled
+    assert "not used" in p.views["design_note"].value and "median follow-up" in p.views["design_note"].value
     p.controls["censoring"].value = "design"
-    assert not p._follow_up.disabled and p._design_note.value == ""
+    assert not p.controls["follow_up"].disabled and p.views["design_note"].value == ""
     before = p.value["data"]["event"].sum()
     p.controls["follow_up"].value = 1
     assert p.value["data"]["event"].sum() < before  # the slider acts
@@ -244,7 +253,7 @@ def test_median_hr_rmst_panel_reset_and_presets():
     assert p.state["hazard_ratio"] == 1.0 and p.state["delay"] == 0.0
     p.reset_button.click()
     assert p.state == first
-    assert _arm_values(_spec(p.chart)) == {"Control", "Experimental"}
+    assert _arm_values(_spec(p.views["chart"])) == {"Control", "Experimental"}
 
 
 def test_cross_trial_panel_fits_one_screen():
@@ -253,25 +262,25 @@ def test_cross_trial_panel_fits_one_screen():
     children = list(p.children)
     body = children[1]  # after the toolbar
     controls, chart = body.children
-    assert chart is p.chart
-    assert p._endpoint in controls.children and p._arms in controls.children[1].children
+    assert chart is p.views["chart"]
+    assert p.controls["endpoint"] in controls.children and p.controls["arms"] in controls.children[1].children
     assert len(controls.children) == 2  # endpoint and arms side by side
-    assert children.index(p._banner) == 2 and children.index(p._table) == 3
-    assert _spec(p.chart)["height"] <= 280  # shorter than the theme's 320 px plot
-    assert "Not a comparison" in p._banner.value
+    assert children.index(p.views["banner"]) == 2 and children.index(p.views["table"]) == 3
+    assert _spec(p.views["chart"])["height"] <= 280  # shorter than the theme's 320 px plot
+    assert "Not a comparison" in p.views["banner"].value
 
 
 def test_cross_trial_panel_reset_and_question_2():
     p = panels.CrossTrialPanel()
     first = p.value["arms"]
     [q2] = p.preset_buttons
-    p._endpoint.value = "OS"
+    p.controls["endpoint"].value = "OS"
     q2.click()
     assert p.value["endpoint"] == "PFS"
     assert set(p.value["arms"]) == {("emerald1", "tace"), ("yan2025_tace_bev", "tace")}
-    assert "EMERALD-1" in p._table.value and "hcckit-table" in p._table.value
+    assert "EMERALD-1" in p.views["table"].value and "hcckit-table" in p.views["table"].value
     p.reset_button.click()
-    assert p.value["arms"] == first and p.value["endpoint"] == "PFS" and p._message.value == ""
+    assert p.value["arms"] == first and p.value["endpoint"] == "PFS" and p.message.value == ""
 
 
 def test_every_chart_fits_the_projector():
@@ -279,10 +288,12 @@ def test_every_chart_fits_the_projector():
     charts = []
     for trial_id in ("emerald1", "chictr2100049829_tace_atezo_bev"):
         s.controls["trial"].value = _option(s, trial_id, "PFS")
-        assert _svg_width(s.chart.chart) <= 720  # beside 260 px of controls in the 1000 px lesson column
-        charts += [s.chart.chart, s.published_chart.chart]
-    charts.append(panels.MedianHRRMSTPanel().chart.chart)
-    charts.append(panels.CrossTrialPanel().chart.chart)
+        assert (
+            _svg_width(s.views["chart"].chart) <= 720
+        )  # beside 260 px of controls in the 1000 px lesson column
+        charts += [s.views["chart"].chart, s.views["published_chart"].chart]
+    charts.append(panels.MedianHRRMSTPanel().views["chart"].chart)
+    charts.append(panels.CrossTrialPanel().views["chart"].chart)
     widths = [_svg_width(c) for c in charts]
     assert max(widths) <= 1000, widths  # the lesson column at 1280 px
 
@@ -294,3 +305,13 @@ def test_panel_text_is_at_least_14px():
     html_views = [w.value for w in s.views.values() if hasattr(w, "value") and isinstance(w.value, str)]
     for fragment in html_views:
         assert not re.search(r"font-size:\s*(?:[0-9]|1[0-3])px", fragment), fragment[:200]
+
+
+@pytest.mark.parametrize("make", [panels.SurvivalPanel, panels.MedianHRRMSTPanel, panels.CrossTrialPanel])
+def test_panel_parts_only_through_controls_views_and_state(make):
+    """The panel contract: no ``panel.chart``-style attributes beside ``views``/``controls``/``state``."""
+    p = make()
+    for old in ("chart", "published_chart", "download"):
+        assert not hasattr(p, old), old
+    assert "chart" in p.views and set(p.state) == set(p.controls)
+    assert isinstance(p.value, dict) and p.value  # results (read-only copy)

@@ -33,63 +33,63 @@ def _upload(widget, content: bytes, name: str) -> None:
 
 
 def _message(panel) -> str:
-    return panel._message.value
+    return panel.message.value
 
 
 def test_measurements_upload_then_bad_file_keeps_results():
     panel = MeasurementsUploadPanel()
     assert panel.best is None
     text = uploads.example_csv("measurements").replace("Teaching patient (synthetic)", "P7")
-    _upload(panel._upload, text.encode(), "cases.csv")
+    _upload(panel.upload, text.encode(), "cases.csv")
     assert "hcckit-info" in _message(panel) and "1 patient," in _message(panel)
     assert set(panel.best["criterion"]) == {"RECIST 1.1", "mRECIST", "WHO", "EASL"}
-    spec = panel.chart.chart.to_dict()
+    spec = panel.views["chart"].chart.to_dict()
     assert "P7" in str(spec) and "mRECIST" in str(spec)
     best_before = panel.best.copy()
 
-    _upload(panel._upload, b"PK\x03\x04 an excel file", "cases.xlsx")
+    _upload(panel.upload, b"PK\x03\x04 an excel file", "cases.xlsx")
     assert "hcckit-error" in _message(panel) and "cases.xlsx" in _message(panel)
     assert "Traceback" not in _message(panel)
     assert panel.best.equals(best_before), "a bad file must not lose the previous results"
-    assert "P7" in str(panel.chart.chart.to_dict())
+    assert "P7" in str(panel.views["chart"].chart.to_dict())
 
     # a file that parses but breaks a response rule names the file and the field
-    _upload(panel._upload, b"patient,lesion,day,kind,ld_mm\nA,L1,0,target,\nA,L1,42,target,20\n", "rule.csv")
+    _upload(panel.upload, b"patient,lesion,day,kind,ld_mm\nA,L1,0,target,\nA,L1,42,target,20\n", "rule.csv")
     assert "rule.csv" in _message(panel) and "ld_mm" in _message(panel)
     assert panel.best.equals(best_before)
 
 
 def test_measurements_criterion_switch_redraws():
     panel = MeasurementsUploadPanel()
-    panel._example.click()
-    before = panel.chart.chart.to_dict()
-    panel._criterion.value = "RECIST 1.1"
-    assert panel.chart.chart.to_dict() != before
+    panel.example_button.click()
+    before = panel.views["chart"].chart.to_dict()
+    panel.controls["criterion"].value = "RECIST 1.1"
+    assert panel.views["chart"].chart.to_dict() != before
 
 
 def test_curve_upload_example_and_bad_files():
     panel = CurveUploadPanel()
-    panel._example.click()
+    panel.example_button.click()
     assert panel.report is not None and panel.report.n == 120
     assert panel.report.max_abs_error < 0.01
-    spec = str(panel.chart.chart.to_dict())
+    spec = str(panel.views["chart"].chart.to_dict())
     assert "SYNTHETIC" in spec
     good = panel.ipd.copy()
 
-    _upload(panel._curve_upload, b"time,survival\n0,1\n3,abc\n", "bad_curve.csv")
+    _upload(panel.curve_upload, b"time,survival\n0,1\n3,abc\n", "bad_curve.csv")
     assert "bad_curve.csv" in _message(panel) and "line 3" in _message(panel)
     assert panel.ipd.equals(good)
 
-    _upload(panel._risk_upload, b"time,n_at_risk\n0,10\n3,20\n", "rising.csv")
+    _upload(panel.risk_upload, b"time,n_at_risk\n0,10\n3,20\n", "rising.csv")
     assert "hcckit-error" in _message(panel)
     assert panel.ipd.equals(good)
 
 
 def test_curve_without_at_risk_needs_n():
     panel = CurveUploadPanel()
-    _upload(panel._curve_upload, b"time,survival\n0,1\n2,0.8\n4,0.6\n6,0.5\n", "c.csv")
+    _upload(panel.curve_upload, b"time,survival\n0,1\n2,0.8\n4,0.6\n6,0.5\n", "c.csv")
     assert "number of patients" in _message(panel)
-    panel._n.value = 50
+    panel.controls["n"].value = 50
     assert panel.report is not None and panel.report.n == 50
     assert "hcckit-info" in _message(panel)
 
@@ -97,14 +97,14 @@ def test_curve_without_at_risk_needs_n():
 @pytest.mark.parametrize("panel_class", [MeasurementsUploadPanel, CurveUploadPanel])
 def test_empty_state_chart(panel_class):
     panel = panel_class()
-    assert "Upload" in str(panel.chart.chart.to_dict())
+    assert "Upload" in str(panel.views["chart"].chart.to_dict())
 
 
 # --------------------------------------------------------------------------- issue 14
 def test_a_recist_only_file_is_classified_by_what_it_supports():
     panel = MeasurementsUploadPanel()
     text = "patient,lesion,day,kind,ld_mm\nP1,L1,0,target,40\nP1,L1,42,target,26\nP1,L1,84,target,25\n"
-    _upload(panel._upload, text.encode(), "recist_only.csv")
+    _upload(panel.upload, text.encode(), "recist_only.csv")
     message = _message(panel)
     assert "hcckit-info" in message and "classified under RECIST 1.1." in message
     assert "Not applied: mRECIST (no &#x27;viable_ld_mm&#x27; column)" in message or (
@@ -112,7 +112,9 @@ def test_a_recist_only_file_is_classified_by_what_it_supports():
     )
     assert set(panel.best["criterion"]) == {"RECIST 1.1"}
     assert panel.best["best_response"].iloc[0] == "PR"  # 40 -> 26 mm: -35 %, confirmed at day 84
-    assert "RECIST 1.1" in str(panel.chart.chart.to_dict())  # the chart falls back to a criterion it has
+    assert "RECIST 1.1" in str(
+        panel.views["chart"].chart.to_dict()
+    )  # the chart falls back to a criterion it has
 
 
 def test_a_large_file_inside_the_limits_draws():
@@ -124,7 +126,7 @@ def test_a_large_file_inside_the_limits_draws():
     content = ("\n".join(rows) + "\n").encode()
     assert len(content) < uploads.MAX_BYTES and len(rows) - 1 <= uploads.MAX_ROWS
     panel = MeasurementsUploadPanel()
-    _upload(panel._upload, content, "big.csv")
+    _upload(panel.upload, content, "big.csv")
     assert "hcckit-info" in _message(panel), _message(panel)
     assert panel.best["patient"].nunique() == 1251
 
@@ -133,40 +135,48 @@ def test_a_curve_that_reads_but_cannot_be_rebuilt_does_not_replace_the_last_good
     from hcckit import survival
 
     panel = CurveUploadPanel()
-    panel._on_example(None)
-    good_curve, good_ipd, good_chart = panel._curve.copy(), panel.ipd.copy(), panel.chart.chart.to_dict()
-    good_report = panel._report.value
+    panel.example_button.click()
+    good_curve, good_ipd, good_chart = (
+        panel.curve.copy(),
+        panel.ipd.copy(),
+        panel.views["chart"].chart.to_dict(),
+    )
+    good_report = panel.views["report"].value
 
     def fails(*args, **kwargs):
         raise ValueError("curve: the reconstruction failed")
 
     monkeypatch.setattr(survival, "reconstruct_ipd", fails)
-    _upload(panel._curve_upload, b"time,survival\n0,1\n3,0.7\n6,0.5\n", "new_curve.csv")
+    _upload(panel.curve_upload, b"time,survival\n0,1\n3,0.7\n6,0.5\n", "new_curve.csv")
     assert "hcckit-error" in _message(panel) and "reconstruction failed" in _message(panel)
-    assert panel._curve.equals(good_curve) and panel.ipd.equals(good_ipd)
-    assert panel.chart.chart.to_dict() == good_chart and panel._report.value == good_report
-    _upload(panel._risk_upload, b"time,n_at_risk\n0,50\n3,30\n", "new_risk.csv")
-    assert panel._curve.equals(good_curve) and panel.ipd.equals(good_ipd)
+    assert panel.curve.equals(good_curve) and panel.ipd.equals(good_ipd)
+    assert panel.views["chart"].chart.to_dict() == good_chart and panel.views["report"].value == good_report
+    _upload(panel.risk_upload, b"time,n_at_risk\n0,50\n3,30\n", "new_risk.csv")
+    assert panel.curve.equals(good_curve) and panel.ipd.equals(good_ipd)
 
 
 def test_reset_empties_the_upload_panels():
     panel = MeasurementsUploadPanel()
-    first_chart = panel.chart.chart.to_dict()
-    panel._on_example(None)
-    panel._criterion.value = "RECIST 1.1"
-    assert panel.best is not None and panel.chart.chart.to_dict() != first_chart
+    first_chart = panel.views["chart"].chart.to_dict()
+    panel.example_button.click()
+    panel.controls["criterion"].value = "RECIST 1.1"
+    assert panel.best is not None and panel.views["chart"].chart.to_dict() != first_chart
     panel.reset_button.click()
     assert panel.best is None and panel.state == {"criterion": "mRECIST"}
-    assert panel.chart.chart.to_dict() == first_chart and panel._summary.value == "" and _message(panel) == ""
+    assert (
+        panel.views["chart"].chart.to_dict() == first_chart
+        and panel.views["summary"].value == ""
+        and _message(panel) == ""
+    )
 
     curve = CurveUploadPanel()
-    first_chart = curve.chart.chart.to_dict()
-    curve._on_example(None)
-    curve._n.value = 50
+    first_chart = curve.views["chart"].chart.to_dict()
+    curve.example_button.click()
+    curve.controls["n"].value = 50
     assert curve.ipd is not None
     curve.reset_button.click()
-    assert curve.ipd is None and curve._curve is None and curve.state == {"n": 0, "events": 0}
-    assert curve.chart.chart.to_dict() == first_chart and curve._report.value == ""
+    assert curve.ipd is None and curve.curve is None and curve.state == {"n": 0, "events": 0}
+    assert curve.views["chart"].chart.to_dict() == first_chart and curve.views["report"].value == ""
 
 
 # --- issue 14: the size limit is carried to the browser, and agrees with the server's -----------
@@ -197,11 +207,11 @@ def test_upload_widgets_carry_the_limit_the_server_enforces(panel_class):
 def test_a_file_over_the_limit_that_reaches_the_kernel_names_the_same_limit():
     # the browser refuses it first (hcckit_guard.js); without the template the server still does
     panel = MeasurementsUploadPanel()
-    panel._on_example(None)
+    panel.example_button.click()
     best = panel.best.copy()
     content = b"patient,lesion,day,kind,ld_mm\n" + b"P,L1,0,target,10\n" * (uploads.MAX_BYTES // 17 + 1)
     assert len(content) > uploads.MAX_BYTES
-    _upload(panel._upload, content, "too_big.csv")
+    _upload(panel.upload, content, "too_big.csv")
     message = _message(panel)
     assert "hcckit-error" in message and "too_big.csv" in message
     assert f"the limit is {size_label(uploads.MAX_BYTES)}" in message, message
@@ -245,3 +255,13 @@ def test_the_limit_fits_in_one_websocket_message():
             settings = config.get(section, {}).get("tornado_settings", {})
             limit = min(limit, settings.get("websocket_max_message_size", limit))
     assert uploads.MAX_BYTES + 64_000 <= limit, (uploads.MAX_BYTES, limit)
+
+
+def test_the_old_chart_attribute_still_works_with_a_warning():
+    panel = MeasurementsUploadPanel()
+    with pytest.warns(DeprecationWarning, match=r'MeasurementsUploadPanel.chart is now .views\["chart"\]'):
+        assert panel.chart is panel.views["chart"]
+    with pytest.warns(DeprecationWarning, match="CurveUploadPanel.chart"):
+        assert CurveUploadPanel().chart.chart.to_dict() == CurveUploadPanel().views["chart"].chart.to_dict()
+    with pytest.raises(AttributeError, match="read-only"):
+        panel.chart = None

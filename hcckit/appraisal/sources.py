@@ -10,18 +10,11 @@ from hcckit.appraisal.printed import _missing, _show
 
 # --------------------------------------------------------------------------- audit of tables
 def _raw_texts() -> dict:
-    """The curated CSV files as text (to read the printed precision of each number)."""
-    import pandas as pd
+    """The curated tables as printed (``hcckit.data.load(name, as_printed=True)``: text, ``""`` when
+    empty), to read the printed precision of each number."""
+    from hcckit import data
 
-    from hcckit.data import TABLE_NAMES, data_dir
-
-    folder = data_dir()
-    return {
-        name: pd.read_csv(
-            folder / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
-        )
-        for name in TABLE_NAMES
-    }
+    return {name: data.load(name, as_printed=True) for name in data.TABLE_NAMES}
 
 
 def _printed(frame, texts, name: str, idx, col: str):

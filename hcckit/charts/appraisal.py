@@ -137,7 +137,13 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
     )
     point = base.mark_circle(size=90, opacity=1).encode(
         x=alt.X("hr:Q", scale=x_scale),
-        color=alt.Color("severity_name:N", scale=_severity_scale(), title=check_name),
+        # the legend above the plot: on its right the chart (with 320 px labels) is wider than the lesson column
+        color=alt.Color(
+            "severity_name:N",
+            scale=_severity_scale(),
+            title=check_name,
+            legend=alt.Legend(orient="top", titleOrient="left"),
+        ),
         tooltip=[
             alt.Tooltip("label:N", title="Comparison"),
             alt.Tooltip("hr:Q", title="HR as printed"),

@@ -75,6 +75,65 @@ def _fmt_hr_text(r) -> str:
     return text
 
 
+# The forest plot's two legends are placed by hand (orient "none") under the x axis, from the left
+# edge of the study labels: at Vega's "bottom" place they start at the plot's left edge, after
+# labels up to 460 px wide, and two 2-column legends then ran ~230 px past a 1000 px lesson column
+# (a 1-column legend fits but makes the panel taller than one screen). Widths are planned with
+# generous 14 px DejaVu Sans character widths (as in hcckit.charts.safety): a plan that is off only
+# moves a legend a little, it never clips (Vega sizes the chart to what it draws).
+_FOREST_WIDTH, _FOREST_STEP, _FOREST_LABEL_LIMIT = 460, 19, 460
+_CHAR_PX, _BOLD_CHAR_PX = 7.8, 8.8
+_LEGEND_SYMBOL_PX = 28  # a legend column's symbol, its offset and the column padding
+_LEGEND_ROW_PX, _LEGEND_TITLE_PX, _LEGEND_GAP_PX = 19, 20, 28
+_AXIS_PX = 50  # the x axis under the plot: ticks, labels and its title, plus a margin
+_Y_LABEL_PAD_PX = 7  # y axis tick and label padding, left of the plot
+
+
+def _legend_px(labels, title: str, columns: int = 2) -> tuple[float, float]:
+    """Planned (width, height) in px of a symbol legend with ``columns`` columns."""
+    labels = [str(x) for x in labels]
+    columns = max(1, min(columns, len(labels)))
+    width = sum(
+        _LEGEND_SYMBOL_PX + _CHAR_PX * min(360 / _CHAR_PX, max(len(x) for x in labels[c::columns]))
+        for c in range(columns)
+    )
+    rows = math.ceil(len(labels) / columns)
+    return max(width, _BOLD_CHAR_PX * len(title)), _LEGEND_TITLE_PX + rows * _LEGEND_ROW_PX
+
+
+def _forest_legend_places(df: pd.DataFrame) -> tuple[dict, dict]:
+    """``alt.Legend`` keywords placing the Interval and Estimate legends of :func:`forest_chart`.
+
+    Both start under the x axis at the left edge of the study labels: side by side in the lowest
+    arrangement (1 or 2 columns each) that fits under the labels and the plot, else the Estimate
+    legend, in 2 columns, under the Interval one.
+    """
+    labels_px = min(_FOREST_LABEL_LIMIT, _CHAR_PX * max(len(str(x)) for x in df["ylabel"]))
+    left = -(labels_px + _Y_LABEL_PAD_PX)
+    top = _FOREST_STEP * df["ylabel"].nunique() + _AXIS_PX
+    intervals = list(dict.fromkeys(df["ci_label"]))
+    kinds = _shape_scale(df["hr_kind"]).domain
+    fitting = []
+    for interval_cols in (2, 1):
+        for estimate_cols in (2, 1):
+            interval_w, interval_h = _legend_px(intervals, "Interval", interval_cols)
+            estimate_w, estimate_h = _legend_px(kinds, "Estimate", estimate_cols)
+            if left + interval_w + _LEGEND_GAP_PX + estimate_w <= _FOREST_WIDTH:
+                fitting.append((max(interval_h, estimate_h), interval_cols, estimate_cols, interval_w))
+    if fitting:
+        _, interval_cols, estimate_cols, interval_w = min(fitting)
+        estimate = {"legendX": left + interval_w + _LEGEND_GAP_PX, "legendY": top}
+    else:
+        interval_cols = estimate_cols = 2
+        interval_h = _legend_px(intervals, "Interval", interval_cols)[1]
+        estimate = {"legendX": left, "legendY": top + interval_h + _LEGEND_ROW_PX / 2}
+    interval = {"legendX": left, "legendY": top}
+    return (
+        {"orient": "none", "columns": interval_cols, **{k: round(v, 1) for k, v in interval.items()}},
+        {"orient": "none", "columns": estimate_cols, **{k: round(v, 1) for k, v in estimate.items()}},
+    )
+
+
 _FOREST_TOOLTIP = [
     alt.Tooltip("study:N", title="Study"),
     alt.Tooltip("comparison:N", title="Comparison"),
@@ -143,11 +202,12 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         title=None,
         axis=alt.Axis(labelLimit=460),
     )
+    interval_at, estimate_at = _forest_legend_places(df)
     colour = alt.Color(
         "ci_label:N",
         title="Interval",
         scale=_colour_scale(df["ci_label"]),
-        legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical", columns=2),
+        legend=alt.Legend(labelLimit=360, direction="vertical", **interval_at),
     )
     base = alt.Chart(df)
     reference = (
@@ -169,7 +229,7 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
             "hr_kind:N",
             title="Estimate",
             scale=_shape_scale(df["hr_kind"]),
-            legend=alt.Legend(labelLimit=360, orient="bottom", direction="vertical", columns=2),
+            legend=alt.Legend(labelLimit=360, direction="vertical", **estimate_at),
         ),
         tooltip=_FOREST_TOOLTIP,
     )
@@ -182,8 +242,8 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     ]
     chart = alt.layer(reference, ci, points, text).properties(
         title=alt.TitleParams(title or f"Hazard ratios ({endpoints})", subtitle=subtitle, anchor="start"),
-        width=460,
-        height=alt.Step(19),
+        width=_FOREST_WIDTH,
+        height=alt.Step(_FOREST_STEP),
     )
     return chart.resolve_scale(x="shared")
 
@@ -375,7 +435,7 @@ def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str
     ]
     df["n_text"] = ["not printed" if pd.isna(r["n"]) else str(int(r["n"])) for _, r in df.iterrows()]
     df["ci_text"] = [
-        f"{r['ci_low']:.1f}-{r['ci_high']:.1f} % ({100 * r['ci_level']:g} %, "
+        f"{r['ci_low_pct']:.1f}-{r['ci_high_pct']:.1f} % ({100 * r['level']:g} %, "
         + (f"{int(r['count'])}/{int(r['n'])}" if r["has_ci"] else "")
         + ")"
         if r["has_ci"]
@@ -383,8 +443,8 @@ def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str
         for _, r in df.iterrows()
     ]
     keep = [
-        "label", "order", "criterion", "study", "arm_label", "percent", "printed_pct", "value_max", "ci_low",
-        "ci_high", "has_ci", "is_range", "printed_mismatch", "kind", "printed_text", "n_text", "ci_text",
+        "label", "order", "criterion", "study", "arm_label", "percent", "printed_pct", "value_max", "ci_low_pct",
+        "ci_high_pct", "has_ci", "is_range", "printed_mismatch", "kind", "printed_text", "n_text", "ci_text",
         "ci_status", "printed_ci", "design_label", "note", "source_location",
     ]  # fmt: skip
     df = df[keep]
@@ -404,7 +464,7 @@ def orr_chart(orr: pd.DataFrame, *, title: str | None = None, empty_message: str
     ci = (
         base.transform_filter("datum.has_ci")
         .mark_rule(strokeWidth=2.5)
-        .encode(x=alt.X("ci_low:Q", scale=x_scale, title=x_title), x2="ci_high:Q", y=y, color=colour,
+        .encode(x=alt.X("ci_low_pct:Q", scale=x_scale, title=x_title), x2="ci_high_pct:Q", y=y, color=colour,
                 tooltip=_ORR_TOOLTIP)
     )  # fmt: skip
     ranges = (

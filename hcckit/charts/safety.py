@@ -68,6 +68,16 @@ def _class_colour(classes) -> alt.Color:
     )
 
 
+def _percent_tooltips() -> list[alt.Tooltip]:
+    """Tooltips of an event's count, % of patients and its exact CI (AE profile and class effects)."""
+    return [
+        alt.Tooltip("counts:N", title="Patients with the event / patients"),
+        alt.Tooltip("percent:Q", format=".1f", title="Patients with the event (%)"),
+        alt.Tooltip("ci_low_pct:Q", format=".1f", title="95 % CI, lower (%)"),
+        alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
+    ]
+
+
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
     """Nullable pandas dtypes (Int64, string) as plain floats/objects for JSON."""
     out = df.copy()
@@ -205,10 +215,7 @@ def ae_profile_chart(
         alt.Tooltip("regimen:N", title="Regimen"),
         alt.Tooltip("event:N", title="Event (as printed)"),
         alt.Tooltip("class_label:N", title="Event class"),
-        alt.Tooltip("counts:N", title="Patients with the event / patients"),
-        alt.Tooltip("percent:Q", format=".1f", title="Patients with the event (%)"),
-        alt.Tooltip("ci_low_pct:Q", format=".1f", title="95 % CI, lower (%)"),
-        alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
+        *_percent_tooltips(),
         alt.Tooltip("source_location:N", title="Where in the paper"),
     ]
     colour = _class_colour(df["event_class"])
@@ -345,10 +352,7 @@ def class_effects_chart(
         alt.Tooltip("term:N", title="Event (harmonised term)"),
         alt.Tooltip("event:N", title="Event (as printed)"),
         alt.Tooltip("exposure:N", title="Cause in the regimen"),
-        alt.Tooltip("counts:N", title="Patients with the event / patients"),
-        alt.Tooltip("percent:Q", format=".1f", title="Patients with the event (%)"),
-        alt.Tooltip("ci_low_pct:Q", format=".1f", title="95 % CI, lower (%)"),
-        alt.Tooltip("ci_high_pct:Q", format=".1f", title="95 % CI, upper (%)"),
+        *_percent_tooltips(),
     ]
     ci = alt.Chart().mark_rule(strokeWidth=2).encode(x="ci_low_pct:Q", x2="ci_high_pct:Q", y=y, color=colour)
     dots = (
@@ -390,44 +394,37 @@ def _p(value: float) -> str:
     return formatting.p_value(value, prefix=True)
 
 
-def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max: float = 100.0):
-    """Experimental vs control arm: risk difference and relative risk with CIs, counts and p-values.
+#: Columns of ``safety.two_arm_comparisons(...)`` that :func:`two_arm_chart` draws.
+_TWO_ARM_COLUMNS = [
+    "study",
+    "event",
+    "grade",
+    "count_a",
+    "n_a",
+    "count_b",
+    "n_b",
+    "rd_pct",
+    "rd_ci_low_pct",
+    "rd_ci_high_pct",
+    "rr",
+    "rr_ci_low",
+    "rr_ci_high",
+    "fisher_p",
+    "chi2_p",
+    "chi2_valid",
+    "reported_p",
+    "reported_p_operator",
+]
 
-    ``comparisons`` is ``safety.two_arm_comparisons(...)``. Left: risk difference (percentage
-    points, 0 = no difference); middle: relative risk on a log axis (1 = no difference; an
-    infinite estimate or bound - no events in the control arm - is drawn at ``rr_max`` with an
-    arrow); right: counts, Fisher's exact p, the chi-square p and what the paper printed.
-    """
-    _require(
-        comparisons,
-        [
-            "study",
-            "event",
-            "grade",
-            "count_a",
-            "n_a",
-            "count_b",
-            "n_b",
-            "rd_pct",
-            "rd_ci_low_pct",
-            "rd_ci_high_pct",
-            "rr",
-            "rr_ci_low",
-            "rr_ci_high",
-            "fisher_p",
-            "chi2_p",
-            "chi2_valid",
-            "reported_p",
-            "reported_p_operator",
-        ],
-        "comparisons",
-    )
-    if comparisons.empty:
-        return empty_chart("No adverse event has counts in both arms of this trial.")
-    df = comparisons.copy()
-    several = df["study"].nunique() > 1
+
+def _two_arm_rows(comparisons: pd.DataFrame, rr_max: float) -> pd.DataFrame:
+    """The comparisons as the chart's rows: a label per event, relative risks clipped for the log
+    axis (``rr_plot``, ``rr_low_plot``, ``rr_high_plot`` within [1/rr_max, rr_max]), and texts
+    (``rr``, ``rr_ci``, ``counts``, ``tests``); infinities become NaN (JSON has none)."""
     from hcckit import labels
 
+    df = comparisons.copy()
+    several = df["study"].nunique() > 1
     grade_text = df["grade"].map(
         lambda g: labels.label("grade", g)[:1].lower() + labels.label("grade", g)[1:]
     )
@@ -475,70 +472,72 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
             for lo, hi in zip(comparisons["rr_ci_low"], comparisons["rr_ci_high"], strict=True)
         ],
     )
-    df = df.replace([math.inf, -math.inf], math.nan)
-    y = alt.Y(
-        "row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320)
+    return df.replace([math.inf, -math.inf], math.nan)
+
+
+def _reference_rule(x: float) -> alt.Chart:
+    """A dashed vertical line at ``x`` (no difference: 0 for a difference, 1 for a ratio)."""
+    return alt.Chart(pd.DataFrame({"x": [x]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
+
+
+def _estimate_and_ci(df: pd.DataFrame, low: alt.X, high: str, estimate: str, *, y, colour: str, tooltip):
+    """Per row, the CI (a rule from ``low`` to ``high``) and the estimate (a filled point at ``estimate``)."""
+    ci = alt.Chart(df).mark_rule(strokeWidth=2.5).encode(x=low, x2=high, y=y)
+    point = (
+        alt.Chart(df).mark_point(filled=True, size=110, color=colour).encode(x=estimate, y=y, tooltip=tooltip)
     )
-    tooltip = [
-        alt.Tooltip("row:N", title="Event"),
-        alt.Tooltip("arms:N", title="Arms (experimental vs control)"),
-        alt.Tooltip("counts:N", title="Patients with the event / patients"),
-        alt.Tooltip("rd_pct:Q", format=".1f", title="Risk difference (percentage points)"),
-        alt.Tooltip("rr:N", title="Relative risk"),
-        alt.Tooltip("rr_ci:N", title="Relative risk, CI"),
-        alt.Tooltip("tests:N", title="Tests and the printed P"),
-    ]
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
-    rd_ci = (
-        alt.Chart(df)
-        .mark_rule(strokeWidth=2.5)
-        .encode(
-            x=alt.X("rd_ci_low_pct:Q", title="Risk difference (percentage points)"),
-            x2="rd_ci_high_pct:Q",
-            y=y,
-        )
+    return ci, point
+
+
+def _risk_difference_panel(df: pd.DataFrame, y: alt.Y, tooltip: list) -> alt.LayerChart:
+    """Left panel: the risk difference (percentage points) with its CI, 0 dashed."""
+    rd_ci, rd_pt = _estimate_and_ci(
+        df,
+        alt.X("rd_ci_low_pct:Q", title="Risk difference (percentage points)"),
+        "rd_ci_high_pct:Q",
+        "rd_pct:Q",
+        y=y,
+        colour=PALETTE[3],
+        tooltip=tooltip,
     )
-    rd_pt = (
-        alt.Chart(df)
-        .mark_point(filled=True, size=110, color=PALETTE[3])
-        .encode(x="rd_pct:Q", y=y, tooltip=tooltip)
-    )
-    rd = alt.layer(zero, rd_ci, rd_pt).properties(
+    return alt.layer(_reference_rule(0.0), rd_ci, rd_pt).properties(
         width=260, height=alt.Step(30), title=alt.TitleParams("Risk difference", fontSize=MIN_FONT_PX)
     )
-    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
-    rr_scale = alt.Scale(type="log", domain=[low, rr_max])
+
+
+def _relative_risk_panel(df: pd.DataFrame, tooltip: list, rr_max: float) -> alt.LayerChart:
+    """Middle panel: the relative risk with its CI on a log axis, 1 dashed; ▶ where the CI has no upper limit."""
+    rr_scale = alt.Scale(type="log", domain=[1.0 / rr_max, rr_max])
     y_same = alt.Y("row:N", title=None, sort=list(df["row"]), axis=None)  # rows as in the left panel
-    rr_ci = (
-        alt.Chart(df)
-        .mark_rule(strokeWidth=2.5)
-        .encode(
-            x=alt.X(
-                "rr_low_plot:Q",
-                title="Relative risk (log scale)",
-                scale=rr_scale,
-                axis=alt.Axis(values=[0.01, 0.1, 1, 10, 100]),
-            ),
-            x2="rr_high_plot:Q",
-            y=y_same,
-        )
-    )
-    rr_pt = (
-        alt.Chart(df)
-        .mark_point(filled=True, size=110, color=PALETTE[0])
-        .encode(x="rr_plot:Q", y=y_same, tooltip=tooltip)
+    rr_ci, rr_pt = _estimate_and_ci(
+        df,
+        alt.X(
+            "rr_low_plot:Q",
+            title="Relative risk (log scale)",
+            scale=rr_scale,
+            axis=alt.Axis(values=[0.01, 0.1, 1, 10, 100]),
+        ),
+        "rr_high_plot:Q",
+        "rr_plot:Q",
+        y=y_same,
+        colour=PALETTE[0],
+        tooltip=tooltip,
     )
     open_end = (
         alt.Chart(df[df["rr_ci"].str.endswith("∞")])
         .mark_point(shape="triangle-right", filled=True, size=140, color=PALETTE[0])
         .encode(x=alt.X("rr_high_plot:Q", scale=rr_scale), y=y_same)
     )
-    rr = alt.layer(one, rr_ci, rr_pt, open_end).properties(
+    return alt.layer(_reference_rule(1.0), rr_ci, rr_pt, open_end).properties(
         width=220,
         height=alt.Step(30),
         title=alt.TitleParams("Relative risk (▶ = no upper limit)", fontSize=MIN_FONT_PX),
     )
-    text = (
+
+
+def _tests_panel(df: pd.DataFrame, y: alt.Y) -> alt.Chart:
+    """Bottom panel: per event, the counts, Fisher's and the chi-square P, and the P the paper printed."""
+    return (
         alt.Chart(df)
         .transform_calculate(line="datum.counts + ' · ' + datum.tests")
         .mark_text(align="left", fontSize=MIN_FONT_PX)
@@ -551,15 +550,17 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
             ),
         )
     )
-    # two rows so that the chart fits a 1280 px projector beside nothing (about 900 px wide)
-    chart = alt.vconcat(alt.hconcat(rd, rr, spacing=16), text, spacing=18)
+
+
+def _two_arm_title(df: pd.DataFrame) -> alt.TitleParams:
+    several = df["study"].nunique() > 1
     arms = (
         f"{df['arm_a'].iloc[0]} vs {df['arm_b'].iloc[0]}"
         if "arm_a" in df and not several
         else "experimental vs control"
     )
     level = f"{100 * float(df['level'].iloc[0]):g} %" if "level" in df else "95 %"
-    default = alt.TitleParams(
+    return alt.TitleParams(
         text=f"Two-arm safety comparison: {arms}",
         subtitle=[
             f"{level} CIs: risk difference by Newcombe's hybrid score method, relative risk by Koopman's score",
@@ -568,7 +569,37 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         ],
         anchor="start",
     )
-    return chart.properties(title=default if title is None else title)
+
+
+def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max: float = 100.0):
+    """Experimental vs control arm: risk difference and relative risk with CIs, counts and p-values.
+
+    ``comparisons`` is ``safety.two_arm_comparisons(...)``. Left: risk difference (percentage
+    points, 0 = no difference); middle: relative risk on a log axis (1 = no difference; an
+    infinite estimate or bound - no events in the control arm - is drawn at ``rr_max`` with an
+    arrow); right: counts, Fisher's exact p, the chi-square p and what the paper printed.
+    """
+    _require(comparisons, _TWO_ARM_COLUMNS, "comparisons")
+    if comparisons.empty:
+        return empty_chart("No adverse event has counts in both arms of this trial.")
+    df = _two_arm_rows(comparisons, rr_max)
+    y = alt.Y(
+        "row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320)
+    )
+    tooltip = [
+        alt.Tooltip("row:N", title="Event"),
+        alt.Tooltip("arms:N", title="Arms (experimental vs control)"),
+        alt.Tooltip("counts:N", title="Patients with the event / patients"),
+        alt.Tooltip("rd_pct:Q", format=".1f", title="Risk difference (percentage points)"),
+        alt.Tooltip("rr:N", title="Relative risk"),
+        alt.Tooltip("rr_ci:N", title="Relative risk, CI"),
+        alt.Tooltip("tests:N", title="Tests and the printed P"),
+    ]
+    rd = _risk_difference_panel(df, y, tooltip)
+    rr = _relative_risk_panel(df, tooltip, rr_max)
+    # two rows so that the chart fits a 1280 px projector beside nothing (about 900 px wide)
+    chart = alt.vconcat(alt.hconcat(rd, rr, spacing=16), _tests_panel(df, y), spacing=18)
+    return chart.properties(title=_two_arm_title(df) if title is None else title)
 
 
 # Lesson figures: builders drawn from the curated counts with default settings, callable without

@@ -62,13 +62,26 @@ def _is_synthetic(frame: pd.DataFrame | None, synthetic: bool | None) -> bool:
     return bool(frame is not None and "synthetic" in frame.columns and frame["synthetic"].astype(bool).any())
 
 
-def _finish(chart, *, title: str | None, default_title: str, synthetic: bool):
-    """Set the title and, for synthetic data, the caption (a caption needs a non-empty title to show)."""
+def _finish(chart, *, title: str | None, default_title: str, synthetic: bool | None, frame=None):
+    """Set the title and, for synthetic data, the caption (a caption needs a non-empty title to show).
+
+    ``synthetic`` None: synthetic when ``frame``'s ``synthetic`` column says so.
+    """
+    synthetic = _is_synthetic(frame, synthetic)
     if title is None and synthetic:
         title = default_title
     if title is not None:
         chart = chart.properties(title=title)
     return label_synthetic(chart) if synthetic else chart
+
+
+#: columns every chart of a ``km_table`` frame needs (besides the arm column ``by``)
+_KM_COLUMNS = ("time", "survival", "ci_lower", "ci_upper")
+
+
+def _size(width: int | None = None, height: int | None = None) -> dict:
+    """``width``/``height`` chart properties, only those given (else the theme's)."""
+    return {k: v for k, v in (("width", width), ("height", height)) if v is not None}
 
 
 def _check_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str) -> None:
@@ -330,7 +343,7 @@ def km_chart(
     -------
     altair.LayerChart
     """
-    _check_columns(km, ["time", "survival", "ci_lower", "ci_upper", by], name="km")
+    _check_columns(km, [*_KM_COLUMNS, by], name="km")
     order = _arm_order(km, by=by)
     chart = _km_layers(
         km,
@@ -343,12 +356,9 @@ def km_chart(
         median_lines=median_lines,
         max_time=max_time or _max_time(km),
         ticks=ticks,
-        **({"width": width} if width is not None else {}),
-        **({"height": height} if height is not None else {}),
+        **_size(width, height),
     )
-    return _finish(
-        chart, title=title, default_title="Kaplan-Meier curves", synthetic=bool(_is_synthetic(km, synthetic))
-    )
+    return _finish(chart, title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km)
 
 
 def at_risk_table_chart(
@@ -424,11 +434,9 @@ def at_risk_table_chart(
             {"calculate": f"datum.{by} + '{sep}' + ({labels})", "as": "row"},
         ],
         height=(36 if two_lines else 18) * len(rows),
-        **({"width": width} if width is not None else {}),
+        **_size(width),
     )
-    return _finish(
-        chart, title=title, default_title="Numbers at risk", synthetic=bool(_is_synthetic(table, synthetic))
-    )
+    return _finish(chart, title=title, default_title="Numbers at risk", synthetic=synthetic, frame=table)
 
 
 def _wrap_annotation(lines: Sequence[str], *, limit: int = 34) -> list[str]:
@@ -493,7 +501,7 @@ def km_panel(
     altair.VConcatChart
         Labelled SYNTHETIC when ``km`` is.
     """
-    _check_columns(km, ["time", "survival", "ci_lower", "ci_upper", by], name="km")
+    _check_columns(km, [*_KM_COLUMNS, by], name="km")
     order = _arm_order(km, at_risk, by=by)
     max_time = _max_time(km, at_risk)
     ticks = None if at_risk is None else sorted(at_risk["time"].unique().tolist())
@@ -533,9 +541,7 @@ def km_panel(
             )
         )
     panel = alt.VConcatChart(vconcat=parts, spacing=6, resolve={"scale": {"color": "shared"}})
-    return _finish(
-        panel, title=title, default_title="Kaplan-Meier curves", synthetic=bool(_is_synthetic(km, synthetic))
-    )
+    return _finish(panel, title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km)
 
 
 def _published_layers(
@@ -633,7 +639,7 @@ def published_vs_reconstructed_chart(
     altair.HConcatChart
         Both panels share scales and colours; labelled SYNTHETIC when ``km`` is.
     """
-    _check_columns(km, ["time", "survival", "ci_lower", "ci_upper", by], name="km")
+    _check_columns(km, [*_KM_COLUMNS, by], name="km")
     _check_columns(published, [by, "kind", "time", "survival"], name="published")
     order = _arm_order(km, published, by=by)
     max_time = max(_max_time(km), float(published["time"].max()) if len(published) else 0.0)
@@ -671,7 +677,8 @@ def published_vs_reconstructed_chart(
         chart,
         title=title,
         default_title="Published vs reconstructed",
-        synthetic=bool(_is_synthetic(km, synthetic)),
+        synthetic=synthetic,
+        frame=km,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from hcckit.checks._questions import select
 from hcckit.checks._runner import Case, run_cases
 
@@ -31,6 +33,37 @@ def _printed(x: float, decimals: int) -> float:
     return float(formatting.fixed(x, decimals))
 
 
+class _Means(NamedTuple):
+    """One Table 2 item after treatment: the control and the treated arm's means, its unit and name."""
+
+    control: float
+    treated: float
+    unit: str
+    name: str
+
+    @property
+    def reduction(self) -> float:
+        """The relative reduction vs control, in % (the question's answer)."""
+        from hcckit import mechanisms
+
+        return mechanisms.relative_reduction(self.control, self.treated)
+
+    def divided_by_treated(self, feedback: str | None = None) -> tuple[float, str]:
+        """The trap of dividing by the combination arm instead of the control arm."""
+        c, t = self.control, self.treated
+        return (
+            _printed(100 * (c - t) / t, 1),
+            feedback or f"You divided by the combination arm ({t:g}); divide by the control arm ({c:g}).",
+        )
+
+
+def _question(key: str, text: str, means: _Means, explanation: str, *, hints: tuple, traps: tuple):
+    """A relative-reduction question (a number in %, one decimal) about ``means``."""
+    from hcckit.checks._questions import Question
+
+    return Question(key, text, "number", means.reduction, explanation, decimals=1, hints=hints, traps=traps)
+
+
 def questions(which: str | None = None):
     """No-code questions for lesson 01; numbers from the curated Yan 2025 Table 2 at run time.
 
@@ -39,7 +72,6 @@ def questions(which: str | None = None):
     :func:`hcckit.mechanisms.relative_reduction` from the curated post-treatment means.
     """
     from hcckit import mechanisms
-    from hcckit.checks._questions import Question
 
     table = mechanisms.perfusion_table()
     means = {
@@ -52,93 +84,74 @@ def questions(which: str | None = None):
         for row in mechanisms.biomarker_change_table().itertuples(index=False)
     }
     control, treated = "tace", "tace_bev"
+    a_c, a_t = arms[control], arms[treated]
 
-    def _pair(item):
-        c, unit, name = means[(item, control)]
-        t = means[(item, treated)][0]
-        return c, t, unit, name
+    def item(name) -> _Means:
+        c, unit, label = means[(name, control)]
+        return _Means(c, means[(name, treated)][0], unit, label)
 
-    out = []
-    k_c, k_t, k_unit, k_name = _pair("Ktrans")
-    k_ans = mechanisms.relative_reduction(k_c, k_t)
-    out.append(
-        Question(
+    k = item("Ktrans")
+    b = item("blood_flow")
+    p = item("plasma_volume")
+    out = [
+        _question(
             "rr_ktrans",
-            f"Yan 2025, Table 2, after treatment: {k_name} {k_c:g} {k_unit} with {arms[control]}, "
-            f"{k_t:g} {k_unit} with {arms[treated]}. By how much % is it lower with the combination "
+            f"Yan 2025, Table 2, after treatment: {k.name} {k.control:g} {k.unit} with {a_c}, "
+            f"{k.treated:g} {k.unit} with {a_t}. By how much % is it lower with the combination "
             "(one decimal)?",
-            "number",
-            k_ans,
-            f"100 x ({k_c:g} - {k_t:g}) / {k_c:g} = {_printed(k_ans, 1):.1f} %: the reference (the "
-            f"denominator) is the control arm, {arms[control]}. The Discussion prints "
+            k,
+            f"100 x ({k.control:g} - {k.treated:g}) / {k.control:g} = {_printed(k.reduction, 1):.1f} %: the "
+            f"reference (the denominator) is the control arm, {a_c}. The Discussion prints "
             f"{printed['Ktrans']:g} %.",
-            decimals=1,
             hints=(
                 "A relative reduction is the difference divided by the reference value.",
-                f"The reference is the control arm ({arms[control]}): 100 x (control - treated) / control.",
+                f"The reference is the control arm ({a_c}): 100 x (control - treated) / control.",
             ),
             traps=(
-                (
-                    _printed(100 * (k_c - k_t) / k_t, 1),
-                    f"You divided by the combination arm ({k_t:g}). A reduction is relative to the "
-                    f"reference, the control arm ({k_c:g}).",
+                k.divided_by_treated(
+                    f"You divided by the combination arm ({k.treated:g}). A reduction is relative to the "
+                    f"reference, the control arm ({k.control:g})."
                 ),
                 (
-                    _printed(100 * k_t / k_c, 1),
-                    f"That is what remains ({k_t:g} / {k_c:g}), not the reduction: subtract it from 100 %.",
+                    _printed(100 * k.treated / k.control, 1),
+                    f"That is what remains ({k.treated:g} / {k.control:g}), not the reduction: subtract it "
+                    "from 100 %.",
                 ),
             ),
-        )
-    )
-    b_c, b_t, b_unit, b_name = _pair("blood_flow")
-    b_ans = mechanisms.relative_reduction(b_c, b_t)
-    out.append(
-        Question(
+        ),
+        _question(
             "rr_blood_flow",
-            f"Same table: {b_name} {b_c:g} {b_unit} with {arms[control]}, {b_t:g} {b_unit} with "
-            f"{arms[treated]}. Relative reduction (%, one decimal)?",
-            "number",
-            b_ans,
-            f"100 x ({b_c:g} - {b_t:g}) / {b_c:g} = {_printed(b_ans, 1):.1f} %; the Discussion prints "
-            f"{printed['blood_flow']:g} %.",
-            decimals=1,
+            f"Same table: {b.name} {b.control:g} {b.unit} with {a_c}, {b.treated:g} {b.unit} with "
+            f"{a_t}. Relative reduction (%, one decimal)?",
+            b,
+            f"100 x ({b.control:g} - {b.treated:g}) / {b.control:g} = {_printed(b.reduction, 1):.1f} %; the "
+            f"Discussion prints {printed['blood_flow']:g} %.",
             hints=("Same formula as for Ktrans: 100 x (control - treated) / control.",),
             traps=(
+                b.divided_by_treated(),
                 (
-                    _printed(100 * (b_c - b_t) / b_t, 1),
-                    f"You divided by the combination arm ({b_t:g}); divide by the control arm ({b_c:g}).",
-                ),
-                (
-                    _printed(b_c - b_t, 1),
-                    f"That is the absolute difference in {b_unit}, not a percentage of the control value.",
+                    _printed(b.control - b.treated, 1),
+                    f"That is the absolute difference in {b.unit}, not a percentage of the control value.",
                 ),
             ),
-        )
-    )
-    p_c, p_t, p_unit, p_name = _pair("plasma_volume")
-    p_ans = mechanisms.relative_reduction(p_c, p_t)
-    out.append(
-        Question(
+        ),
+        _question(
             "rr_plasma_volume",
-            f"{p_name} is itself a percentage: {p_c:g} {p_unit} with {arms[control]}, {p_t:g} {p_unit} with "
-            f"{arms[treated]}. By how much % (relative) is it lower (one decimal)?",
-            "number",
-            p_ans,
-            f"100 x ({p_c:g} - {p_t:g}) / {p_c:g} = {_printed(p_ans, 1):.1f} %. The difference "
-            f"{p_c:g} - {p_t:g} = {_printed(p_c - p_t, 2):g} is in percentage points, a different number.",
-            decimals=1,
+            f"{p.name} is itself a percentage: {p.control:g} {p.unit} with {a_c}, {p.treated:g} {p.unit} "
+            f"with {a_t}. By how much % (relative) is it lower (one decimal)?",
+            p,
+            f"100 x ({p.control:g} - {p.treated:g}) / {p.control:g} = {_printed(p.reduction, 1):.1f} %. The "
+            f"difference {p.control:g} - {p.treated:g} = {_printed(p.control - p.treated, 2):g} is in "
+            "percentage points, a different number.",
             hints=("A relative reduction is a percentage of the control value, even when the value is a %.",),
             traps=(
                 (
-                    _printed(p_c - p_t, 1),
+                    _printed(p.control - p.treated, 1),
                     "That is the difference in percentage points. The question asks for the relative "
                     "reduction: divide by the control value.",
                 ),
-                (
-                    _printed(100 * (p_c - p_t) / p_t, 1),
-                    f"You divided by the combination arm ({p_t:g}); divide by the control arm ({p_c:g}).",
-                ),
+                p.divided_by_treated(),
             ),
-        )
-    )
+        ),
+    ]
     return select({"relative_reduction": lambda: out}, which)

@@ -8,8 +8,9 @@ Conventions every lesson panel follows (the browser tests rely on them):
 - each chart view carries the CSS class ``hcckit-chart``;
 - the control a teacher is most likely to touch first carries ``hcckit-primary-control``
   (the browser test changes it and checks that a chart changes);
-- callbacks are wrapped by :func:`safe` so an error becomes a readable message in the
-  panel's :func:`message_box`, never a traceback;
+- callbacks are wrapped by :func:`safe` (through :class:`hcckit.widgets.panel.Panel`'s
+  ``on_change``, ``on_click`` and ``run``) so an error becomes a one-line message in the panel's
+  :func:`message_box`, never a traceback; input errors (``ValueError``) are not logged, bugs are;
 - sliders use ``continuous_update=False``.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import re
 
 import ipywidgets as widgets
 
@@ -27,6 +29,7 @@ __all__ = [
     "message_box",
     "show_message",
     "safe",
+    "on_click",
     "primary",
 ]
 
@@ -99,30 +102,60 @@ def show_message(box: widgets.HTML, text: str, *, kind: str = "info") -> None:
     )
 
 
-def safe(box: widgets.HTML):
-    """Decorator: run a widget callback, showing any error as a readable message in ``box``.
+#: A validator's TypeError names its argument first ("profile: expected a pandas DataFrame, got list");
+#: Python's own ("'NoneType' object is not subscriptable", "f() got an unexpected keyword") do not.
+_NAMED = re.compile(r"^[A-Za-z_][\w.]*(\[[^\]]*\])?: ")
 
-    ``ValueError``/``KeyError``/``TypeError`` (bad input) are shown as they are; anything else is
-    shown as an unexpected problem (and logged), so a viewer never sees a traceback.
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _input_error(exc: Exception) -> bool:
+    """Whether ``exc`` is the kit's input error (a ``ValueError``, or a ``TypeError`` naming its argument)."""
+    return isinstance(exc, ValueError) or (isinstance(exc, TypeError) and bool(_NAMED.match(str(exc))))
+
+
+def safe(box: widgets.HTML):
+    """Decorator: run a widget callback, showing any error as a one-line message in ``box``.
+
+    A ``ValueError`` is the kit's input error (it names the field): shown as "Cannot update: …"
+    and not logged. A ``TypeError`` that names its argument the same way (a validator's) is shown
+    the same way and logged at debug level. Anything else (``KeyError``, any other ``TypeError``
+    or exception) is a bug: logged with its traceback (``log.exception``) and shown as
+    "Unexpected problem (KeyError): …". A viewer never sees a traceback.
     """
 
     def decorate(fn):
+        name = getattr(fn, "__qualname__", repr(fn))
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             try:
-                result = fn(*args, **kwargs)
-            except (ValueError, KeyError, TypeError) as exc:
-                show_message(box, f"Cannot update: {exc}", kind="error")
-                return None
+                return fn(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
-                log.exception("widget callback failed")
-                show_message(box, f"Unexpected problem ({type(exc).__name__}): {exc}", kind="error")
+                if not _input_error(exc):
+                    log.exception("widget callback %s failed", name)
+                    text = f"Unexpected problem ({type(exc).__name__}): {_one_line(exc)}"
+                else:
+                    if not isinstance(exc, ValueError):
+                        log.debug("input error in widget callback %s", name, exc_info=True)
+                    text = f"Cannot update: {_one_line(exc)}"
+                show_message(box, text, kind="error")
                 return None
-            return result
 
         return wrapper
 
     return decorate
+
+
+def on_click(button: widgets.Button, box: widgets.HTML, update) -> None:
+    """Run ``update()`` (no arguments) whenever ``button`` is clicked, under :func:`safe` (errors in ``box``).
+
+    Panels use :meth:`hcckit.widgets.panel.Panel.on_click`, which passes their message line.
+    """
+    wrapped = safe(box)(update)
+    button.on_click(lambda _button: wrapped())
 
 
 def primary(widget):

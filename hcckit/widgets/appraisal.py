@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from hcckit import appraisal, labels
 from hcckit.charts._common import empty_chart
 from hcckit.charts.appraisal import SEVERITY_COLOURS, finding_chart
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
 from hcckit.widgets.panel import Panel, above
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 _STYLE = {"description_width": "initial"}
-_TEXT_COLOURS = {"error": "#B00020", "warning": "#7A4B00", "info": "#084C8D", "pass": "#1B5E20"}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # kinds whose ids may appear inside a finding's "what" (in this order of preference)
 _WHAT_KINDS = ("endpoint", "characteristic", "item")
@@ -147,11 +146,12 @@ def finding_card_html(row) -> str:
     """One finding (a row of :func:`hcckit.appraisal.audit`, or a Finding) as an HTML card.
 
     Names, not ids: the check's name (``labels.label("check", ...)``), the severity's name,
-    the study and arm names; everything is HTML-escaped.
+    the study and arm names; everything is HTML-escaped. The severity's colour is the audit's one
+    palette, :data:`hcckit.charts.appraisal.SEVERITY_COLOURS` (the bar on the left, as in the
+    charts); its name is written in the text colour (an orange word on white would be hard to read).
     """
     row = _row(row)
     sev = str(row.get("severity", ""))
-    colour = _TEXT_COLOURS.get(sev, "#333333")
     where = _cell(row.get("source_location"))
     if row.get("table") and _cell(row.get("line")):
         where += f" <span style='color:#555'>({_cell(row['table'])}.csv, line {_cell(row['line'])})</span>"
@@ -182,7 +182,7 @@ def finding_card_html(row) -> str:
     return (
         f"<div class='hcckit-finding' style='border-left:6px solid {SEVERITY_COLOURS.get(sev, '#999')};"
         f"padding:6px 12px;margin:4px 0;font-size:16px;line-height:1.3'>"
-        f"<div style='font-size:17px'><b style='color:{colour}'>{sev_name}</b> "
+        f"<div style='font-size:17px'><b style='color:#333333'>{sev_name}</b> "
         f"&middot; <b>{check_name}</b> &middot; {check_text}</div>"
         f"<table style='margin:6px 0'>{body}</table>"
         f"<p style='margin:4px 0'>{html.escape(_named(row.get('message'), trial_id=row.get('trial_id')))}</p></div>"
@@ -326,6 +326,8 @@ class WalkthroughPanel(Panel):
     ----------
     controls : ``severity`` (which findings to list) and ``finding`` (the one shown; primary).
     views : ``card`` (the finding as HTML), ``chart`` (the recomputation drawn), ``position``.
+    previous_button, next_button : ipywidgets.Button
+        Step to the finding before or after (wrapping around).
     value : dict or None
         The finding shown (a row of the findings table), read-only.
     """
@@ -338,8 +340,8 @@ class WalkthroughPanel(Panel):
         present = [s for s in appraisal.SEVERITIES if (self._all["severity"] == s).any()]
         names = {"error": "errors", "warning": "warnings", "info": "notes", "pass": "consistent checks"}
         self._severity = widgets.Dropdown(
-            options=[("all findings", "all")] + [(names[s], s) for s in present],
-            value="all",
+            options=[("all findings", labels.ALL)] + [(names[s], s) for s in present],
+            value=labels.ALL,
             description="Show",
             style=_STYLE,
         )
@@ -353,15 +355,17 @@ class WalkthroughPanel(Panel):
                 layout=widgets.Layout(width="100%"),
             )
         )
-        self._prev = widgets.Button(description="◀ previous", layout=widgets.Layout(width="120px"))
-        self._next = widgets.Button(description="next ▶", layout=widgets.Layout(width="120px"))
+        self.previous_button = widgets.Button(description="◀ previous", layout=widgets.Layout(width="120px"))
+        self.next_button = widgets.Button(description="next ▶", layout=widgets.Layout(width="120px"))
         self._position = widgets.HTML()
         self._card = widgets.HTML()
         self._view = chart_view(empty_chart("Choose a finding."))
         self._message = message_box()
         super().__init__(
             above(
-                widgets.HBox([self._severity, self._prev, self._next, self._position, self._finding]),
+                widgets.HBox(
+                    [self._severity, self.previous_button, self.next_button, self._position, self._finding]
+                ),
                 [self._card, self._view],
             ),
             controls={"severity": self._severity, "finding": self._finding},
@@ -371,21 +375,20 @@ class WalkthroughPanel(Panel):
         self.add_class("hcckit-appraisal-walkthrough")
         self.on_change(["severity"], self._apply_filter)
         self.on_change(["finding"], self._show)
-        self._prev.on_click(safe(self._message)(self._step))
-        self._next.on_click(safe(self._message)(self._step))
-        safe(self._message)(self._show)()
+        self.on_click(self.previous_button, lambda: self._step(-1))
+        self.on_click(self.next_button, lambda: self._step(1))
+        self.run(self._show)
 
-    def _step(self, button):
+    def _step(self, step: int):
         options = self._finding.options
         if not options:
             return
         i = self._finding.value if self._finding.value is not None else 0
-        step = -1 if button is self._prev else 1
         self._finding.value = options[(i + step) % len(options)][1]
 
     def _apply_filter(self):
         sev = self._severity.value
-        rows = self._all if sev == "all" else self._all[self._all["severity"] == sev]
+        rows = self._all if sev == labels.ALL else self._all[self._all["severity"] == sev]
         self._rows = rows.reset_index(drop=True)
         options = _options(self._rows)
         self._finding.options = options
@@ -541,7 +544,7 @@ class CheckYourselfPanel(Panel):
         )
         self.add_class("hcckit-appraisal-check")
         self.on_change(list(controls), self._refresh)
-        safe(self._message)(self._refresh)()
+        self.run(self._refresh)
 
     def _refresh(self):
         self._inputs.children = [self._boxes[self._mode.value]]
@@ -579,43 +582,17 @@ class CheckYourselfPanel(Panel):
                     "Enter the HR and both limits of its interval (the p-value is optional)."
                 )
             p = None if _blank(self._p.value) else self._p.value.strip()
-            findings = appraisal.check_hr_ci(
-                self._hr.value.strip(),
-                self._low.value.strip(),
-                self._high.value.strip(),
-                level=self._level.value,
-                p=p,
-                p_operator=self._p_op.value,
-            )
-            frame = appraisal.hr_ci_frame(
-                self._hr.value.strip(),
-                self._low.value.strip(),
-                self._high.value.strip(),
-                level=self._level.value,
-                label="your HR",
-            )
-            chart = finding_chart("hr", frame)
+            hr = [w.value.strip() for w in (self._hr, self._low, self._high)]
+            findings = appraisal.check_hr_ci(*hr, level=self._level.value, p=p, p_operator=self._p_op.value)
+            chart = finding_chart("hr", appraisal.hr_ci_frame(*hr, level=self._level.value, label="your HR"))
         else:
             boxes = (self._a, self._n_a, self._b, self._n_b)
             if any(_blank(w.value) for w in boxes) or _blank(self._p2.value):
                 return self._incomplete("Enter both arms' events and patients, and the printed p-value.")
-            findings = appraisal.check_two_by_two(
-                self._a.value,
-                self._n_a.value,
-                self._b.value,
-                self._n_b.value,
-                p_reported=self._p2.value.strip(),
-                p_operator=self._p2_op.value,
-            )
-            table = appraisal.two_by_two_table(
-                self._a.value,
-                self._n_a.value,
-                self._b.value,
-                self._n_b.value,
-                p_reported=self._p2.value.strip(),
-                p_operator=self._p2_op.value,
-            )
-            chart = finding_chart("tests", table)
+            counts = [w.value for w in boxes]
+            printed = {"p_reported": self._p2.value.strip(), "p_operator": self._p2_op.value}
+            findings = appraisal.check_two_by_two(*counts, **printed)
+            chart = finding_chart("tests", appraisal.two_by_two_table(*counts, **printed))
         self._findings = list(findings)
         self._results.value = findings_html(self._findings)
         self._view.chart = chart

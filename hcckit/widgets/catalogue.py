@@ -14,6 +14,8 @@ __all__ = ["CataloguePanel", "evidence_rows", "table_html", "MAX_ROWS"]
 MAX_ROWS = 80
 _RESPONSE = set(catalogue._ENDPOINT_GROUPS["response"])
 _ENDPOINT_GROUP_NAMES = {catalogue.ALL: "All", "response": "Response", "survival": "Survival"}
+#: what the "no filter" choice of each dropdown reads (its value is :data:`hcckit.labels.ALL`)
+_ALL_LABELS = {"modality": "All modalities", "design": "All designs", "criterion": "All criteria"}
 
 
 def _value_text(r) -> str:
@@ -113,14 +115,18 @@ def table_html(table, *, max_rows: int = MAX_ROWS) -> str:
 def _options(ids, kind: str):
     from hcckit import labels
 
-    return [("All", catalogue.ALL), *[(labels.label(kind, v), v) for v in ids if v != catalogue.ALL]]
+    return [
+        (_ALL_LABELS[kind], catalogue.ALL),
+        *[(labels.label(kind, v), v) for v in ids if v != catalogue.ALL],
+    ]
 
 
 class CataloguePanel(Panel):
     """Filters (arterial modality, design, response criterion, endpoint group) over the curated evidence.
 
-    Views: the landscape chart (``views["chart"]``) and the table (``views["table"]``). Reset
-    brings every filter back to "All". ``value`` is the evidence table currently shown.
+    Views: the landscape chart (``views["chart"]``), the table (``views["table"]``) and the line
+    counting what matches (``views["count"]``). Reset brings every filter back to
+    :data:`hcckit.labels.ALL` ("All modalities", …). ``value`` is the evidence table currently shown.
     """
 
     def __init__(self):
@@ -170,7 +176,10 @@ class CataloguePanel(Panel):
             self._table,
         ]
         super().__init__(
-            body, controls=controls, views={"chart": self._view, "table": self._table}, message=self._message
+            body,
+            controls=controls,
+            views={"chart": self._view, "table": self._table, "count": self._count},
+            message=self._message,
         )
         self.add_class("hcckit-catalogue")
         self._current = None

@@ -4,7 +4,9 @@ The panels only compose :mod:`hcckit.evidence` (numbers) and :mod:`hcckit.charts
 (drawing). Each is a :class:`hcckit.widgets.panel.Panel`: public ``controls``/``views``/``state``,
 callbacks wired once under :func:`hcckit.widgets._common.safe`, **Reset** to the opening state and
 preset buttons that load the starting state of the lesson's guiding questions. A filter that
-matches nothing shows a friendly empty chart and message instead of an error.
+matches nothing shows a friendly empty chart and message instead of an error. Controls and views
+are reached by name only - ``panel.controls["endpoint"]``, ``panel.views["forest"].chart``,
+``panel.state`` - the widgets themselves are private.
 
 A ``SelectMultiple`` whose choices change is emptied *before* its options are replaced, inside
 ``hold_sync()`` (:func:`_replace_options`): replacing the options first sends the browser the new,
@@ -100,53 +102,53 @@ class EvidenceExplorerPanel(Panel):
         self._ev = evidence
         self._table = _comparisons()
         self._orr_filters = None
-        opts = evidence.filter_options(self._table)
+        opts = evidence.explorer_options(self._table)
         self.message = message_box()
-        self.endpoint = primary(
+        self._endpoint = primary(
             _dropdown([*[(e, e) for e in opts["endpoint"]], ("all endpoints", _ANY)], "PFS", "Endpoint (HR)")
         )
-        self.design = _dropdown(
+        self._design = _dropdown(
             _with_any([(evidence.DESIGN_LABELS[d], d) for d in opts["design"]]), _ANY, "Design"
         )
-        self.modality = _dropdown(
+        self._modality = _dropdown(
             _with_any([(_MODALITY_LABELS.get(m, m), m) for m in opts["modality"]]), _ANY, "Arterial"
         )
-        self.systemic_class = _dropdown(
+        self._systemic_class = _dropdown(
             _with_any([(_CLASS_LABELS.get(c, c), c) for c in opts["systemic_class"]]), _ANY, "Systemic class"
         )
-        self.criterion = _dropdown(_with_any([(c, c) for c in opts["criterion"]]), _ANY, "ORR criterion")
-        self.ci_level = widgets.ToggleButtons(
+        self._criterion = _dropdown(_with_any([(c, c) for c in opts["criterion"]]), _ANY, "ORR criterion")
+        self._ci_level = widgets.ToggleButtons(
             options=[("CIs as printed", "printed"), ("all CIs at 95 %", "95")],
             value="printed",
             description="Intervals",
             style={"description_width": "110px", "button_width": "140px"},
         )
-        self.forest_view = chart_view(empty_chart("Loading..."))
-        self.orr_view = chart_view(empty_chart("Loading..."))
-        self.notes = widgets.HTML()
+        self._forest_view = chart_view(empty_chart("Loading..."))
+        self._orr_view = chart_view(empty_chart("Loading..."))
+        self._notes = widgets.HTML()
         controls = {
-            "endpoint": self.endpoint,
-            "design": self.design,
-            "modality": self.modality,
-            "systemic_class": self.systemic_class,
-            "criterion": self.criterion,
-            "ci_level": self.ci_level,
+            "endpoint": self._endpoint,
+            "design": self._design,
+            "modality": self._modality,
+            "systemic_class": self._systemic_class,
+            "criterion": self._criterion,
+            "ci_level": self._ci_level,
         }
         start = {name: control.value for name, control in controls.items()}
         body = [
-            widgets.HBox([self.endpoint, self.design, self.ci_level], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.modality, self.systemic_class, self.criterion],
+            widgets.HBox([self._endpoint, self._design, self._ci_level], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self._modality, self._systemic_class, self._criterion],
                          layout=widgets.Layout(flex_flow="row wrap")),
-            self.forest_view,
-            self.notes,
+            self._forest_view,
+            self._notes,
             widgets.HTML("<b>Objective response rate</b> (same design / arterial / systemic filters; "
                          "criterion filter applies here)"),
-            self.orr_view,
+            self._orr_view,
         ]  # fmt: skip
         super().__init__(
             body,
             controls=controls,
-            views={"forest": self.forest_view, "orr": self.orr_view, "notes": self.notes},
+            views={"forest": self._forest_view, "orr": self._orr_view, "notes": self._notes},
             message=self.message,
         )
         # each guiding question starts from the opening filters plus what it names
@@ -167,17 +169,17 @@ class EvidenceExplorerPanel(Panel):
     def value(self) -> dict:
         """Current filters: endpoint, design, modality, systemic_class, criterion, common_level."""
         return {
-            "endpoint": _value(self.endpoint),
-            "design": _value(self.design),
-            "modality": _value(self.modality),
-            "systemic_class": _value(self.systemic_class),
-            "criterion": _value(self.criterion),
-            "common_level": 0.95 if self.ci_level.value == "95" else None,
+            "endpoint": _value(self._endpoint),
+            "design": _value(self._design),
+            "modality": _value(self._modality),
+            "systemic_class": _value(self._systemic_class),
+            "criterion": _value(self._criterion),
+            "common_level": 0.95 if self._ci_level.value == "95" else None,
         }
 
     def _describe(self) -> str:
         labels = []
-        for control in (self.design, self.modality, self.systemic_class):
+        for control in (self._design, self._modality, self._systemic_class):
             if _value(control) is not None:
                 labels.append(f"{control.description.lower()} = {control.label}")
         return ", ".join(labels)
@@ -208,11 +210,11 @@ class EvidenceExplorerPanel(Panel):
                     f"No hazard ratio {what} matches {filters or 'these filters'}. "
                     "Set a filter back to 'any' or choose another endpoint."
                 )
-            self.forest_view.chart = empty_chart(text)
-            self.notes.value = ""
+            self._forest_view.chart = empty_chart(text)
+            self._notes.value = ""
             show_message(self.message, text, kind="info")
         else:
-            self.forest_view.chart = charts.forest_chart(forest)
+            self._forest_view.chart = charts.forest_chart(forest)
             no_ci = int((~forest["has_ci"]).sum())
             extra = f" ({no_ci} without a printed CI, drawn grey)" if no_ci else ""
             show_message(self.message, f"{len(forest)} hazard ratio(s) {what}{extra}.", kind="info")
@@ -229,17 +231,17 @@ class EvidenceExplorerPanel(Panel):
                 for r in forest.itertuples()
                 if "recomputed" in r.ci_label
             ]
-            self.notes.value = _html_list("Notes from the curation (also in the tooltips):", notes)
+            self._notes.value = _html_list("Notes from the curation (also in the tooltips):", notes)
         orr_filters = {k: f[k] for k in ("criterion", "modality", "systemic_class", "design")}
         if orr_filters == self._orr_filters:  # endpoint or interval change: the ORR chart stays as it is
             return
         orr = ev.orr_table(**orr_filters)
         if orr.empty:
-            self.orr_view.chart = empty_chart(
+            self._orr_view.chart = empty_chart(
                 "No response rate matches these filters. Set the criterion or another filter back to 'any'."
             )
         else:
-            self.orr_view.chart = charts.orr_chart(orr)
+            self._orr_view.chart = charts.orr_chart(orr)
         self._orr_filters = orr_filters
 
 
@@ -260,26 +262,26 @@ class PoolingPanel(Panel):
 
         self._ev = evidence
         self._table = _comparisons()
-        self._options = evidence.filter_options(self._table)
+        self._options = evidence.explorer_options(self._table)
         default = evidence.DEFAULT_POOL
         self._busy = False
         self.message = message_box()
-        self.endpoint = _dropdown(
+        self._endpoint = _dropdown(
             [(e, e) for e in self._options["endpoint"]], default["endpoint"], "Endpoint"
         )
-        self.question = _dropdown(
+        self._question = _dropdown(
             self._questions(default["endpoint"]),
             default["question"],
             "Comparison",
             width=widgets.Layout(width="520px"),
         )
-        self.design = _dropdown(
+        self._design = _dropdown(
             _with_any([(evidence.DESIGN_LABELS[d], d) for d in self._options["design"] if d != "single_arm"]),
             default["design"],
             "Design",
         )
         start_options = self._study_options(default["endpoint"], default["design"], default["question"])
-        self.studies = widgets.SelectMultiple(
+        self._studies = widgets.SelectMultiple(
             options=start_options,
             value=tuple(v for _, v in start_options),
             description="Studies",
@@ -287,38 +289,41 @@ class PoolingPanel(Panel):
             style=_DESC,
             layout=widgets.Layout(width="760px", max_width="100%"),
         )
-        self.method = widgets.ToggleButtons(
+        self._method = widgets.ToggleButtons(
             options=[("DerSimonian-Laird", "DL"), ("Paule-Mandel", "PM")],
             value="DL",
             description="tau² method",
             style={"description_width": "110px", "button_width": "150px"},
         )
-        self.show_pooled = widgets.Checkbox(value=True, description="Show the pooled estimate", indent=False)
-        self.view = chart_view(empty_chart("Loading..."))
-        self.summary = widgets.HTML()
+        self._show_pooled = widgets.Checkbox(value=True, description="Show the pooled estimate", indent=False)
+        self._view = chart_view(empty_chart("Loading..."))
+        self._summary = widgets.HTML()
         controls = {
-            "endpoint": self.endpoint,
-            "question": self.question,
-            "design": self.design,
-            "studies": self.studies,
-            "method": self.method,
-            "show_pooled": self.show_pooled,
+            "endpoint": self._endpoint,
+            "question": self._question,
+            "design": self._design,
+            "studies": self._studies,
+            "method": self._method,
+            "show_pooled": self._show_pooled,
         }
         body = [
-            widgets.HBox([self.endpoint, self.design], layout=widgets.Layout(flex_flow="row wrap")),
-            self.question,
-            self.studies,
-            widgets.HBox([self.method, self.show_pooled], layout=widgets.Layout(flex_flow="row wrap")),
-            self.view,
-            self.summary,
+            widgets.HBox([self._endpoint, self._design], layout=widgets.Layout(flex_flow="row wrap")),
+            self._question,
+            self._studies,
+            widgets.HBox([self._method, self._show_pooled], layout=widgets.Layout(flex_flow="row wrap")),
+            self._view,
+            self._summary,
         ]
         super().__init__(
-            body, controls=controls, views={"chart": self.view, "summary": self.summary}, message=self.message
+            body,
+            controls=controls,
+            views={"chart": self._view, "summary": self._summary},
+            message=self.message,
         )
         # the choices of Comparison and Studies follow the subgroup at once (also inside Reset and
         # presets, before the chosen studies are restored); the chart is redrawn once per change
-        self.endpoint.observe(self._on_endpoint, names="value")
-        for control in (self.question, self.design):
+        self._endpoint.observe(self._on_endpoint, names="value")
+        for control in (self._question, self._design):
             control.observe(self._on_subgroup, names="value")
         self.on_change(list(controls), self._update)
         self.preset_buttons = tuple(self._presets())
@@ -364,12 +369,12 @@ class PoolingPanel(Panel):
     def value(self) -> dict:
         """Current choice: endpoint, question, design, row_ids (selected comparisons), method, pooled."""
         return {
-            "endpoint": self.endpoint.value,
-            "question": _value(self.question),
-            "design": _value(self.design),
-            "row_ids": tuple(self.studies.value),
-            "method": self.method.value,
-            "pooled": self.show_pooled.value,
+            "endpoint": self._endpoint.value,
+            "question": _value(self._question),
+            "design": _value(self._design),
+            "row_ids": tuple(self._studies.value),
+            "method": self._method.value,
+            "pooled": self._show_pooled.value,
         }
 
     def _questions(self, endpoint):
@@ -378,7 +383,7 @@ class PoolingPanel(Panel):
     def _forest(self, endpoint=None, design=None, question=None, *, current: bool = True):
         ev = self._ev
         if current:
-            endpoint, design, question = self.endpoint.value, _value(self.design), _value(self.question)
+            endpoint, design, question = self._endpoint.value, _value(self._design), _value(self._question)
         rows = ev.filter_comparisons(self._table, endpoint=endpoint, design=design, question=question)
         return ev.forest_table(rows)
 
@@ -395,10 +400,10 @@ class PoolingPanel(Panel):
     def _on_endpoint(self, _change=None) -> None:
         self._busy = True
         try:
-            current = self.question.value
-            options = self._questions(self.endpoint.value)
+            current = self._question.value
+            options = self._questions(self._endpoint.value)
             values = [v for _, v in options]
-            _replace_options(self.question, options, current if current in values else _ANY)
+            _replace_options(self._question, options, current if current in values else _ANY)
         finally:
             self._busy = False
         self._on_subgroup()
@@ -407,10 +412,10 @@ class PoolingPanel(Panel):
         """New subgroup: list its comparisons in Studies, all selected (runs at once, not deferred)."""
         if self._busy:
             return
-        options = self._study_options(self.endpoint.value, self.design.value, self.question.value)
+        options = self._study_options(self._endpoint.value, self._design.value, self._question.value)
         self._busy = True
         try:
-            _replace_options(self.studies, options, tuple(v for _, v in options))
+            _replace_options(self._studies, options, tuple(v for _, v in options))
         finally:
             self._busy = False
 
@@ -422,7 +427,7 @@ class PoolingPanel(Panel):
 
         ev = self._ev
         forest = self._forest()
-        chosen = forest[forest["row_id"].isin(self.studies.value)]
+        chosen = forest[forest["row_id"].isin(self._studies.value)]
         show_message(self.message, "")
         if chosen.empty:
             text = (
@@ -432,23 +437,23 @@ class PoolingPanel(Panel):
                 else "No hazard ratio matches this endpoint, comparison and design. Set 'Comparison' or 'Design' "
                 "to 'any'."
             )
-            self.view.chart = empty_chart(text)
-            self.summary.value = ""
+            self._view.chart = empty_chart(text)
+            self._summary.value = ""
             show_message(self.message, text, kind="info")
             return
-        if not self.show_pooled.value:
-            self.view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
-            self.summary.value = ev.check_comparability(chosen)._repr_html_()
+        if not self._show_pooled.value:
+            self._view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
+            self._summary.value = ev.check_comparability(chosen)._repr_html_()
             return
         try:
-            pooled = ev.pool_hazard_ratios(chosen, method=self.method.value)
+            pooled = ev.pool_hazard_ratios(chosen, method=self._method.value)
         except ValueError as exc:  # fewer than two studies with a CI: show them, explain why no pooling
-            self.view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
-            self.summary.value = ev.check_comparability(chosen)._repr_html_()
+            self._view.chart = charts.forest_chart(chosen, title="Selected comparisons (not pooled)")
+            self._summary.value = ev.check_comparability(chosen)._repr_html_()
             show_message(self.message, f"No pooled estimate: {exc}.", kind="warning")
             return
-        self.view.chart = charts.pooled_chart(pooled)
-        self.summary.value = pooled._repr_html_()
+        self._view.chart = charts.pooled_chart(pooled)
+        self._summary.value = pooled._repr_html_()
         if not pooled.quotable:
             what = (
                 "These comparisons are not comparable"
@@ -472,33 +477,33 @@ class CrossTrialPanel(Panel):
         from hcckit.charts._common import empty_chart
 
         self._ev = evidence
-        choices = evidence.filter_options(_comparisons())["trials"]
+        choices = evidence.explorer_options(_comparisons())["trials"]
         ids = [v for _, v in choices]
         for name, tid in (("trial_a", trial_a), ("trial_b", trial_b)):
             if tid not in ids:
                 raise ValueError(f"{name}: unknown trial {tid!r}")
         wide = widgets.Layout(width="460px", max_width="100%")
         self.message = message_box()
-        self.trial_a = _dropdown(choices, trial_a, "Study A", width=wide)
-        self.trial_b = _dropdown(
+        self._trial_a = _dropdown(choices, trial_a, "Study A", width=wide)
+        self._trial_b = _dropdown(
             choices, trial_b, "Study B", width=widgets.Layout(width="460px", max_width="100%")
         )
-        self.profile_view = chart_view(empty_chart("Loading..."))
-        self.orr_view = chart_view(empty_chart("Loading..."))
-        self.reasons = widgets.HTML()
-        controls = {"trial_a": self.trial_a, "trial_b": self.trial_b}
+        self._profile_view = chart_view(empty_chart("Loading..."))
+        self._orr_view = chart_view(empty_chart("Loading..."))
+        self._reasons = widgets.HTML()
+        controls = {"trial_a": self._trial_a, "trial_b": self._trial_b}
         body = [
-            widgets.HBox([self.trial_a, self.trial_b], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self._trial_a, self._trial_b], layout=widgets.Layout(flex_flow="row wrap")),
             # the facts side by side first, so the controls and their chart share one screen;
             # the reasons (a long list) follow the charts
-            self.profile_view,
-            self.orr_view,
-            self.reasons,
+            self._profile_view,
+            self._orr_view,
+            self._reasons,
         ]
         super().__init__(
             body,
             controls=controls,
-            views={"reasons": self.reasons, "profile": self.profile_view, "orr": self.orr_view},
+            views={"reasons": self._reasons, "profile": self._profile_view, "orr": self._orr_view},
             message=self.message,
         )
         presets = [
@@ -518,7 +523,7 @@ class CrossTrialPanel(Panel):
     @property
     def value(self) -> tuple[str, str]:
         """The two trial ids being compared."""
-        return (self.trial_a.value, self.trial_b.value)
+        return (self._trial_a.value, self._trial_b.value)
 
     def _update(self) -> None:
         from hcckit.charts import evidence as charts
@@ -528,16 +533,16 @@ class CrossTrialPanel(Panel):
         show_message(self.message, "")
         if a == b:
             text = "Pick two different studies to compare."
-            self.profile_view.chart = empty_chart(text)
-            self.orr_view.chart = empty_chart(text)
-            self.reasons.value = ""
+            self._profile_view.chart = empty_chart(text)
+            self._orr_view.chart = empty_chart(text)
+            self._reasons.value = ""
             show_message(self.message, text, kind="info")
             return
         result = self._ev.cross_trial_comparison(a, b)
-        self.reasons.value = result._repr_html_()
-        self.profile_view.chart = charts.comparison_table_chart(result.profile)
+        self._reasons.value = result._repr_html_()
+        self._profile_view.chart = charts.comparison_table_chart(result.profile)
         orr = self._ev.orr_table(trial_ids=[a, b])
-        self.orr_view.chart = (
+        self._orr_view.chart = (
             charts.orr_chart(orr, title="Their response rates, by criterion")
             if len(orr)
             else empty_chart("Neither study reports an objective response rate.")

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from hcckit.checks._questions import Question, grade
-from hcckit.widgets._common import safe
+from hcckit.widgets._common import on_click
 
 __all__ = ["QuestionWidget", "show"]
 
@@ -44,9 +44,9 @@ class QuestionWidget(widgets.VBox):
         self._show = widgets.Button(description="Show answer", layout=widgets.Layout(display="none"))
         self._feedback = widgets.HTML(value="")
         self._feedback.add_class("hcckit-exercise-feedback")
-        self._check.on_click(safe(self._feedback)(self._on_check))
-        self._reset.on_click(safe(self._feedback)(self._on_reset))
-        self._show.on_click(safe(self._feedback)(self._on_show))
+        on_click(self._check, self._feedback, self._on_check)
+        on_click(self._reset, self._feedback, self._on_reset)
+        on_click(self._show, self._feedback, self._on_show)
         text = widgets.HTML(value=f"<b>{html.escape(question.text)}</b>")
         super().__init__(
             [text, self._input, widgets.HBox([self._check, self._reset, self._show]), self._feedback]

@@ -21,7 +21,7 @@ import html
 import ipywidgets as widgets
 
 from hcckit.widgets._common import chart_view, message_box, primary, show_message
-from hcckit.widgets.panel import Panel, above
+from hcckit.widgets.panel import Panel, above, labelled
 
 __all__ = [
     "MechanismsPanel",
@@ -84,15 +84,6 @@ class MechanismsPanel(Panel):
 
 #: The former name of :class:`MechanismsPanel` (kept for code that imported it).
 LessonPanel = MechanismsPanel
-
-
-def _field(text: str, control: widgets.Widget) -> widgets.VBox:
-    """A control with its label on the line above (the label wraps, never cut); width 100 %."""
-    control.layout.width = "100%"
-    label = widgets.HTML(f"<span style='font-size:14px;font-weight:600'>{html.escape(text)}</span>")
-    box = widgets.VBox([label, control], layout=widgets.Layout(width="100%", margin="0 0 6px 0"))
-    box.add_class("hcckit-field")
-    return box
 
 
 # --------------------------------------------------------------------------- modalities
@@ -228,37 +219,24 @@ def _slider_values(p) -> dict:
     }
 
 
-def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
-    """Sliders over the qualitative TACE/VEGF model; every chart is labelled as model output.
-
-    Controls: ``preset`` (ready-made scenarios), ``embolization`` (%), ``chemotherapy`` (%),
-    ``bev_dose`` (mg/kg, the primary control), ``bev_time`` (hours after TACE), ``immune`` (%),
-    ``reference`` (draw the same TACE without bevacizumab, dashed) and ``view`` (which two of
-    the model's views are drawn side by side, :data:`MODEL_VIEW_CHOICES`; starts on the first
-    week + dose window). Controls in two rows, the view switch right above the chart: the panel
-    fits one 1280 x 800 screen. Presets: the lesson's four "Try this" questions, each on the
-    view it needs.
-    """
+def _model_controls(preset: str, first: dict):
+    """The model panel's controls: the scenario dropdown, the five sliders (by name), the reference
+    checkbox and the view switch, at ``preset`` with slider values ``first``."""
     from hcckit import mechanisms
-    from hcckit.charts.mechanisms import model_chart
 
-    if preset not in mechanisms.PRESETS:
-        raise ValueError(f"preset: unknown preset {preset!r}; choose from {list(mechanisms.PRESETS)}")
-    start = mechanisms.PRESETS[preset]
-    first = _slider_values(start)
-    message = message_box()
     presets = widgets.Dropdown(options=[*mechanisms.PRESETS, "(custom)"], value=preset, layout=dict(_FULL))
-    emb = _slider(widgets.IntSlider, first["embolization"], 0, 100, 5)
-    chemo = _slider(widgets.IntSlider, first["chemotherapy"], 0, 100, 5)
-    dose = primary(_slider(widgets.FloatSlider, first["bev_dose"], 0.0, 15.0, 2.5, ".1f"))
-    when = _slider(widgets.IntSlider, first["bev_time"], 0, 336, 12)
-    immune = _slider(widgets.IntSlider, first["immune"], 0, 100, 25)
+    sliders = {
+        "embolization": _slider(widgets.IntSlider, first["embolization"], 0, 100, 5),
+        "chemotherapy": _slider(widgets.IntSlider, first["chemotherapy"], 0, 100, 5),
+        "bev_dose": primary(_slider(widgets.FloatSlider, first["bev_dose"], 0.0, 15.0, 2.5, ".1f")),
+        "bev_time": _slider(widgets.IntSlider, first["bev_time"], 0, 336, 12),
+        "immune": _slider(widgets.IntSlider, first["immune"], 0, 100, 25),
+    }
     reference = widgets.Checkbox(
         value=True, description="Draw dashed: same TACE, no bevacizumab", indent=False
     )
     reference.layout.width = "auto"
     choices = {label: value for label, (value, _) in MODEL_VIEW_CHOICES.items()}
-    shown = {value: views for value, views in MODEL_VIEW_CHOICES.values()}
     view_switch = widgets.ToggleButtons(
         options=list(choices.items()),
         value=next(iter(choices.values())),
@@ -266,86 +244,20 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
         style={"button_width": "auto"},
     )
     view_switch.add_class("hcckit-view-switch")
-    summary = widgets.HTML()
-    sliders = {
-        "embolization": emb,
-        "chemotherapy": chemo,
-        "bev_dose": dose,
-        "bev_time": when,
-        "immune": immune,
-    }
-    state = {"quiet": False, "model": None}
+    return presets, sliders, reference, view_switch
 
-    def scenario() -> mechanisms.Scenario:
-        return mechanisms.Scenario(
-            embolization=emb.value / 100,
-            chemotherapy=chemo.value / 100,
-            bev_dose_mg_kg=float(dose.value),
-            bev_time_h=float(when.value),
-            immune_priming=immune.value / 100,
-        )
 
-    def simulate(s):
-        """The model's runs for ``s`` (kept for a view switch, which redraws without re-running)."""
-        key = (s, bool(reference.value))
-        if state["model"] is None or state["model"][0] != key:
-            run = mechanisms.simulate(s)
-            with_ref = reference.value and s.bev_dose_mg_kg > 0
-            ref = mechanisms.simulate(s.without_bevacizumab()) if with_ref else None
-            state["model"] = (key, (run, ref, mechanisms.dose_window(s)))
-        return state["model"][1]
-
-    def build(s):
-        run, ref, window = simulate(s)
-        chart = model_chart(
-            run, reference=ref, window=window, current_dose=s.bev_dose_mg_kg, views=shown[view_switch.value]
-        )
-        return chart, run
-
-    def summary_html(run) -> str:
-        text = html.escape(str(mechanisms.summarize(run)))
-        return f"<p style='font-size:15px;margin:2px 0'><b>Model summary</b> (qualitative): {text}</p>"
-
-    chart, run = build(start)
-    view = chart_view(chart)
-    summary.value = summary_html(run)
-
-    def redraw():
-        if state["quiet"]:
-            return
-        s = scenario()
-        chart, run = build(s)
-        view.chart = chart
-        summary.value = summary_html(run)
-        matching = [name for name, p in mechanisms.PRESETS.items() if p == s]
-        state["quiet"] = True
-        try:
-            presets.value = matching[0] if matching else "(custom)"
-        finally:
-            state["quiet"] = False
-        show_message(message, "")
-
-    def apply_preset():
-        if state["quiet"] or presets.value == "(custom)":
-            return
-        values = _slider_values(mechanisms.PRESETS[presets.value])
-        state["quiet"] = True
-        try:
-            for name, value in values.items():
-                sliders[name].value = value
-        finally:
-            state["quiet"] = False
-        redraw()
-
-    # two rows of three fields (the drug, then the TACE), each label above its control
+def _model_layout(presets, sliders: dict, reference, view_switch, view, summary) -> widgets.VBox:
+    """Two rows of three fields (the drug, then the TACE), each label above its control; the view
+    switch and the reference checkbox right above the chart, the summary below it."""
     controls = widgets.GridBox(
         [
-            _field("Scenario", presets),
-            _field("Bevacizumab dose (mg/kg)", dose),
-            _field("Bevacizumab given (h after TACE)", when),
-            _field("Embolization completeness (%)", emb),
-            _field("Chemotherapy intensity (%)", chemo),
-            _field("Immune priming (%)", immune),
+            labelled("Scenario", presets),
+            labelled("Bevacizumab dose (mg/kg)", sliders["bev_dose"]),
+            labelled("Bevacizumab given (h after TACE)", sliders["bev_time"]),
+            labelled("Embolization completeness (%)", sliders["embolization"]),
+            labelled("Chemotherapy intensity (%)", sliders["chemotherapy"]),
+            labelled("Immune priming (%)", sliders["immune"]),
         ],
         layout=widgets.Layout(
             grid_template_columns="minmax(0, 10fr) minmax(0, 7fr) minmax(0, 8fr)",
@@ -360,16 +272,61 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
         [widgets.HBox([show, view_switch], layout=widgets.Layout(align_items="center")), reference],
         layout=widgets.Layout(flex_flow="row wrap", align_items="center", justify_content="space-between"),
     )
-    panel = MechanismsPanel(
-        above(controls, [above_chart, view, summary]),
-        controls={"preset": presets, **sliders, "reference": reference, "view": view_switch},
-        view=view,
-        message=message,
-        texts={"summary": summary},
-    )
-    panel.view_switch = view_switch
-    panel.on_change([*sliders, "reference", "view"], redraw)
-    panel.on_change(["preset"], apply_preset)
+    return above(controls, [above_chart, view, summary])
+
+
+class _ModelRuns:
+    """The model behind the panel: the scenario its sliders set, and its runs, kept so that a view
+    switch redraws without re-running the model."""
+
+    def __init__(self, sliders: dict, reference, view_switch):
+        self.sliders, self.reference, self.view_switch = sliders, reference, view_switch
+        self._last = None  # ((scenario, reference drawn), (run, reference run, dose window))
+
+    def scenario(self):
+        from hcckit import mechanisms
+
+        v = {name: w.value for name, w in self.sliders.items()}
+        return mechanisms.Scenario(
+            embolization=v["embolization"] / 100,
+            chemotherapy=v["chemotherapy"] / 100,
+            bev_dose_mg_kg=float(v["bev_dose"]),
+            bev_time_h=float(v["bev_time"]),
+            immune_priming=v["immune"] / 100,
+        )
+
+    def _simulate(self, s):
+        from hcckit import mechanisms
+
+        key = (s, bool(self.reference.value))
+        if self._last is None or self._last[0] != key:
+            run = mechanisms.simulate(s)
+            with_ref = self.reference.value and s.bev_dose_mg_kg > 0
+            ref = mechanisms.simulate(s.without_bevacizumab()) if with_ref else None
+            self._last = (key, (run, ref, mechanisms.dose_window(s)))
+        return self._last[1]
+
+    def build(self, s):
+        """(the chart of the two views the switch shows, the run) for scenario ``s``."""
+        from hcckit.charts.mechanisms import model_chart
+
+        run, ref, window = self._simulate(s)
+        views = dict(MODEL_VIEW_CHOICES.values())[self.view_switch.value]
+        chart = model_chart(run, reference=ref, window=window, current_dose=s.bev_dose_mg_kg, views=views)
+        return chart, run
+
+
+def _summary_html(run) -> str:
+    from hcckit import mechanisms
+
+    text = html.escape(str(mechanisms.summarize(run)))
+    return f"<p style='font-size:15px;margin:2px 0'><b>Model summary</b> (qualitative): {text}</p>"
+
+
+def _add_model_questions(panel: MechanismsPanel, first: dict) -> None:
+    """The lesson's four "Try this" presets, each on the view it needs."""
+    from hcckit import mechanisms
+
     rct = _slider_values(mechanisms.PRESETS[_RCT]) if _RCT in mechanisms.PRESETS else first
     panel.add_preset_states(
         {
@@ -389,6 +346,71 @@ def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
             "Q4: 15 mg/kg": "Question 4: the standard dose in HCC, 15 mg/kg (given once in the model)",
         },
     )
+
+
+def model_panel(*, preset: str = _RCT) -> MechanismsPanel:
+    """Sliders over the qualitative TACE/VEGF model; every chart is labelled as model output.
+
+    Controls: ``preset`` (ready-made scenarios), ``embolization`` (%), ``chemotherapy`` (%),
+    ``bev_dose`` (mg/kg, the primary control), ``bev_time`` (hours after TACE), ``immune`` (%),
+    ``reference`` (draw the same TACE without bevacizumab, dashed) and ``view`` (which two of
+    the model's views are drawn side by side, :data:`MODEL_VIEW_CHOICES`; starts on the first
+    week + dose window). Controls in two rows, the view switch right above the chart: the panel
+    fits one 1280 x 800 screen. Presets: the lesson's four "Try this" questions, each on the
+    view it needs.
+    """
+    from hcckit import mechanisms
+
+    if preset not in mechanisms.PRESETS:
+        raise ValueError(f"preset: unknown preset {preset!r}; choose from {list(mechanisms.PRESETS)}")
+    start = mechanisms.PRESETS[preset]
+    first = _slider_values(start)
+    message = message_box()
+    presets, sliders, reference, view_switch = _model_controls(preset, first)
+    model = _ModelRuns(sliders, reference, view_switch)
+    chart, run = model.build(start)
+    view = chart_view(chart)
+    summary = widgets.HTML(_summary_html(run))
+    quiet = [False]  # True while the panel itself moves the sliders or the dropdown
+
+    def redraw():
+        if quiet[0]:
+            return
+        s = model.scenario()
+        chart, run = model.build(s)
+        view.chart = chart
+        summary.value = _summary_html(run)
+        matching = [name for name, p in mechanisms.PRESETS.items() if p == s]
+        quiet[0] = True
+        try:
+            presets.value = matching[0] if matching else "(custom)"
+        finally:
+            quiet[0] = False
+        show_message(message, "")
+
+    def apply_preset():
+        if quiet[0] or presets.value == "(custom)":
+            return
+        values = _slider_values(mechanisms.PRESETS[presets.value])
+        quiet[0] = True
+        try:
+            for name, value in values.items():
+                sliders[name].value = value
+        finally:
+            quiet[0] = False
+        redraw()
+
+    panel = MechanismsPanel(
+        _model_layout(presets, sliders, reference, view_switch, view, summary),
+        controls={"preset": presets, **sliders, "reference": reference, "view": view_switch},
+        view=view,
+        message=message,
+        texts={"summary": summary},
+    )
+    panel.view_switch = view_switch
+    panel.on_change([*sliders, "reference", "view"], redraw)
+    panel.on_change(["preset"], apply_preset)
+    _add_model_questions(panel, first)
     return panel
 
 

@@ -4,13 +4,15 @@ Every interactive panel of a lesson is a :class:`Panel`:
 
 - ``controls`` (name -> widget) and ``views`` (name -> chart view or HTML widget) are public
   and read-only; :attr:`Panel.state` gives the controls' current values (what tests read);
-- callbacks are registered with :meth:`Panel.on_change`, which wires :func:`safe` once: an
-  error becomes a one-line message in :attr:`Panel.message` (and unexpected ones are logged),
-  never a traceback;
+- callbacks are registered with :meth:`Panel.on_change` (a control's update), :meth:`Panel.on_click`
+  (a button's) or run once with :meth:`Panel.run` (a first draw, a loaded file); these wire
+  :func:`safe` once: an error becomes a one-line message in :attr:`Panel.message` (bugs, unlike
+  input errors, are logged), never a traceback;
 - **Reset** (a button with CSS class ``hcckit-reset``) restores every control to the value it
   had when the panel was built, runs :meth:`Panel.on_reset` for state that is not a control
   (e.g. edited measurements), then runs each affected update once;
-- :func:`beside` and :func:`above` lay controls and views out so both fit one 1280x800 screen.
+- :func:`beside` and :func:`above` lay controls and views out so both fit one 1280x800 screen;
+  :func:`labelled` puts a control's label on the line above it.
 
 A minimal panel::
 
@@ -28,14 +30,16 @@ A minimal panel::
 from __future__ import annotations
 
 import contextlib
+import html
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
 import ipywidgets as widgets
 
-from hcckit.widgets._common import message_box, safe, show_message
+from hcckit.widgets._common import message_box, on_click, safe, show_message
 
-__all__ = ["Panel", "beside", "above", "toolbar"]
+__all__ = ["Panel", "beside", "above", "toolbar", "labelled", "renamed_view"]
 
 
 def beside(controls, views, *, controls_width: str = "300px") -> widgets.HBox:
@@ -62,11 +66,55 @@ def above(controls, views) -> widgets.VBox:
     return box
 
 
+def labelled(text: str, control: widgets.Widget) -> widgets.VBox:
+    """``control`` with its label ``text`` on the line above (the label wraps, never cut); width 100 %.
+
+    For controls in a grid or a narrow column, where a description beside the control would be cut.
+    """
+    control.layout.width = "100%"
+    label = widgets.HTML(f"<span style='font-size:14px;font-weight:600'>{html.escape(text)}</span>")
+    box = widgets.VBox([label, control], layout=widgets.Layout(width="100%", margin="0 0 6px 0"))
+    box.add_class("hcckit-field")
+    return box
+
+
 def toolbar(*buttons) -> widgets.HBox:
     """A right-aligned row of buttons (Reset, presets, downloads)."""
     box = widgets.HBox(list(buttons), layout=widgets.Layout(justify_content="flex-end"))
     box.add_class("hcckit-toolbar")
     return box
+
+
+class renamed_view:
+    """A deprecated attribute that returns ``panel.views[name]``, warning ``DeprecationWarning``.
+
+    For panels whose chart view used to be an attribute (``panel.chart``; its chart was
+    ``panel.chart.chart``, now ``panel.views["chart"].chart``)::
+
+        class UploadPanel(Panel):
+            chart = renamed_view("chart")
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.attribute = name
+        self.__doc__ = f'Deprecated: ``views["{name}"]``.'
+
+    def __set_name__(self, owner, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __get__(self, panel, owner=None):
+        if panel is None:
+            return self
+        warnings.warn(
+            f'{type(panel).__name__}.{self.attribute} is now .views["{self.name}"]',
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return panel.views[self.name]
+
+    def __set__(self, panel, value) -> None:
+        raise AttributeError(f'{self.attribute} is read-only: redraw with .views["{self.name}"].chart = ...')
 
 
 class Panel(widgets.VBox):
@@ -137,7 +185,6 @@ class Panel(widgets.VBox):
         ``update`` runs under :func:`safe`, so a bad input shows as a message, never a traceback;
         during :meth:`reset` it runs once at the end however many of its controls changed.
         """
-        wrapped = safe(self.message)(update)
         if update not in self._updates:
             self._updates.append(update)
 
@@ -147,10 +194,22 @@ class Panel(widgets.VBox):
                     self._pending.append(update)
                 return
             show_message(self.message, "")
-            wrapped()
+            self.run(update)
 
         for name in names:
             self._controls[name].observe(changed, names="value")
+
+    def on_click(self, button: widgets.Button, update: Callable[[], None]) -> None:
+        """Run ``update()`` (no arguments) whenever ``button`` is clicked, under :func:`safe`."""
+        on_click(button, self.message, update)
+
+    def run(self, update: Callable, *args, **kwargs):
+        """Run ``update(*args, **kwargs)`` now under :func:`safe`: an error becomes the panel's message.
+
+        For a first draw in ``__init__`` or a file just received; returns ``update``'s result
+        (``None`` after an error).
+        """
+        return safe(self.message)(update)(*args, **kwargs)
 
     @contextlib.contextmanager
     def holding(self):
@@ -165,7 +224,7 @@ class Panel(widgets.VBox):
             pending, self._pending = self._pending, []
             show_message(self.message, "")
             for update in pending:
-                safe(self.message)(update)()
+                self.run(update)
 
     def set_state(self, **values) -> None:
         """Set several controls by name at once (presets of guiding questions use this)."""
@@ -185,7 +244,7 @@ class Panel(widgets.VBox):
             description=description, tooltip=tooltip or description, layout=widgets.Layout(width="auto")
         )
         button.add_class("hcckit-preset")
-        button.on_click(lambda _b: safe(self.message)(self.set_state)(**values))
+        self.on_click(button, lambda: self.set_state(**values))
         return button
 
     def add_presets(self, *buttons: widgets.Button) -> None:

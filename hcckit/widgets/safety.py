@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 import ipywidgets as widgets
 
+from hcckit.labels import ALL
 from hcckit.widgets._common import chart_view, message_box, primary, show_message
 from hcckit.widgets.panel import Panel, above
 
@@ -40,7 +41,7 @@ _STYLE = {"description_width": "90px"}
 _ROW_STYLE = {"description_width": "48px"}  # controls side by side in one row
 _GRADES = [("Any grade", "any"), ("Grade 1-2", "1-2"), ("Grade ≥ 3", ">=3")]
 _CLASSES = [
-    ("All classes", "all"),
+    ("All classes", ALL),
     ("Anti-VEGF", "anti-VEGF"),
     ("TKI", "TKI"),
     ("Immune", "immune"),
@@ -88,7 +89,7 @@ def _studies() -> list[tuple[str, str]]:
 
     regimens = safety.regimen_table()
     studies = regimens.drop_duplicates("trial_id")
-    return [("All studies", "all")] + [
+    return [("All studies", ALL)] + [
         (f"{s} ({_design(d)})", t)
         for s, d, t in zip(studies["study"], studies["design"], studies["trial_id"], strict=True)
     ]
@@ -130,13 +131,14 @@ def _notes_html(profile) -> str:
 class AEProfilePanel(_SafetyPanel):
     """Adverse-event profiles per regimen; the study picker is the primary control.
 
-    Controls: ``study`` (a ``trial_id`` or ``"all"``; primary), ``grade`` (``any``, ``1-2``,
-    ``>=3``), ``event_class`` (a class or ``"all"``). Views: ``chart`` (% of patients with exact
-    95 % CIs), ``notes`` (other reports of the same numbers). Presets: the lesson's two guiding
-    questions (the DEB-TACE + TQB2450 + anlotinib study at grade ≥ 3; BEVA-TACE's notes).
+    Controls: ``study`` (a ``trial_id`` or :data:`hcckit.labels.ALL`, ``"all"``; primary),
+    ``grade`` (``any``, ``1-2``, ``>=3``), ``event_class`` (a class or ``"all"``). Views: ``chart``
+    (% of patients with exact 95 % CIs), ``notes`` (other reports of the same numbers). Presets:
+    the lesson's two guiding questions (the DEB-TACE + TQB2450 + anlotinib study at grade ≥ 3;
+    BEVA-TACE's notes).
     """
 
-    def __init__(self, *, study: str = "all", grade: str = "any", event_class: str = "all"):
+    def __init__(self, *, study: str = ALL, grade: str = "any", event_class: str = ALL):
         from hcckit.charts._common import empty_chart
 
         # the three controls in one row (about 920 px of the ~1000 px lesson column), so that the
@@ -175,14 +177,14 @@ class AEProfilePanel(_SafetyPanel):
                 tooltip="Guiding question 1: DEB-TACE + TQB2450 + anlotinib at grade ≥ 3",
                 study="chictr2200056222_debtace_tqb_anlo",
                 grade=">=3",
-                event_class="all",
+                event_class=ALL,
             ),
             self.preset_button(
                 "Try this: BEVA-TACE notes",
                 tooltip="Guiding question 2: BEVA-TACE at grade ≥ 3, then open 'Notes on these numbers'",
                 study="zhang2021_beva_tace",
                 grade=">=3",
-                event_class="all",
+                event_class=ALL,
             ),
         )
         self.add_presets(*self.presets)
@@ -193,8 +195,8 @@ class AEProfilePanel(_SafetyPanel):
         from hcckit import safety
         from hcckit.charts.safety import ae_profile_chart
 
-        trials = None if self._study.value == "all" else self._study.value
-        cls = None if self._class.value == "all" else self._class.value
+        trials = None if self._study.value == ALL else self._study.value
+        cls = None if self._class.value == ALL else self._class.value
         profile = safety.ae_profile(trials=trials, grade=self._grade.value, event_class=cls)
         if profile.empty:
             where = "any study" if trials is None else dict((v, k) for k, v in _studies())[trials]
@@ -217,7 +219,7 @@ class AEProfilePanel(_SafetyPanel):
         show_message(self.message, "")
 
 
-def ae_profile_panel(*, study: str = "all", grade: str = "any", event_class: str = "all") -> AEProfilePanel:
+def ae_profile_panel(*, study: str = ALL, grade: str = "any", event_class: str = ALL) -> AEProfilePanel:
     """Adverse-event profiles per regimen (see :class:`AEProfilePanel`)."""
     return AEProfilePanel(study=study, grade=grade, event_class=event_class)
 

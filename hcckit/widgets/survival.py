@@ -162,7 +162,24 @@ def _comparison_table_html(comparison) -> str:
     ).html
 
 
-class SurvivalPanel(Panel):
+class _SurvivalPanel(Panel):
+    """What the three panels share: results in :attr:`value`, a redraw whose errors become a message."""
+
+    _value: dict
+
+    @property
+    def value(self) -> dict:
+        """Current settings and results (read-only; see each panel for the keys)."""
+        return dict(self._value)
+
+    def _update(self) -> None:
+        from hcckit.widgets._common import safe
+
+        show_message(self._message, "")
+        safe(self._message)(self._redraw)()
+
+
+class SurvivalPanel(_SurvivalPanel):
     """Pick a curated trial and endpoint, change the assumptions, and watch HR, medians and RMST move.
 
     Parameters
@@ -173,13 +190,17 @@ class SurvivalPanel(Panel):
 
     Attributes
     ----------
-    chart : altair.JupyterChart
-        The KMunicate-style figure (``chart.chart`` is the current altair chart).
-    published_chart : altair.JupyterChart
-        Published points beside the pseudo-patients' curves.
-    download : ipywidgets.HTML
-        "Download pseudo-patients (CSV)": the pseudo-patients shown, file ``SYNTHETIC_...csv``,
-        first column ``synthetic`` (True on every row); times in months.
+    views : mapping
+        ``chart`` (the KMunicate-style figure, an ``altair.JupyterChart``: ``.chart`` is the
+        current altair chart), ``readout`` (HR, medians, RMST, notes), ``published_chart``
+        (published points beside the pseudo-patients' curves), ``published_table``,
+        ``download`` ("Download pseudo-patients (CSV)": the pseudo-patients shown, file
+        ``SYNTHETIC_...csv``, first column ``synthetic``, True on every row; times in months)
+        and ``design_note`` (why accrual and follow-up are not used, when they are not).
+    value : dict
+        Current settings and results (read-only): trial, endpoint, data, comparisons, notes.
+    catalogue : DataFrame
+        The trials and endpoints the ``trial`` control offers (its values are this frame's index).
     presets : dict
         The guiding questions' presets: button text -> the control values it sets.
     preset_buttons : list of ipywidgets.Button
@@ -229,12 +250,12 @@ class SurvivalPanel(Panel):
         self._message = message_box()
         self._readout = widgets.HTML()
         self._published_table = widgets.HTML()
-        self.download = widgets.HTML()
-        self.download.add_class("hcckit-download")
+        self._download = widgets.HTML()
+        self._download.add_class("hcckit-download")
         self._value: dict = {}
         self._shown = None
-        self.chart = chart_view(empty_chart("Loading..."))
-        self.published_chart = chart_view(empty_chart("Loading..."))
+        self._chart = chart_view(empty_chart("Loading..."))
+        self._published_chart = chart_view(empty_chart("Loading..."))
         left = widgets.VBox(
             [
                 _field("Survival model", self._model),
@@ -245,10 +266,10 @@ class SurvivalPanel(Panel):
                 self._design_note,
                 _field("Draw", self._method),
                 _field("Seed (random draw)", self._seed),
-                self.download,
+                self._download,
             ]
         )
-        right = widgets.VBox([self.chart, self._readout])
+        right = widgets.VBox([self._chart, self._readout])
         controls = {
             "trial": self._trial,
             "model": self._model,
@@ -263,16 +284,17 @@ class SurvivalPanel(Panel):
             [
                 _field("Trial, endpoint", self._trial),
                 beside(left, right, controls_width=_CONTROLS_WIDTH),
-                self.published_chart,
+                self._published_chart,
                 self._published_table,
             ],
             controls=controls,
             views={
-                "chart": self.chart,
+                "chart": self._chart,
                 "readout": self._readout,
-                "published_chart": self.published_chart,
+                "published_chart": self._published_chart,
                 "published_table": self._published_table,
-                "download": self.download,
+                "download": self._download,
+                "design_note": self._design_note,
             },
             message=self._message,
         )
@@ -307,6 +329,12 @@ class SurvivalPanel(Panel):
         }
         return [self.preset_button(k, tooltip=tips[k], **v) for k, v in self.presets.items()]
 
+    @property
+    def catalogue(self):
+        """The trials and endpoints offered (a copy of the ready rows of ``survival_catalogue()``);
+        the ``trial`` control's value is a row's index."""
+        return self._catalogue.copy()
+
     def _yan_pfs(self) -> int | None:
         hit = self._catalogue.index[
             (self._catalogue["trial_id"] == _YAN) & (self._catalogue["endpoint"] == "PFS")
@@ -314,20 +342,9 @@ class SurvivalPanel(Panel):
         return int(hit[0]) if len(hit) else None
 
     @property
-    def value(self) -> dict:
-        """Current settings and results (read-only): trial, endpoint, data, comparisons, notes."""
-        return dict(self._value)
-
-    @property
     def shown_patients(self):
         """The pseudo-patients shown (a copy): ``synthetic``, trial, endpoint, arm (name), time (months), event."""
         return None if self._shown is None else self._shown.copy()
-
-    def _update(self) -> None:
-        from hcckit.widgets._common import safe
-
-        show_message(self._message, "")
-        safe(self._message)(self._redraw)()
 
     def _settings(self) -> dict:
         row = self._catalogue.iloc[self._trial.value]
@@ -413,7 +430,7 @@ class SurvivalPanel(Panel):
         annotation = [c.annotation[0] for c in comparisons]
         if len(comparisons) == 1:
             annotation.append(comparisons[0].logrank.text)
-        self.chart.chart = charts.km_panel(
+        self._chart.chart = charts.km_panel(
             km,
             at_risk=risk,
             annotation=annotation or None,
@@ -421,7 +438,7 @@ class SurvivalPanel(Panel):
             title=_title(s["name"], s["endpoint"]),
             width=_KM_WIDTH,
         )
-        self.published_chart.chart = charts.published_vs_reconstructed_chart(
+        self._published_chart.chart = charts.published_vs_reconstructed_chart(
             km, published=published, y_title=y_title, width=240, height=220
         )
         parts = []
@@ -441,7 +458,7 @@ class SurvivalPanel(Panel):
             ctrl = next((a for a in arms if a.arm_id == eff.reference), None)
             exp = next((a for a in arms if a.arm_id == eff.arm), None)
             if ctrl and exp and ctrl.median and exp.median:
-                ci = (eff.ci_lower, eff.ci_upper) if eff.ci_lower and eff.ci_upper else None
+                ci = (eff.ci_low, eff.ci_high) if eff.ci_low and eff.ci_high else None
                 try:
                     check = sv.hr_consistency(
                         ctrl.median, experimental_median=exp.median, hazard_ratio=eff.hazard_ratio, ci=ci
@@ -463,7 +480,7 @@ class SurvivalPanel(Panel):
         shown.insert(0, "synthetic", True)
         shown = shown.rename(columns={"time": "time_months"})
         self._shown = shown
-        self.download.value = csv_download_html(
+        self._download.value = csv_download_html(
             shown, filename=f"SYNTHETIC_pseudo_patients_{_slug(s['trial_id'])}_{_slug(s['endpoint'])}.csv"
         )
         self._value = {
@@ -477,14 +494,16 @@ class SurvivalPanel(Panel):
         }
 
 
-class MedianHRRMSTPanel(Panel):
+class MedianHRRMSTPanel(_SurvivalPanel):
     """A control curve, a hazard ratio and a delayed effect: medians, HR and RMST side by side.
 
     The experimental arm's hazard is the control's times ``hazard ratio`` from ``delay`` months
     on (no effect before). Pseudo-patients are exact quantile draws, censored by accrual (12
     months) and the chosen follow-up. Controls: ``median`` (months), ``hazard_ratio`` (primary),
     ``delay`` (months), ``follow_up`` (months after accrual), ``n`` (patients per arm). Presets:
-    the lesson's three questions.
+    the lesson's three questions. Views: ``chart`` (KM curves and numbers at risk), ``readout``
+    (medians, HR, log-rank, RMST; the generating curves). :attr:`value`: settings, ``comparison``
+    and ``data``.
     """
 
     CONTROL = "Control"
@@ -499,7 +518,7 @@ class MedianHRRMSTPanel(Panel):
         self._message = message_box()
         self._readout = widgets.HTML()
         self._value: dict = {}
-        self.chart = chart_view(empty_chart("Loading..."))
+        self._chart = chart_view(empty_chart("Loading..."))
         left = widgets.VBox(
             [
                 _field("Control median (months)", self._median),
@@ -518,9 +537,9 @@ class MedianHRRMSTPanel(Panel):
         }
         self._controls_pre = controls
         super().__init__(
-            beside(left, widgets.VBox([self.chart, self._readout]), controls_width=_CONTROLS_WIDTH),
+            beside(left, widgets.VBox([self._chart, self._readout]), controls_width=_CONTROLS_WIDTH),
             controls=controls,
-            views={"chart": self.chart, "readout": self._readout},
+            views={"chart": self._chart, "readout": self._readout},
             message=self._message,
         )
         self.preset_buttons = [
@@ -551,17 +570,6 @@ class MedianHRRMSTPanel(Panel):
         self.on_change(list(controls), self._redraw)
         self._update()
 
-    @property
-    def value(self) -> dict:
-        """Current settings and the comparison (read-only)."""
-        return dict(self._value)
-
-    def _update(self) -> None:
-        from hcckit.widgets._common import safe
-
-        show_message(self._message, "")
-        safe(self._message)(self._redraw)()
-
     def _redraw(self) -> None:
         control = sv.survival_model(self._median.value, model="exponential", label="control")
         experimental = control.with_hazard_ratio(
@@ -575,7 +583,7 @@ class MedianHRRMSTPanel(Panel):
             ]
         )
         comparison = sv.compare_arms(data, reference=self.CONTROL)
-        self.chart.chart = charts.km_panel(
+        self._chart.chart = charts.km_panel(
             sv.km_table(data),
             at_risk=sv.at_risk_table(data),
             # HR and log-rank in the corner; the RMST line (long) is in the table under the chart,
@@ -619,11 +627,13 @@ class MedianHRRMSTPanel(Panel):
         }
 
 
-class CrossTrialPanel(Panel):
+class CrossTrialPanel(_SurvivalPanel):
     """Arms from different trials drawn together, with the populations that make them incomparable.
 
     Controls: ``endpoint`` (primary) and ``arms`` ((trial id, arm id) pairs). Preset: the
-    lesson's question 2 (the TACE control arms of EMERALD-1 and Yan 2025).
+    lesson's question 2 (the TACE control arms of EMERALD-1 and Yan 2025). Views: ``chart``,
+    ``banner`` ("Not a comparison"), ``table`` (the arms' populations). :attr:`value`:
+    ``endpoint``, ``arms`` and ``data``.
     """
 
     def __init__(self, *, endpoint: str = "PFS", arms: list[tuple[str, str]] | None = None):
@@ -651,7 +661,7 @@ class CrossTrialPanel(Panel):
         self._table = widgets.HTML()
         self._value: dict = {}
         self._quiet = False
-        self.chart = chart_view(empty_chart("Loading..."))
+        self._chart = chart_view(empty_chart("Loading..."))
         self._set_options(arms)
         arms_field = _field("Arms (Ctrl/Cmd-click to choose several)", self._arms)
         # one row: the endpoint toggle, then the arm list taking the rest of the width (wide
@@ -662,12 +672,12 @@ class CrossTrialPanel(Panel):
         self._arms.layout.width = "auto"
         super().__init__(
             [
-                above([self._endpoint, arms_field], self.chart),
+                above([self._endpoint, arms_field], self._chart),
                 self._banner,
                 self._table,
             ],
             controls={"endpoint": self._endpoint, "arms": self._arms},
-            views={"chart": self.chart, "table": self._table, "banner": self._banner},
+            views={"chart": self._chart, "table": self._table, "banner": self._banner},
             message=self._message,
         )
         self._first_arms = tuple(self._arms.value)
@@ -686,11 +696,6 @@ class CrossTrialPanel(Panel):
         self._endpoint.observe(self._on_endpoint, names="value")
         self._arms.observe(self._on_change, names="value")
         self._update()
-
-    @property
-    def value(self) -> dict:
-        """Selected arms and the synthetic data (read-only)."""
-        return dict(self._value)
 
     def _tace_controls(self) -> tuple[tuple[str, str], ...]:
         wanted = (("emerald1", "tace"), (_YAN, "tace"))
@@ -756,12 +761,6 @@ class CrossTrialPanel(Panel):
         if not self._quiet:
             self._update()
 
-    def _update(self) -> None:
-        from hcckit.widgets._common import safe
-
-        show_message(self._message, "")
-        safe(self._message)(self._redraw)()
-
     def _redraw(self) -> None:
         import pandas as pd
 
@@ -775,7 +774,7 @@ class CrossTrialPanel(Panel):
             )
             return
         data = sv.synthesize_across_trials(chosen, endpoint=endpoint)
-        self.chart.chart = charts.km_chart(
+        self._chart.chart = charts.km_chart(
             sv.km_table(data),
             title=f"{_ENDPOINT_TITLES[endpoint]}: arms from different trials",
             y_title=_ENDPOINT_TITLES[endpoint],

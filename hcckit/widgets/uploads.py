@@ -14,8 +14,8 @@ import html
 import ipywidgets as widgets
 
 from hcckit import uploads
-from hcckit.widgets._common import chart_view, message_box, safe, show_message
-from hcckit.widgets.panel import Panel
+from hcckit.widgets._common import chart_view, message_box, show_message
+from hcckit.widgets.panel import Panel, renamed_view
 
 __all__ = ["MeasurementsUploadPanel", "CurveUploadPanel", "uploaded_file", "limited_upload", "size_label"]
 
@@ -70,6 +70,17 @@ def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
     return str(item.get("name", "file")), bytes(item["content"])
 
 
+def _when_uploaded(panel: Panel, upload: widgets.FileUpload, load) -> None:
+    """Run ``load(content, name=file name)`` through ``panel.run`` whenever ``upload`` receives a file."""
+
+    def received(_change) -> None:
+        got = uploaded_file(upload)
+        if got is not None:
+            panel.run(load, got[1], name=got[0])
+
+    upload.observe(received, names="value")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -120,8 +131,9 @@ class MeasurementsUploadPanel(Panel):
         The last table that was classified successfully.
     timepoints, best : pandas.DataFrame or None
         :func:`hcckit.response.assess_all` and :func:`hcckit.response.best_response` of it.
-    chart : altair.JupyterChart
-        The spider chart.
+    controls : ``criterion`` (the criterion the spider chart draws).
+    views : ``summary`` (best responses), ``chart`` (the spider chart), ``visits`` (every visit).
+    upload, example_button : the file upload and the "Use the example file" button.
     """
 
     def __init__(self):
@@ -137,8 +149,8 @@ class MeasurementsUploadPanel(Panel):
             + ". The file is read in memory by the computer that serves this page (on a class network "
             "that is the teacher's computer, sent unencrypted); it is never written to disk."
         )
-        self._upload = limited_upload("Upload CSV", fewer="patients")
-        self._example = widgets.Button(
+        self.upload = limited_upload("Upload CSV", fewer="patients")
+        self.example_button = widgets.Button(
             description="Use the example file", icon="file", layout=widgets.Layout(width="auto")
         )
         self._criterion = widgets.Dropdown(
@@ -147,25 +159,28 @@ class MeasurementsUploadPanel(Panel):
         self._message = message_box()
         self._summary = widgets.HTML()
         self._visits = widgets.HTML()
-        self.chart = chart_view(self._empty_chart())
+        chart = chart_view(self._empty_chart())
         body = [
             intro,
-            widgets.HBox([self._upload, self._example, self._criterion]),
+            widgets.HBox([self.upload, self.example_button, self._criterion]),
             self._message,
             self._summary,
-            self.chart,
+            chart,
             widgets.HTML("<b>Every visit</b> (verdict and the rule that fired)"),
             self._visits,
         ]
         super().__init__(
             body,
             controls={"criterion": self._criterion},
-            views={"summary": self._summary, "chart": self.chart, "visits": self._visits},
+            views={"summary": self._summary, "chart": chart, "visits": self._visits},
             message=self._message,
         )
-        self._upload.observe(self._on_upload, names="value")
-        self._example.on_click(self._on_example)
+        _when_uploaded(self, self.upload, self.load_bytes)
+        self.on_click(self.example_button, self._load_example)
+        # not on_change: a new chart criterion keeps the message that describes the file
         self._criterion.observe(self._on_criterion, names="value")
+
+    chart = renamed_view("chart")
 
     @staticmethod
     def _empty_chart():
@@ -177,25 +192,18 @@ class MeasurementsUploadPanel(Panel):
         """Back to the empty panel: no file, no results, the first chart criterion."""
         self.measurements = self.timepoints = self.best = None
         self._source = ""
-        self._upload.value = ()
+        self.upload.value = ()
         self._criterion.value = self._initial["criterion"]
         self._summary.value = self._visits.value = ""
-        self.chart.chart = self._empty_chart()
+        self.views["chart"].chart = self._empty_chart()
         show_message(self._message, "")
 
-    def _on_upload(self, change) -> None:
-        got = uploaded_file(self._upload)
-        if got is not None:
-            safe(self._message)(self.load_bytes)(got[1], name=got[0])
-
-    def _on_example(self, _button) -> None:
-        safe(self._message)(self.load_bytes)(
-            uploads.example_csv("measurements").encode(), name="example file (synthetic)"
-        )
+    def _load_example(self) -> None:
+        self.load_bytes(uploads.example_csv("measurements").encode(), name="example file (synthetic)")
 
     def _on_criterion(self, change) -> None:
         if self.timepoints is not None:
-            safe(self._message)(self._draw)()
+            self.run(self._draw)
 
     def load_bytes(self, content: bytes, *, name: str = "measurements.csv") -> None:
         """Read, classify and show a measurements CSV; on error raise ``ValueError`` and keep the old results.
@@ -258,7 +266,7 @@ class MeasurementsUploadPanel(Panel):
         return summary, _table_html(visits, max_rows=60), chart
 
     def _show(self, shown) -> None:
-        self._summary.value, self._visits.value, self.chart.chart = shown
+        self._summary.value, self._visits.value, self.views["chart"].chart = shown
 
     def _draw(self) -> None:
         self._show(self._render(self.timepoints, self.best, self._source))
@@ -278,7 +286,12 @@ class CurveUploadPanel(Panel):
         The last reconstruction (``time`` in months, ``event``, ``synthetic``).
     report : hcckit.survival.ReconstructionReport or None
         Its error against the digitised points.
-    chart : altair.JupyterChart
+    curve : pandas.DataFrame or None
+        The last digitised curve that was read (what the next input rebuilds), read-only.
+    controls : ``n`` (patients, when there is no at-risk table) and ``events`` (total events).
+    views : ``chart`` (digitised points vs the rebuilt curve) and ``report`` (the error, what was repaired).
+    curve_upload, risk_upload, example_button : the two file uploads and the "Use the example
+        files" button.
     """
 
     def __init__(self):
@@ -297,9 +310,9 @@ class CurveUploadPanel(Panel):
             + size_label(uploads.MAX_BYTES)
             + "; files are read in memory only."
         )
-        self._curve_upload = limited_upload("Curve CSV", fewer="points")
-        self._risk_upload = limited_upload("At risk CSV", fewer="rows")
-        self._example = widgets.Button(
+        self.curve_upload = limited_upload("Curve CSV", fewer="points")
+        self.risk_upload = limited_upload("At risk CSV", fewer="rows")
+        self.example_button = widgets.Button(
             description="Use the example files", icon="file", layout=widgets.Layout(width="auto")
         )
         self._n = widgets.BoundedIntText(
@@ -310,26 +323,34 @@ class CurveUploadPanel(Panel):
         )
         self._message = message_box()
         self._report = widgets.HTML()
-        self.chart = chart_view(self._empty_chart())
+        chart = chart_view(self._empty_chart())
         body = [
             intro,
-            widgets.HBox([self._curve_upload, self._risk_upload, self._example]),
+            widgets.HBox([self.curve_upload, self.risk_upload, self.example_button]),
             widgets.HBox([self._n, self._events]),
             self._message,
-            self.chart,
+            chart,
             self._report,
         ]
         super().__init__(
             body,
             controls={"n": self._n, "events": self._events},
-            views={"chart": self.chart, "report": self._report},
+            views={"chart": chart, "report": self._report},
             message=self._message,
         )
-        self._curve_upload.observe(self._on_curve, names="value")
-        self._risk_upload.observe(self._on_risk, names="value")
-        self._example.on_click(self._on_example)
+        _when_uploaded(self, self.curve_upload, self.load_curve)
+        _when_uploaded(self, self.risk_upload, self.load_at_risk)
+        self.on_click(self.example_button, self._load_examples)
+        # not on_change: a number typed before any curve keeps the message about the files
         for w in (self._n, self._events):
             w.observe(self._on_number, names="value")
+
+    chart = renamed_view("chart")
+
+    @property
+    def curve(self):
+        """The last digitised curve read (``time`` in months, ``survival``), or ``None``."""
+        return self._curve
 
     @staticmethod
     def _empty_chart():
@@ -342,35 +363,22 @@ class CurveUploadPanel(Panel):
         self._curve = self._at_risk = None
         self._names = ["", ""]
         self.ipd = self.report = None
-        self._curve_upload.value = ()
-        self._risk_upload.value = ()
+        self.curve_upload.value = ()
+        self.risk_upload.value = ()
         self._n.value, self._events.value = self._initial["n"], self._initial["events"]
         self._report.value = ""
-        self.chart.chart = self._empty_chart()
+        self.views["chart"].chart = self._empty_chart()
         show_message(self._message, "")
 
-    def _on_curve(self, change) -> None:
-        got = uploaded_file(self._curve_upload)
-        if got is not None:
-            safe(self._message)(self.load_curve)(got[1], name=got[0])
-
-    def _on_risk(self, change) -> None:
-        got = uploaded_file(self._risk_upload)
-        if got is not None:
-            safe(self._message)(self.load_at_risk)(got[1], name=got[0])
-
-    def _on_example(self, _button) -> None:
-        def both():
-            self.load_at_risk(
-                uploads.example_csv("at_risk").encode(), name="example numbers at risk", rebuild=False
-            )
-            self.load_curve(uploads.example_csv("curve").encode(), name="example curve")
-
-        safe(self._message)(both)()
+    def _load_examples(self) -> None:
+        self.load_at_risk(
+            uploads.example_csv("at_risk").encode(), name="example numbers at risk", rebuild=False
+        )
+        self.load_curve(uploads.example_csv("curve").encode(), name="example curve")
 
     def _on_number(self, change) -> None:
         if self._curve is not None:
-            safe(self._message)(self.rebuild)()
+            self.run(self.rebuild)
 
     def load_curve(self, content: bytes, *, name: str = "curve.csv", rebuild: bool = True) -> None:
         """Read a digitised curve CSV and rebuild; on any error raise ``ValueError`` and keep everything as it was.
@@ -443,7 +451,7 @@ class CurveUploadPanel(Panel):
         # every step succeeded: now store and show
         self._curve, self._at_risk, self._names = curve, at_risk, list(names)
         self.ipd, self.report = ipd, report
-        self.chart.chart = chart
+        self.views["chart"].chart = chart
         self._report.value = f"<table style='font-size:14px'>{table}</table>{note_html}"
         show_message(
             self._message,

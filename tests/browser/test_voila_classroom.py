@@ -9,6 +9,8 @@ For every notebook in notebooks/:
 - text in widgets and charts is at least 14 px (the back row of a classroom);
 - every interactive panel fits its controls and its first chart in one screen (700 px);
 - every chart shows a visible "Save figure" button (PNG/SVG for slides);
+- every drawn chart is seen whole: its SVG (or canvas) is no wider than its chart view and is not
+  clipped by an ancestor with overflow hidden/auto/scroll (2 px allowed);
 - the table of contents links the landing page and the previous/next lesson, and the links point
   at lessons that exist;
 - an exercise answer box graded in the browser: a wrong answer is not accepted, the right one is
@@ -35,6 +37,8 @@ MIN_PX = 14
 # a projector at 1280x800 shows about 700 px of page below the browser's own bars: a panel's
 # controls and its chart must fit in that (one screen, no scrolling between control and chart)
 ONE_SCREEN_PX = 700
+# a chart's drawing may pass its visible box by this much (sub-pixel rounding, a 1 px border)
+CLIP_PX = 2
 
 # every section in turn: its text and the font sizes of widget text and chart text
 SECTION_TEXT_JS = """
@@ -78,12 +82,38 @@ async () => {
         nosave.push((embed.querySelector('svg text') || embed).textContent.trim().slice(0, 50));
       }
     });
-    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8), spans, nosave});
+    // every drawn chart is seen whole: its SVG/canvas is no wider than its container's visible box,
+    // the intersection of the chart view's box and of every ancestor that clips or scrolls
+    // (overflow other than visible); a cut-off legend or axis fails here
+    const clipped = [];
+    sec.querySelectorAll('.vega-embed').forEach(embed => {
+      const drawn = embed.querySelector('svg.marks, canvas.marks');
+      if (!embed.checkVisibility() || !drawn) return;
+      const r = drawn.getBoundingClientRect();
+      const view = (embed.closest('.hcckit-chart') || embed.parentElement).getBoundingClientRect();
+      let left = view.left, right = view.right, by = 'its chart view';
+      for (let el = embed.parentElement; el && el !== document.documentElement; el = el.parentElement) {
+        if (getComputedStyle(el).overflowX === 'visible') continue;
+        const b = el.getBoundingClientRect(), l = b.left + el.clientLeft, rr = l + el.clientWidth;
+        const name = el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+          ? '.' + el.className.trim().split(' ').slice(0, 2).join('.') : '');
+        if (l > left) { left = l; by = name; }
+        if (rr < right) { right = rr; by = name; }
+      }
+      const over = Math.max(r.right - right, left - r.left);
+      if (over > __CLIP_PX__) {
+        const title = drawn.querySelector('.role-title-text text') || drawn.querySelector('text');
+        clipped.push({px: Math.round(over), width: Math.round(r.width), visible: Math.round(right - left), by,
+                      chart: (title ? title.textContent : embed.textContent).trim().slice(0, 60)});
+      }
+    });
+    out.push({section: i, title: s.titles[i], text: sec.innerText, small: small.slice(0, 8), spans, nosave,
+              clipped});
   }
   s.show(start);
   return out;
 }
-""".replace("__MIN_PX__", str(MIN_PX))
+""".replace("__MIN_PX__", str(MIN_PX)).replace("__CLIP_PX__", str(CLIP_PX))
 
 STUBS = ("not done yet", "NotImplementedError", "raise NotImplemented")
 REPRS = (r"<hcckit\.", r"\barray\(", r"\bdtype[:=]", r"\bobject at 0x", r"\bDataFrame\b", r"\bSeries\(")
@@ -145,6 +175,11 @@ def test_what_a_class_sees(notebook, voila_server, new_page):
             if p["span"] > ONE_SCREEN_PX
         ]
         found += [f"{where}: chart without a visible 'Save figure' button: {t!r}" for t in sec["nosave"]]
+        found += [
+            f"{where}: chart cut off by {c['px']} px ({c['width']} px drawn, {c['visible']} px visible in "
+            f"{c['by']}): {c['chart']!r}"
+            for c in sec["clipped"]
+        ]
     assert not found, "\n".join(found)
     assert not watch.problems(), "\n".join(watch.problems())
 
