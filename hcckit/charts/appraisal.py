@@ -115,7 +115,7 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
     from hcckit import labels
 
     frame = table.copy()
-    frame["level_pct"] = (100 * frame.get("ci_level", 0.95)).map(lambda v: f"{v:g} % CI")
+    frame["level_pct"] = (100 * frame.get("level", 0.95)).map(lambda v: f"{v:g} % CI")
     frame["severity_name"] = frame["severity"].map(_severity_label)
     check_name = labels.label("check", "hr_ci")
     order = list(frame["label"])
