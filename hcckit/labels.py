@@ -122,7 +122,7 @@ _SUFFIX_UNITS = {
 }
 
 
-# words of column names that are acronyms in a header ("published_ci_lower" -> "Published CI lower")
+# words of column names that are acronyms in a header ("published_ci_low" -> "Published CI low")
 _ACRONYMS = {
     "ci": "CI",
     "hr": "HR",

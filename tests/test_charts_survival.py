@@ -117,7 +117,7 @@ def test_not_reached_limits_are_drawn_to_the_axis_end(data):
         survival.synthesize_published("chictr2100049829_tace_atezo_bev", endpoint="OS", follow_up=30)
     )
     text = json.dumps(charts.published_vs_reconstructed_chart(km, published=published).to_dict())
-    assert "Infinity" not in text and "isValid(datum.time_ci_upper)" in text
+    assert "Infinity" not in text and "isValid(datum.time_ci_high)" in text
 
 
 def test_comparison_table_chart(data):

@@ -74,7 +74,8 @@ def test_forest_table_keeps_preferred_hrs_and_describes_the_other_version(forest
 def test_forest_table_90_percent_ci_at_its_own_level(forest_all):
     stah = _row(forest_all, "STAH", "PFS")
     assert stah["ci_label"] == "90 % CI"
-    assert (stah["ci_low"], stah["ci_high"], stah["ci_level"]) == (0.59, 0.91, 0.9)
+    assert (stah["ci_low"], stah["ci_high"], stah["level"]) == (0.59, 0.91, 0.9)
+    assert "ci_level" not in forest_all.columns  # the vocabulary's name is level
     assert stah["se_log_hr"] == pytest.approx(math.log(0.91 / 0.59) / (2 * Z90))
     assert stah["direction_note"].startswith("Table 1 lists sorafenib first")
 

@@ -460,8 +460,8 @@ def test_fuzz_published_points(arms):
         assert np.isfinite(t).all() and (t > 0).all() and ((s >= 0) & (s <= 1)).all()
         assert (res.loc[res["kind"] == "median", "survival"] == 0.5).all()
         for lo_c, hi_c in (
-            ("time_ci_lower", "time_ci_upper"),
-            ("ci_lower", "ci_upper"),
+            ("time_ci_low", "time_ci_high"),
+            ("ci_low", "ci_high"),
         ):
             lo, hi = res[lo_c], res[hi_c]
             ok = lo.notna() & hi.notna()
@@ -567,7 +567,7 @@ def published_tables(draw):
     elif roll == 1 and len(pts):
         pts = pts.drop(columns=draw(st.sampled_from(list(pts.columns))))
     elif roll == 2 and len(pts):
-        col = draw(st.sampled_from(["time", "survival", "kind", "arm", "ci_lower", "time_ci_upper"]))
+        col = draw(st.sampled_from(["time", "survival", "kind", "arm", "ci_low", "time_ci_high"]))
         pts[col] = pts[col].astype(object)
         pts.loc[draw(st.integers(0, len(pts) - 1)), col] = draw(
             st.one_of(BAD_NUMBERS, TINY_HUGE, st.sampled_from([None, "median ", "x", 1.5]))

@@ -256,7 +256,7 @@ def _check_km(res: pd.DataFrame) -> None:
     for _, g in res.groupby("arm", observed=True):
         s = g["survival"].to_numpy(dtype=float)
         assert ((s >= 0) & (s <= 1)).all() and (np.diff(s) <= 1e-12).all()
-        lo, hi = g["ci_lower"].to_numpy(dtype=float), g["ci_upper"].to_numpy(dtype=float)
+        lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
         ok = ~np.isnan(lo)
         assert (lo[ok] <= s[ok] + 1e-9).all() and (s[ok] <= hi[ok] + 1e-9).all()
         assert (lo[ok] >= 0).all() and (hi[ok] <= 1).all()
@@ -327,7 +327,7 @@ def test_fuzz_landmark_survival(data, times, level):
         s = res["survival"].to_numpy(dtype=float)
         ok = ~np.isnan(s)
         assert ((s[ok] >= 0) & (s[ok] <= 1)).all()
-        lo, hi = res["ci_lower"].to_numpy(dtype=float), res["ci_upper"].to_numpy(dtype=float)
+        lo, hi = res["ci_low"].to_numpy(dtype=float), res["ci_high"].to_numpy(dtype=float)
         assert (lo[ok] <= s[ok] + 1e-9).all() and (s[ok] <= hi[ok] + 1e-9).all()
 
 
@@ -649,7 +649,7 @@ def test_regression_km_band_contains_the_estimate_at_extreme_alpha():
     data = pd.DataFrame({"time": [0.0] * 5 + [1, 2], "event": [1] * 7})
     with pytest.warns(DeprecationWarning):  # the old alpha: a tail no level can hold (1 - 3e-221 is 1)
         res = survival.km_table(data, alpha=3e-221)  # lifelines gave the band [1, 1] around 0
-    assert (res["ci_lower"] <= res["survival"]).all() and (res["survival"] <= res["ci_upper"]).all()
+    assert (res["ci_low"] <= res["survival"]).all() and (res["survival"] <= res["ci_high"]).all()
 
 
 def test_regression_stats_huge_and_numpy_counts():

@@ -25,14 +25,12 @@ def two_arms():
 def test_km_table_is_tidy(two_arms):
     km = survival.km_table(two_arms)
     assert list(km.columns) == [
-        "arm", "time", "survival", "ci_lower", "ci_upper", "at_risk", "events", "censored", "synthetic"
+        "arm", "time", "survival", "ci_low", "ci_high", "at_risk", "events", "censored", "synthetic"
     ]  # fmt: skip
     assert list(km["arm"].cat.categories) == ["tace", "tace_bev"]
     first = km.groupby("arm", observed=True).head(1)
     assert (first["time"] == 0).all() and (first["survival"] == 1).all()
-    assert (km["ci_lower"] <= km["survival"] + 1e-12).all() and (
-        km["survival"] <= km["ci_upper"] + 1e-12
-    ).all()
+    assert (km["ci_low"] <= km["survival"] + 1e-12).all() and (km["survival"] <= km["ci_high"] + 1e-12).all()
     assert km["synthetic"].all()
     assert (
         km.groupby("arm", observed=True)["events"].sum().tolist()
@@ -64,9 +62,9 @@ def test_median_on_an_exact_half_plateau_is_its_middle():
 
 def test_landmark_survival_with_ci(two_arms):
     lm = survival.landmark_survival(two_arms, times=[6, 12, 100])
-    assert list(lm.columns) == ["arm", "time", "survival", "ci_lower", "ci_upper", "at_risk"]
+    assert list(lm.columns) == ["arm", "time", "survival", "ci_low", "ci_high", "at_risk"]
     row = lm[(lm["arm"] == "tace") & (lm["time"] == 6)].iloc[0]
-    assert row["ci_lower"] < row["survival"] < row["ci_upper"]
+    assert row["ci_low"] < row["survival"] < row["ci_high"]
     assert lm[lm["time"] == 100]["survival"].isna().all()  # after follow-up: not estimable
 
 

@@ -132,3 +132,33 @@ def test_published_effect_uses_the_new_fields():
     eff = survival.published_effect("yan2025_tace_bev", endpoint="PFS")
     assert (eff.ci_low, eff.ci_high, eff.level) == (0.37, 0.91, 0.95)
     assert np.isfinite(eff.hazard_ratio)
+
+
+def test_returned_frames_name_bounds_ci_low_ci_high(arms):
+    old = {"ci_lower", "ci_upper", "ci_level"}
+    published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
+    data = survival.synthesize_published("yan2025_tace_bev", endpoint="PFS")
+    frames = {
+        "km_table": (survival.km_table(arms), {"ci_low", "ci_high"}),
+        "landmark_survival": (survival.landmark_survival(arms, times=[3, 6]), {"ci_low", "ci_high"}),
+        "published_points": (published, {"time_ci_low", "time_ci_high", "ci_low", "ci_high"}),
+        "compare_published": (
+            survival.compare_published(data, published=published),
+            {"published_ci_low", "published_ci_high", "reconstructed_ci_low", "reconstructed_ci_high"},
+        ),
+        "ArmComparison.table": (survival.compare_arms(arms).table(), {"median_ci_low", "median_ci_high"}),
+    }
+    for name, (frame, bounds) in frames.items():
+        assert bounds <= set(frame.columns), name
+        assert not any(c.endswith(("_lower", "_upper")) or c in old for c in frame.columns), name
+
+
+def test_compare_published_reads_old_point_columns_with_a_warning():
+    published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
+    data = survival.synthesize_published("yan2025_tace_bev", endpoint="PFS")
+    saved = published.rename(
+        columns={"ci_low": "ci_lower", "ci_high": "ci_upper", "time_ci_high": "time_ci_upper"}
+    )
+    with pytest.warns(DeprecationWarning, match=r"the column ci_lower is now ci_low"):
+        old = survival.compare_published(data, published=saved)
+    assert old.equals(survival.compare_published(data, published=published))

@@ -68,8 +68,8 @@ def _fmt_hr_text(r) -> str:
     if not r["has_ci"]:
         return f"{r['hr']:.2f} (no CI)"
     text = f"{r['hr']:.2f} ({r['ci_low']:.2f}-{r['ci_high']:.2f})"
-    if not math.isclose(float(r["ci_level"]), 0.95):
-        text += f" {100 * float(r['ci_level']):g} %"
+    if not math.isclose(float(r["level"]), 0.95):
+        text += f" {100 * float(r['level']):g} %"
     elif "recomputed" in str(r["ci_label"]):
         text += " *"
     return text

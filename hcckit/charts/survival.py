@@ -76,7 +76,7 @@ def _finish(chart, *, title: str | None, default_title: str, synthetic: bool | N
 
 
 #: columns every chart of a ``km_table`` frame needs (besides the arm column ``by``)
-_KM_COLUMNS = ("time", "survival", "ci_lower", "ci_upper")
+_KM_COLUMNS = ("time", "survival", "ci_low", "ci_high")
 
 
 def _size(width: int | None = None, height: int | None = None) -> dict:
@@ -205,7 +205,7 @@ def _km_layers(
     **props,
 ) -> alt.LayerChart:
     keep = [
-        c for c in (by, "time", "survival", "ci_lower", "ci_upper", "at_risk", "censored") if c in km.columns
+        c for c in (by, "time", "survival", "ci_low", "ci_high", "at_risk", "censored") if c in km.columns
     ]
     data = km[keep].copy()
     data[by] = _arm_names(data[by], by=by)
@@ -218,8 +218,8 @@ def _km_layers(
                 {"type": "area", "interpolate": "step-after", "opacity": 0.15},
                 {
                     "x": x,
-                    "y": _y_survival(y_title, field="ci_lower", extent=y_extent),
-                    "y2": {"field": "ci_upper"},
+                    "y": _y_survival(y_title, field="ci_low", extent=y_extent),
+                    "y2": {"field": "ci_high"},
                     "color": color,
                 },
             )
@@ -319,7 +319,7 @@ def km_chart(
     ----------
     km : DataFrame
         From :func:`hcckit.survival.km_table` (``arm``, ``time`` months, ``survival``,
-        ``ci_lower``, ``ci_upper``, ``at_risk``, ``censored``, ``synthetic``).
+        ``ci_low``, ``ci_high``, ``at_risk``, ``censored``, ``synthetic``).
     by : str, default "arm"
         Column that colours the curves.
     time_unit : str, default "months"
@@ -583,22 +583,22 @@ def _published_layers(
     )
     landmark_ci = _unit(
         {"type": "rule", "strokeWidth": 1.5},
-        {"x": x, "y": _q("ci_lower", scale=ys), "y2": {"field": "ci_upper"}, "color": color},
-        [{"filter": "datum.kind == 'landmark' && isValid(datum.ci_lower) && isValid(datum.ci_upper)"}],
+        {"x": x, "y": _q("ci_low", scale=ys), "y2": {"field": "ci_high"}, "color": color},
+        [{"filter": "datum.kind == 'landmark' && isValid(datum.ci_low) && isValid(datum.ci_high)"}],
         data=data,
     )
     median_ci = _unit(
         {"type": "rule", "strokeWidth": 1.5},
         {
-            "x": _q("time_ci_lower", scale=_x_scale(max_time)),
+            "x": _q("time_ci_low", scale=_x_scale(max_time)),
             "x2": {"field": "hi"},
             "y": _q("survival", scale=ys),
             "color": color,
         },
         [
-            {"filter": "datum.kind == 'median' && isValid(datum.time_ci_lower)"},
+            {"filter": "datum.kind == 'median' && isValid(datum.time_ci_low)"},
             {
-                "calculate": f"isValid(datum.time_ci_upper) ? datum.time_ci_upper : {float(max_time)}",
+                "calculate": f"isValid(datum.time_ci_high) ? datum.time_ci_high : {float(max_time)}",
                 "as": "hi",
             },
         ],
@@ -703,14 +703,14 @@ def comparison_table_chart(
             data.assign(
                 source="published",
                 value=data["published"],
-                lo=data.get("published_ci_lower"),
-                hi=data.get("published_ci_upper"),
+                lo=data.get("published_ci_low"),
+                hi=data.get("published_ci_high"),
             ),
             data.assign(
                 source="reconstructed",
                 value=data["reconstructed"],
-                lo=data.get("reconstructed_ci_lower"),
-                hi=data.get("reconstructed_ci_upper"),
+                lo=data.get("reconstructed_ci_low"),
+                hi=data.get("reconstructed_ci_high"),
             ),
         ],
         ignore_index=True,

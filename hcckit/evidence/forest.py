@@ -111,7 +111,7 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
         Columns: ``row_id``, ``trial_id``, ``study``, ``design``, ``design_label``, ``endpoint``,
         ``comparison``, ``arm_label``, ``comparator_label``, ``label`` (``"STAH: Sorafenib +
         cTACE vs Sorafenib"``), ``measure``, ``hr_kind``, ``adjusted``, ``hr``; ``ci_low``,
-        ``ci_high``, ``ci_level`` (drawn); ``printed_ci_low``, ``printed_ci_high``,
+        ``ci_high``, ``level`` (drawn); ``printed_ci_low``, ``printed_ci_high``,
         ``printed_level``, ``printed_ci`` (text); ``ci_label`` (``"95 % CI"``, ``"90 % CI"``,
         ``"no CI printed"``...); ``has_ci``; ``log_hr``, ``se_log_hr`` (from the printed CI at its
         own level), ``ci_asymmetric`` (estimate off the centre of its log CI by > 15 % of the
@@ -169,7 +169,7 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
                 "hr": hr,
                 "ci_low": draw_low,
                 "ci_high": draw_high,
-                "ci_level": draw_level,
+                "level": draw_level,
                 "printed_ci_low": low,
                 "printed_ci_high": high,
                 "printed_level": level,
@@ -196,7 +196,7 @@ def forest_table(table: pd.DataFrame, *, common_level: float | None = None) -> p
     columns = [
         "row_id", "trial_id", "study", "study_short", "design", "design_label", "year", "endpoint", "comparison",
         "arm_label", "comparator_label", "label", "measure", "hr_kind", "adjusted", "hr", "ci_low",
-        "ci_high", "ci_level", "printed_ci_low", "printed_ci_high", "printed_level", "printed_ci",
+        "ci_high", "level", "printed_ci_low", "printed_ci_high", "printed_level", "printed_ci",
         "ci_label", "has_ci", "log_hr", "se_log_hr", "ci_asymmetric", "favours", "p_text",
         "direction_note", "discrepancy", "note", "source_location", "endpoint_definition",
         "definition_source", "question", "comparator_type", "stage_group", "population",

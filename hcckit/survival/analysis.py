@@ -125,7 +125,7 @@ def km_table(
     -------
     DataFrame
         One row per arm and distinct time (plus time 0): ``arm``, ``time`` (months), ``survival``,
-        ``ci_lower``, ``ci_upper`` (0-1), ``at_risk`` (patients with time >= t), ``events`` and
+        ``ci_low``, ``ci_high`` (0-1), ``at_risk`` (patients with time >= t), ``events`` and
         ``censored`` at t, ``synthetic`` (True when drawn from pseudo-patients).
     """
     data = _check_data(data, time=time, event=event)
@@ -143,8 +143,8 @@ def km_table(
                     "arm": name,
                     "time": sf.index.to_numpy(dtype=float),
                     "survival": surv,
-                    "ci_lower": lo,
-                    "ci_upper": hi,
+                    "ci_low": lo,
+                    "ci_high": hi,
                     "at_risk": et["at_risk"].to_numpy(dtype=int),
                     "events": et["observed"].to_numpy(dtype=int),
                     "censored": et["censored"].to_numpy(dtype=int),
@@ -280,7 +280,7 @@ def landmark_survival(
     Returns
     -------
     DataFrame
-        ``arm``, ``time`` (months), ``survival``, ``ci_lower``, ``ci_upper`` (0-1), ``at_risk``.
+        ``arm``, ``time`` (months), ``survival``, ``ci_low``, ``ci_high`` (0-1), ``at_risk``.
         Times after the last follow-up give NaN (not estimable), never an extrapolation.
     """
     data = _check_data(data, time=time, event=event)
@@ -300,8 +300,8 @@ def landmark_survival(
                     "arm": name,
                     "time": times,
                     "survival": np.where(ok, surv[idx], np.nan),
-                    "ci_lower": np.where(ok, lo[idx], np.nan),
-                    "ci_upper": np.where(ok, hi[idx], np.nan),
+                    "ci_low": np.where(ok, lo[idx], np.nan),
+                    "ci_high": np.where(ok, hi[idx], np.nan),
                     "at_risk": [int((t >= x).sum()) for x in times],
                 }
             )

@@ -327,7 +327,7 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
     -------
     DataFrame
         ``arm``, ``kind`` (``median`` or ``landmark``), ``time`` (months), ``survival`` (0-1),
-        ``time_ci_lower``/``time_ci_upper`` (months, medians), ``ci_lower``/``ci_upper`` (0-1,
+        ``time_ci_low``/``time_ci_high`` (months, medians), ``ci_low``/``ci_high`` (0-1,
         landmarks); ``inf`` for a limit not reached.
     """
     if isinstance(arms, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(arms, Iterable):
@@ -347,10 +347,10 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
                     "kind": "median",
                     "time": a.median,
                     "survival": 0.5,
-                    "time_ci_lower": lo,
-                    "time_ci_upper": hi,
-                    "ci_lower": None,
-                    "ci_upper": None,
+                    "time_ci_low": lo,
+                    "time_ci_high": hi,
+                    "ci_low": None,
+                    "ci_high": None,
                 }
             )
         cis = a.landmark_cis or tuple((None, None) for _ in a.landmarks)
@@ -361,13 +361,13 @@ def published_points(arms: Sequence[PublishedArm]) -> pd.DataFrame:
                     "kind": "landmark",
                     "time": t,
                     "survival": s,
-                    "time_ci_lower": None,
-                    "time_ci_upper": None,
-                    "ci_lower": lo,
-                    "ci_upper": hi,
+                    "time_ci_low": None,
+                    "time_ci_high": None,
+                    "ci_low": lo,
+                    "ci_high": hi,
                 }
             )
-    cols = ["arm", "kind", "time", "survival", "time_ci_lower", "time_ci_upper", "ci_lower", "ci_upper"]
+    cols = ["arm", "kind", "time", "survival", "time_ci_low", "time_ci_high", "ci_low", "ci_high"]
     out = pd.DataFrame(rows, columns=cols)
     for c in cols[2:]:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
@@ -597,8 +597,8 @@ def compare_published(
     -------
     DataFrame
         ``arm``, ``statistic`` (``median`` or ``S(12)``...), ``unit`` (``months`` or ``%``),
-        ``published``, ``published_ci_lower``, ``published_ci_upper``, ``reconstructed``,
-        ``reconstructed_ci_lower``, ``reconstructed_ci_upper``, ``difference``; rates in %.
+        ``published``, ``published_ci_low``, ``published_ci_high``, ``reconstructed``,
+        ``reconstructed_ci_low``, ``reconstructed_ci_high``, ``difference``; rates in %.
     """
     data = _check_data(data, time=time, event=event)
     published = _check_published_points(published)
@@ -617,11 +617,11 @@ def compare_published(
                     "statistic": "median",
                     "unit": "months",
                     "published": p["time"],
-                    "published_ci_lower": p["time_ci_lower"],
-                    "published_ci_upper": p["time_ci_upper"],
+                    "published_ci_low": p["time_ci_low"],
+                    "published_ci_high": p["time_ci_high"],
                     "reconstructed": m.median,
-                    "reconstructed_ci_lower": m.ci_low,
-                    "reconstructed_ci_upper": m.ci_high,
+                    "reconstructed_ci_low": m.ci_low,
+                    "reconstructed_ci_high": m.ci_high,
                 }
             )
         else:
@@ -632,11 +632,11 @@ def compare_published(
                     "statistic": f"S({p['time']:g})",
                     "unit": "%",
                     "published": 100 * p["survival"],
-                    "published_ci_lower": 100 * p["ci_lower"],
-                    "published_ci_upper": 100 * p["ci_upper"],
+                    "published_ci_low": 100 * p["ci_low"],
+                    "published_ci_high": 100 * p["ci_high"],
                     "reconstructed": 100 * lm["survival"],
-                    "reconstructed_ci_lower": 100 * lm["ci_lower"],
-                    "reconstructed_ci_upper": 100 * lm["ci_upper"],
+                    "reconstructed_ci_low": 100 * lm["ci_low"],
+                    "reconstructed_ci_high": 100 * lm["ci_high"],
                 }
             )
     cols = [
@@ -644,11 +644,11 @@ def compare_published(
         "statistic",
         "unit",
         "published",
-        "published_ci_lower",
-        "published_ci_upper",
+        "published_ci_low",
+        "published_ci_high",
         "reconstructed",
-        "reconstructed_ci_lower",
-        "reconstructed_ci_upper",
+        "reconstructed_ci_low",
+        "reconstructed_ci_high",
     ]
     out = pd.DataFrame(rows, columns=cols)
     for c in cols[3:]:
@@ -657,11 +657,36 @@ def compare_published(
     return out
 
 
+#: published_points' columns before the vocabulary's ci_low/ci_high (read with a warning)
+_OLD_POINT_COLUMNS = {
+    "time_ci_lower": "time_ci_low",
+    "time_ci_upper": "time_ci_high",
+    "ci_lower": "ci_low",
+    "ci_upper": "ci_high",
+}
+
+
+def _renamed_point_columns(published: pd.DataFrame) -> pd.DataFrame:
+    """A frame saved with the old column names, renamed, with a ``DeprecationWarning``."""
+    old = {
+        o: n for o, n in _OLD_POINT_COLUMNS.items() if o in published.columns and n not in published.columns
+    }
+    if not old:
+        return published
+    warnings.warn(
+        "published: " + "; ".join(f"the column {o} is now {n}" for o, n in old.items()),
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    return published.rename(columns=old)
+
+
 def _check_published_points(published) -> pd.DataFrame:
     """``published`` as :func:`published_points` gives it, or a ValueError naming the row."""
-    cols = ["arm", "kind", "time", "survival", "time_ci_lower", "time_ci_upper", "ci_lower", "ci_upper"]
+    cols = ["arm", "kind", "time", "survival", "time_ci_low", "time_ci_high", "ci_low", "ci_high"]
     if not isinstance(published, pd.DataFrame):
         raise TypeError(f"published: expected a DataFrame from published_points(), got {_show(published)}")
+    published = _renamed_point_columns(published)
     missing = [c for c in cols[:4] if c not in published.columns]
     if missing:
         raise ValueError(
@@ -688,14 +713,14 @@ def _check_published_points(published) -> pd.DataFrame:
                 f"published.time: row {i} is {_show(r['time'])}; months > 0, at most {MAX_TIME:g}"
             )
         if kind == "landmark":
-            for c in ("survival", "ci_lower", "ci_upper"):
+            for c in ("survival", "ci_low", "ci_high"):
                 x = values[c]
                 if not (0 <= x <= 1 or (c != "survival" and math.isnan(x))):
                     raise ValueError(f"published.{c}: row {i} is {_show(r[c])}; survival is a proportion 0-1")
         else:
-            for c in ("time_ci_lower", "time_ci_upper"):
+            for c in ("time_ci_low", "time_ci_high"):
                 x = values[c]
-                if not (math.isnan(x) or 0 <= x <= MAX_TIME or (c == "time_ci_upper" and x == math.inf)):
+                if not (math.isnan(x) or 0 <= x <= MAX_TIME or (c == "time_ci_high" and x == math.inf)):
                     raise ValueError(f"published.{c}: row {i} is {_show(r[c])}; months >= 0")
         for c in cols[2:]:
             out.loc[i, c] = values[c]

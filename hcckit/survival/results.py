@@ -315,7 +315,7 @@ class ArmComparison:
         ]
 
     def table(self) -> pd.DataFrame:
-        """Tidy summary: ``arm``, ``n``, ``events``, ``median``, ``median_ci_lower``, ``median_ci_upper`` (months), ``rmst`` (months)."""
+        """Tidy summary: ``arm``, ``n``, ``events``, ``median``, ``median_ci_low``, ``median_ci_high`` (months), ``rmst`` (months)."""
         rm = {self.rmst.arm.arm: self.rmst.arm.rmst, self.rmst.reference.arm: self.rmst.reference.rmst}
         return pd.DataFrame(
             [
@@ -324,8 +324,8 @@ class ArmComparison:
                     "n": m.n,
                     "events": m.events,
                     "median": m.median,
-                    "median_ci_lower": m.ci_low,
-                    "median_ci_upper": m.ci_high,
+                    "median_ci_low": m.ci_low,
+                    "median_ci_high": m.ci_high,
                     "median_text": m.text,
                     "rmst": rm.get(m.arm, np.nan),
                 }

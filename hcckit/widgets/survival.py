@@ -173,10 +173,8 @@ class _SurvivalPanel(Panel):
         return dict(self._value)
 
     def _update(self) -> None:
-        from hcckit.widgets._common import safe
-
         show_message(self._message, "")
-        safe(self._message)(self._redraw)()
+        self.run(self._redraw)
 
 
 class SurvivalPanel(_SurvivalPanel):
@@ -705,8 +703,6 @@ class CrossTrialPanel(_SurvivalPanel):
 
     def load_question_2(self) -> None:
         """PFS with the TACE control arms of EMERALD-1 and Yan 2025 (the lesson's question 2)."""
-        from hcckit.widgets._common import safe
-
         def load():
             self._quiet = True
             try:
@@ -716,12 +712,10 @@ class CrossTrialPanel(_SurvivalPanel):
                 self._quiet = False
             self._update()
 
-        safe(self._message)(load)()
+        self.run(load)
 
     def reset(self) -> None:
         """Back to the first endpoint and the first arms, then one redraw."""
-        from hcckit.widgets._common import safe
-
         def load():
             self._quiet = True
             try:
@@ -731,7 +725,7 @@ class CrossTrialPanel(_SurvivalPanel):
                 self._quiet = False
             self._update()
 
-        safe(self._message)(load)()
+        self.run(load)
 
     def _set_options(self, arms: list[tuple[str, str]] | None = None) -> None:
         cat = sv.arm_catalogue(self._endpoint.value)
@@ -751,10 +745,8 @@ class CrossTrialPanel(_SurvivalPanel):
     def _on_endpoint(self, change) -> None:
         if self._quiet:
             return
-        from hcckit.widgets._common import safe
-
         keep = list(self._arms.value)
-        safe(self._message)(self._set_options)(keep)
+        self.run(self._set_options, keep)
         self._update()
 
     def _on_change(self, change) -> None:
