@@ -30,6 +30,9 @@ __all__ = [
     "MEASURES",
     "GRADES",
     "EVENT_CLASSES",
+    "N_SOURCES",
+    "DIRECTIONS",
+    "WHOLE_COHORT",
     "TABLES",
     "ROW_RULE_CASES",
     "count_row_failures",
@@ -53,6 +56,7 @@ OUTCOME_ENDPOINTS = [
     "response_maintained",
     "recurrence_12m",
     "conversion_resection",
+    "conversion_radical",
     "tumour_shrinkage",
     "tace_sessions",
     "perfusion",
@@ -85,21 +89,64 @@ STATISTICS = [
     "relative_difference",
     "unspecified",
 ]
-SPREADS = ["SD", "SE", "IQR", "range"]
+#: ``unspecified``: a ± the source does not name (SD or SE); the ± value is in ``spread_low``
+SPREADS = ["SD", "SE", "IQR", "range", "unspecified"]
+#: spreads held as one ± value (``spread_low``; ``spread_high`` empty) and as two ends
+PLUS_MINUS_SPREADS = ["SD", "SE", "unspecified"]
+TWO_END_SPREADS = ["IQR", "range"]
 QUALIFIERS = ["not_reached", "ci_high_not_reached"]
 EFFECT_ENDPOINTS = [
     *TIME_TO_EVENT,
     *RESPONSE_ENDPOINTS,
     "recurrence_12m",
+    "conversion_resection",
     "adverse_event",
     "lab",
     "perfusion",
+    "biomarker",
     "tace_sessions",
     "baseline",
 ]
 MEASURES = ["HR", "aHR", "t", "chi2", "p_only", "median_difference"]
 GRADES = ["any", "1", "2", "3", "4", "5", "1-2", "3-4", ">=3"]
 EVENT_CLASSES = ["anti-VEGF", "TKI", "immune", "embolization", "hepatic", "haematologic", "general", "other"]
+#: where an ``n`` comes from: ``printed`` with the number (its denominator, "24/31", or the n heading
+#: its table column), ``arm_size`` (no n printed with the number: the arm's or cohort's size printed
+#: elsewhere in the source), ``derived`` (computed by the curator; the note says how)
+N_SOURCES = ["printed", "arm_size", "derived"]
+#: how an effect's printed value is oriented: ``arm_vs_comparator`` (an HR of ``arm_id`` against
+#: ``comparator_arm_id``, a difference arm - comparator), ``comparator_vs_arm`` (printed the other way
+#: round, e.g. a t of control - combined; the value is never inverted), ``undirected`` (p-only rows,
+#: chi-square statistics: no sign)
+DIRECTIONS = ["arm_vs_comparator", "comparator_vs_arm", "undirected"]
+#: measures whose value must be ``arm_vs_comparator`` (charts read an HR < 1 as favouring ``arm_id``)
+ORIENTED_MEASURES = ["HR", "aHR", "median_difference"]
+#: the arm id of a whole-cohort (all arms pooled) row in ``baseline`` (``hcckit.labels.ALL``)
+WHOLE_COHORT = "all"
+#: units an endpoint's or characteristic's value may have (those not listed: any unit of UNITS)
+ENDPOINT_UNITS = {
+    **{e: ["%"] for e in RESPONSE_ENDPOINTS},
+    **{f"median_{e}": ["months"] for e in TIME_TO_EVENT},
+    "median_follow_up": ["months"],
+    "OS_rate": ["%"],
+    "PFS_rate": ["%"],
+    "TTR": ["weeks"],
+    "DOR": ["weeks"],
+    "response_maintained": ["%"],
+    "recurrence_12m": ["%"],
+    "conversion_resection": ["%"],
+    "conversion_radical": ["%"],
+    "tumour_shrinkage": ["%", "count"],
+    "tace_sessions": ["count"],
+    "biomarker_change": ["%"],
+}
+CHARACTERISTIC_UNITS = {
+    "age": ["years"],
+    "bmi": ["kg/m2"],
+    "tumour_size": ["cm", "mm"],
+    "prior_tace_sessions": ["count"],
+    "ktrans_baseline": ["min^-1"],
+}
 
 SLUG = r"^[a-z0-9][a-z0-9_]*$"
 PERCENT_STATISTICS = ["proportion", "rate", "percent"]
@@ -239,6 +286,77 @@ def _ci_ordered(low: str = "ci_low", high: str = "ci_high") -> pa.Check:
     )
 
 
+def _true_false() -> pa.Column:
+    return _vocab(["True", "False"])
+
+
+def _n_source_given_with_n() -> pa.Check:
+    return _row_check(
+        lambda df: df["n"].isna() == df["n_source"].isna(),
+        "n_source is required with n (printed, arm_size or derived) and empty without it",
+    )
+
+
+def _spread_rules() -> list[pa.Check]:
+    """A spread has its kind; ± kinds hold one value (spread_low), IQR and range two ends."""
+    return [
+        _row_check(
+            lambda df: (df["spread_low"].isna() & df["spread_high"].isna()) | df["spread_kind"].notna(),
+            "a spread needs its spread_kind (SD, SE, unspecified, IQR or range)",
+        ),
+        _row_check(
+            lambda df: (
+                ~df["spread_kind"].isin(PLUS_MINUS_SPREADS)
+                | (df["spread_low"].notna() & df["spread_high"].isna())
+            ).fillna(True),
+            "SD, SE and unspecified spreads hold the ± value in spread_low (spread_high empty)",
+        ),
+        _row_check(
+            lambda df: (
+                ~df["spread_kind"].isin(TWO_END_SPREADS)
+                | (df["spread_low"].notna() & df["spread_high"].notna())
+            ).fillna(True),
+            "IQR and range spreads need spread_low and spread_high",
+        ),
+    ]
+
+
+def _units_by(column: str, allowed: dict) -> pa.Check:
+    def check(df: pd.DataFrame) -> pd.Series:
+        keys = df[column].astype("string")
+        ok = pd.Series(True, index=df.index)
+        for key, units in allowed.items():
+            rows = (keys == key).fillna(False) & df["value"].notna()
+            ok &= ~rows | df["unit"].isin(units).fillna(False)
+        return ok
+
+    listed = "; ".join(f"{k}: {'/'.join(v)}" for k, v in allowed.items())
+    return _row_check(check, f"unit must fit the {column} ({listed})")
+
+
+def _one_preferred(keys: list[str], twin_keys: list[str]) -> list[pa.Check]:
+    """At most one preferred row per ``keys``; a not-preferred row has a preferred twin (``twin_keys``)."""
+
+    def at_most_one(df: pd.DataFrame) -> pd.Series:
+        pref = (df["preferred"] == "True").fillna(False).astype(int)
+        counts = pref.groupby([df[k].astype("string").fillna("") for k in keys]).transform("sum")
+        return ~((df["preferred"] == "True").fillna(False) & (counts > 1))
+
+    def has_twin(df: pd.DataFrame) -> pd.Series:
+        pref = (df["preferred"] == "True").fillna(False).astype(int)
+        counts = pref.groupby([df[k].astype("string").fillna("") for k in twin_keys]).transform("sum")
+        return (df["preferred"] == "True").fillna(False) | (counts >= 1)
+
+    return [
+        _row_check(
+            at_most_one, f"two preferred rows for the same ({', '.join(keys)}): mark one preferred False"
+        ),
+        _row_check(
+            has_twin, f"a row with preferred False needs a preferred row of the same ({', '.join(twin_keys)})"
+        ),
+    ]
+
+
 def _has_location() -> dict:
     return {"source_location": _required_text()}
 
@@ -325,6 +443,7 @@ def outcomes_schema(parents: dict) -> pa.DataFrameSchema:
             "time_months": _number(checks=[pa.Check.ge(0)]),
             "count": _count(),
             "n": _count(),
+            "n_source": _vocab(N_SOURCES, nullable=True),
             "value": _number(),
             "value_max": _number(),
             "qualifier": _vocab(QUALIFIERS, nullable=True),
@@ -371,6 +490,20 @@ def outcomes_schema(parents: dict) -> pa.DataFrameSchema:
                 ),
                 "perfusion, lab and biomarker_change rows need an item",
             ),
+            _n_source_given_with_n(),
+            *_spread_rules(),
+            _row_check(
+                lambda df: (~df["statistic"].isin(PERCENT_STATISTICS) | (df["unit"] == "%")).fillna(False),
+                "proportions, rates and percentages are in % (unit %)",
+            ),
+            _row_check(
+                lambda df: (
+                    (df["statistic"] != "count")
+                    | ((df["unit"] == "count") & df["count"].notna() & (df["value"] == df["count"]))
+                ).fillna(False),
+                "a count row has unit count and value = count",
+            ),
+            _units_by("endpoint", ENDPOINT_UNITS),
         ],
         strict=True,
         name="outcomes",
@@ -395,6 +528,7 @@ def effects_schema(parents: dict) -> pa.DataFrameSchema:
             "p_value": _number(checks=[pa.Check.in_range(0, 1, error="p_value must lie in 0-1")]),
             "p_operator": _vocab(["=", "<", ">"], nullable=True),
             "preferred": _vocab(["True", "False"]),
+            "direction": _vocab(DIRECTIONS),
             "direction_note": _text(),
             **_has_location(),
             "note": _text(),
@@ -431,10 +565,62 @@ def effects_schema(parents: dict) -> pa.DataFrameSchema:
                 lambda df: (df["ci_low"].isna() & df["ci_high"].isna()) | df["ci_level"].notna(),
                 "a confidence interval needs ci_level",
             ),
+            *_one_preferred(
+                ["trial_id", "arm_id", "comparator_arm_id", "endpoint", "item", "criterion"],
+                ["trial_id", "arm_id", "comparator_arm_id", "endpoint", "item", "criterion"],
+            ),
+            _row_check(
+                lambda df: ~df["measure"].isin(ORIENTED_MEASURES) | (df["direction"] == "arm_vs_comparator"),
+                "HR, aHR and median_difference rows are arm_vs_comparator (an HR < 1 favours arm_id); "
+                "record the printed orientation by choosing arm_id, never by inverting the value",
+            ),
+            _row_check(
+                lambda df: ~df["measure"].isin(["p_only", "chi2"]) | (df["direction"] == "undirected"),
+                "p_only and chi2 rows carry no direction (direction undirected)",
+            ),
+            _row_check(
+                lambda df: (df["measure"] != "t") | (df["direction"] != "undirected"),
+                "a t statistic has a sign: direction arm_vs_comparator or comparator_vs_arm",
+            ),
         ],
         strict=True,
         name="effects",
     )
+
+
+#: grade -> the narrower grades it contains (a subtotal row sums those)
+GRADE_PARTS = {
+    "any": {"1", "2", "3", "4", "5", "1-2", "3-4", ">=3"},
+    "1-2": {"1", "2"},
+    "3-4": {"3", "4"},
+    ">=3": {"3", "4", "5", "3-4"},
+}
+
+
+def _ae_groups(df: pd.DataFrame):
+    preferred = (df["preferred"] == "True").fillna(False)
+    keys = ["trial_id", "arm_id", "event_harmonised"]
+    return df[preferred].groupby([df.loc[preferred, k].astype("string") for k in keys], sort=False)
+
+
+def _subtotals_have_parts(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    for _, grp in _ae_groups(df):
+        grades = set(grp["grade"].astype(str))
+        for idx, row in grp[grp["subtotal"] == "True"].iterrows():
+            ok[idx] = bool(GRADE_PARTS.get(str(row["grade"]), set()) & grades)
+    return ok
+
+
+def _graded_rows_do_not_overlap(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    for _, grp in _ae_groups(df):
+        parts = grp[grp["subtotal"] != "True"]
+        grades = set(parts["grade"].astype(str))
+        for idx, row in parts.iterrows():
+            if GRADE_PARTS.get(str(row["grade"]), set()) & grades:
+                ok[idx] = False
+    return ok
 
 
 def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
@@ -459,7 +645,12 @@ def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
             "grade": _vocab(GRADES),
             "count": _count(),
             "n": _count(nullable=False),
+            "n_source": _vocab(N_SOURCES),
             "percent_reported": _number(checks=[pa.Check.in_range(0, 100, error="must lie in 0-100")]),
+            # True: the row's patients are the union of other curated rows of the same arm and
+            # harmonised event (any grade over its grade bands, grade 3-4 over grades 3 and 4)
+            "subtotal": _true_false(),
+            "preferred": _true_false(),
             **_has_location(),
             "note": _text(),
         },
@@ -473,6 +664,16 @@ def adverse_events_schema(parents: dict) -> pa.DataFrameSchema:
             _row_check(
                 lambda df: df["count"].notna() | df["percent_reported"].notna(),
                 "needs a count or percent_reported",
+            ),
+            *_one_preferred(
+                ["trial_id", "arm_id", "event_harmonised", "grade"],
+                ["trial_id", "arm_id", "event_harmonised", "grade"],
+            ),
+            _row_check(_subtotals_have_parts, "subtotal True needs curated rows it sums (narrower grades)"),
+            _row_check(
+                _graded_rows_do_not_overlap,
+                "overlapping grades for one arm and event (e.g. any and 1, or 1-2 and 1): mark the wider "
+                "row subtotal True",
             ),
         ],
         strict=True,
@@ -504,30 +705,54 @@ def baseline_schema(parents: dict) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "trial_id": _slug(),
-            # empty arm_id = all arms of the trial pooled
-            "arm_id": pa.Column(
-                pd.StringDtype(), nullable=True, coerce=True, checks=[pa.Check.str_matches(SLUG)]
-            ),
+            # WHOLE_COHORT ("all") = every arm of the trial pooled; needs no arms.csv row
+            "arm_id": _slug(),
             "characteristic": _slug(),
             "category": _text(),
             "count": _count(),
             "n": _count(),
+            "n_source": _vocab(N_SOURCES, nullable=True),
             "value": _number(),
             "unit": _vocab(UNITS, nullable=True),
             "statistic": _vocab(STATISTICS),
             "spread_kind": _vocab(SPREADS, nullable=True),
             "spread_low": _number(),
             "spread_high": _number(),
+            "preferred": _true_false(),
             **_has_location(),
             "note": _text(),
         },
         checks=[
-            _keys_check(parents["arm_keys"], ("trial_id", "arm_id"), allow_empty_arm=True),
+            _keys_check(
+                set(parents["arm_keys"]) | {(t[0], WHOLE_COHORT) for t in parents.get("trial_ids", set())},
+                ("trial_id", "arm_id"),
+            ),
             _count_le_n(),
             _row_check(lambda df: df["count"].notna() | df["value"].notna(), "needs a count or a value"),
             _row_check(
                 lambda df: (df["unit"] != "%") | df["value"].isna() | df["value"].between(0, 100),
                 "percentages must lie in 0-100",
+            ),
+            _row_check(
+                lambda df: (df["statistic"] == "percent").fillna(False) == (df["unit"] == "%").fillna(False),
+                "a percentage is statistic percent with unit % (and its count, when printed, in count)",
+            ),
+            _row_check(
+                lambda df: (
+                    (df["statistic"] != "count")
+                    | (df["count"].notna() & df["value"].isna() & df["unit"].isna())
+                ).fillna(False),
+                "a count-only row (statistic count) has its count, no value and no unit",
+            ),
+            _row_check(
+                lambda df: df["value"].notna() | df["unit"].isna(), "a unit needs a value (unit of value)"
+            ),
+            _n_source_given_with_n(),
+            *_spread_rules(),
+            _units_by("characteristic", CHARACTERISTIC_UNITS),
+            *_one_preferred(
+                ["trial_id", "arm_id", "characteristic", "category", "statistic"],
+                ["trial_id", "arm_id", "characteristic", "category"],
             ),
         ],
         strict=True,

@@ -12,7 +12,7 @@ from fractions import Fraction
 from functools import partial
 
 from hcckit.appraisal.counts import RESPONSE, _check_ae_grades, check_categories, check_percentage
-from hcckit.appraisal.findings import _RANK, _finding
+from hcckit.appraisal.findings import _RANK, _finding, _not_checkable
 from hcckit.appraisal.hazard_ratios import check_hr_ci
 from hcckit.appraisal.p_values import check_test_statistic, check_two_by_two
 from hcckit.appraisal.printed import _decimal, _missing, _p_range, printed_decimals
@@ -23,21 +23,22 @@ _WEIGHTED = re.compile(r"sIPTW|IPTW|weight|propensity|matched|matching", re.I)
 _DCR_DEFINED = re.compile(r"DCR[^.]*defined|defined as[^.]*(maintained|lasting)|SD[^.]*(>=|≥)\s*\d", re.I)
 
 
-def _each_row(name: str, frame, studies, adapt) -> list:
+def _each_row(name: str, frame, studies, adapt, *, check: str) -> list:
     """The loop every per-row adapter shares.
 
     ``adapt(idx, row)`` yields ``(what, run)`` for each check the row asks for (nothing for a row
     the check does not apply to); ``run()`` returns the check's findings, or raises ValueError
-    for a number the check cannot read, and then that check of the row is skipped. Every finding
-    is labelled with the row's context (:func:`hcckit.appraisal.sources._ctx`).
+    for a number the check cannot read, which becomes one *not checkable* finding of ``check``
+    (``checked=False``, the error as the reason), never a silent skip. Every finding is labelled
+    with the row's context (:func:`hcckit.appraisal.sources._ctx`).
     """
     out = []
     for idx, row in frame.iterrows():
         for what, run in adapt(idx, row):
             try:
                 found = run()
-            except ValueError:
-                continue
+            except ValueError as exc:
+                found = [_not_checkable(check, what, str(exc))]
             out.extend(replace(f, **_ctx(name, idx, row, what, studies)) for f in found)
     return out
 
@@ -57,6 +58,14 @@ def _percentage_rows(name, frame, texts, tables, tol, studies):
     """Percent-vs-count checks of one table (outcomes, adverse_events, baseline)."""
     trial_notes = _trial_notes(tables)
     designs = _designs(tables)
+    arms = tables.get("arms")
+    arm_n = {}
+    if arms is not None and name != "baseline":
+        arm_n = {
+            (_s(r["trial_id"]), _s(r["arm_id"])): int(r["n"])
+            for _, r in arms.iterrows()
+            if not _missing(r.get("n"))
+        }
 
     def adapt(idx, row):
         if name == "outcomes":
@@ -78,8 +87,11 @@ def _percentage_rows(name, frame, texts, tables, tol, studies):
                 return
             cols = ["value"]
             what = f"{row['characteristic']}" + (f": {row['category']}" if _s(row.get("category")) else "")
-        if _missing(row.get("n")):
-            return
+        n, from_arm = row.get("n"), False
+        if _missing(n):  # e.g. the review's tables: only the arm's size is printed
+            n, from_arm = arm_n.get((_s(row["trial_id"]), _s(row.get("arm_id")))), True
+            if n is None:
+                return
         notes = _s(row.get("note")) + " " + trial_notes.get(_s(row["trial_id"]), "")
         weighted = bool(_WEIGHTED.search(notes)) or designs.get(_s(row["trial_id"])) == "indirect_comparison"
         for col in cols:
@@ -89,14 +101,16 @@ def _percentage_rows(name, frame, texts, tables, tol, studies):
             count = None if col == "value_max" else row.get("count")
             if _missing(count):
                 count = None
-                denominator = "weighted" if weighted else ("arm_size" if _is_review(row) else "exact")
+                denominator = (
+                    "weighted" if weighted else ("arm_size" if _is_review(row) or from_arm else "exact")
+                )
             else:
-                denominator = "exact"
+                denominator = "arm_size" if from_arm else "exact"
             label = what + (" (upper end of the printed range)" if col == "value_max" else "")
             run = partial(
                 _percentage_findings,
                 count,
-                row["n"],
+                n,
                 printed,
                 denominator,
                 tol.percent_slack,
@@ -104,7 +118,7 @@ def _percentage_rows(name, frame, texts, tables, tol, studies):
             )
             yield label, run
 
-    return _each_row(name, frame, studies, adapt)
+    return _each_row(name, frame, studies, adapt, check="percentage")
 
 
 def _categories_rows(tables, texts, tol, studies):
@@ -195,7 +209,7 @@ def _hr_rows(tables, texts, tol, studies):
         what = f"{row['endpoint']} {row['measure']} vs {row['comparator_arm_id']}"
         yield what, partial(check_hr_ci, hr, lo, hi, level=level, p=p, p_operator=op, tolerances=tol)
 
-    return _each_row("effects", effects, studies, adapt)
+    return _each_row("effects", effects, studies, adapt, check="hr_ci")
 
 
 def _find_counts(tables, trial, arm, endpoint, criterion, item):
@@ -257,7 +271,7 @@ def _two_by_two_rows(tables, texts, tol, studies):
         what += f": {row['arm_id']} vs {row['comparator_arm_id']}"
         yield what, partial(check_two_by_two, *a, *b, p_reported=p, p_operator=op, tolerances=tol)
 
-    return _each_row("effects", effects, studies, adapt)
+    return _each_row("effects", effects, studies, adapt, check="two_by_two")
 
 
 def _test_statistic_rows(tables, texts, tol, studies):
@@ -286,7 +300,7 @@ def _test_statistic_rows(tables, texts, tol, studies):
         op = _s(row.get("p_operator")) or "="
         yield what, partial(check_test_statistic, measure, value, df=df, p=p, p_operator=op, tolerances=tol)
 
-    return _each_row("effects", effects, studies, adapt)
+    return _each_row("effects", effects, studies, adapt, check="test_statistic")
 
 
 def _survival_rows(tables, texts, tol, studies):
@@ -374,8 +388,8 @@ def _survival_rows(tables, texts, tol, studies):
                     other=other,
                     endpoint=ep,
                 )
-            except ValueError:
-                continue
+            except ValueError as exc:
+                found = [_not_checkable("landmarks", f"{ep} landmark rates and median", str(exc))]
             for f in found:
                 if f.check == "median_ci" or (f.check == "median_vs_landmarks" and med_idx is not None):
                     idx = med_idx

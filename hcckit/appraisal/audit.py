@@ -18,6 +18,7 @@ from hcckit.appraisal.adapters import (
 )
 from hcckit.appraisal.findings import _RANK, CHECKS, Finding, Tolerances, findings_frame
 from hcckit.appraisal.sources import _prepare, _raw_texts, _s, _studies
+from hcckit.appraisal.summary_adapters import SUMMARY_ADAPTERS
 
 
 def audit(
@@ -51,7 +52,9 @@ def audit(
         Columns ``trial_id, arm_id, study, what, check, severity, reported, recomputed,
         tolerance, message, table, line, source_location, reported_value, recomputed_value,
         inputs``; sorted by severity (errors first), then study. ``attrs["checked"]`` counts
-        the numbers checked per check and ``attrs["tolerances"]`` records the tolerances.
+        the numbers checked per check, ``attrs["tolerances"]`` records the tolerances and
+        ``attrs["not_checkable"]`` lists the numbers a check could not read, and why (nothing is
+        skipped silently; see :func:`not_checkable_frame`).
 
     Examples
     --------
@@ -102,7 +105,11 @@ def audit(
         found += _hr_median_rows(tables, texts, tol, studies)
     if "text_vs_table" in wanted:
         found += _text_vs_table_rows(tables, texts, tol, studies)
+    for adapter in dict.fromkeys(a for c, a in SUMMARY_ADAPTERS.items() if c in wanted):
+        found += adapter(tables, texts, tol, studies)
     found = [f for f in found if f.check in wanted]
+    unreadable = [f for f in found if not f.checked]
+    found = [f for f in found if f.checked]
     if "recorded_discrepancy" in wanted:
         recorded, found = _recorded_rows(tables, studies, found)
         found += recorded
@@ -126,4 +133,24 @@ def audit(
     frame = findings_frame(found)
     frame.attrs["checked"] = checked
     frame.attrs["tolerances"] = asdict(tol)
+    frame.attrs["not_checkable"] = not_checkable_frame(unreadable)
     return frame
+
+
+def not_checkable_frame(findings: Sequence[Finding]):
+    """Numbers a check could not read, one row each: ``study, what, check, table, line, source_location, why``."""
+    import pandas as pd
+
+    rows = [
+        dict(
+            study=f.study or f.trial_id,
+            what=f.what,
+            check=f.check,
+            table=f.table,
+            line=f.line,
+            source_location=f.source_location,
+            why=f.message.removeprefix("Not checkable: "),
+        )
+        for f in findings
+    ]
+    return pd.DataFrame(rows, columns=["study", "what", "check", "table", "line", "source_location", "why"])

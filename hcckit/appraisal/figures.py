@@ -67,7 +67,7 @@ def grim_table(n, percent, *, decimals: int | None = None, count=None, window: i
 
 def hr_ci_table(effects=None):
     """Every HR with a CI as a tidy frame: ``label, trial_id, endpoint, hr, ci_low, ci_high,
-    ci_level, geometric_mean, offset, severity`` (``offset``: HR distance from the log-centre as
+    level, geometric_mean, offset, severity`` (``offset``: HR distance from the log-centre as
     a fraction of the log half-width; ``severity`` of the ``hr_ci`` check). Default: curated data."""
     import pandas as pd
 
@@ -112,7 +112,7 @@ def hr_ci_table(effects=None):
                 "hr": fhr,
                 "ci_low": flo,
                 "ci_high": fhi,
-                "ci_level": level,
+                "level": level,
                 "geometric_mean": math.sqrt(flo * fhi),
                 "offset": offset,
                 "severity": f.severity,
@@ -127,7 +127,7 @@ def hr_ci_table(effects=None):
             "hr",
             "ci_low",
             "ci_high",
-            "ci_level",
+            "level",
             "geometric_mean",
             "offset",
             "severity",
@@ -181,7 +181,7 @@ def hr_ci_frame(hr, low, high, *, level: float = 0.95, label: str = "reported"):
                 "hr": fhr,
                 "ci_low": flo,
                 "ci_high": fhi,
-                "ci_level": float(level),
+                "level": float(level),
                 "geometric_mean": math.sqrt(flo * fhi),
                 "offset": offset,
                 "severity": f.severity,

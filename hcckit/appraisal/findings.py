@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 from hcckit.appraisal.printed import _show
 
 SEVERITIES = ("error", "warning", "info", "pass")
+#: Okabe-Ito colours, one per severity (colour-blind safe), in severity order: the one palette of
+#: severities (charts, finding cards and the HTML of a Finding).
+SEVERITY_COLOURS = {"error": "#D55E00", "warning": "#E69F00", "info": "#0072B2", "pass": "#009E73"}
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 CHECKS = {
@@ -127,6 +130,9 @@ class Finding:
         The two numbers behind ``reported`` / ``recomputed`` (for charts).
     inputs : tuple of (name, value) pairs
         Everything needed to redo the check (used by the lesson's walkthrough).
+    checked : bool
+        False for a number the check could not read (*not checkable*: ``message`` says why);
+        :func:`~hcckit.appraisal.audit` lists those apart, in ``attrs["not_checkable"]``.
     """
 
     check: str
@@ -145,6 +151,7 @@ class Finding:
     reported_value: float | None = None
     recomputed_value: float | None = None
     inputs: tuple = ()
+    checked: bool = True
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:
@@ -167,17 +174,20 @@ class Finding:
         return f"{head}: reported {self.reported}; recomputed {self.recomputed}. {self.message}"
 
     def _repr_html_(self) -> str:
-        colour = {"error": "#B00020", "warning": "#7A4B00", "info": "#084C8D", "pass": "#1B5E20"}[
-            self.severity
-        ]
+        colour = SEVERITY_COLOURS[self.severity]
         where = " / ".join(html.escape(x) for x in (self.trial_id, self.arm_id, self.what) if x)
         return (
             f"<div class='hcckit-finding' style='border-left:4px solid {colour};padding:4px 8px;margin:4px 0'>"
-            f"<b style='color:{colour}'>{self.severity.upper()}</b> <code>{html.escape(self.check)}</code> {where}<br>"
+            f"<b style='color:#333'>{self.severity.upper()}</b> <code>{html.escape(self.check)}</code> {where}<br>"
             f"reported: <b>{html.escape(self.reported)}</b> &nbsp; recomputed: <b>{html.escape(self.recomputed)}</b>"
             f"{' &nbsp; tolerance: ' + html.escape(self.tolerance) if self.tolerance else ''}<br>"
             f"{html.escape(self.message)}</div>"
         )
+
+
+def _not_checkable(check: str, what: str, why: str) -> Finding:
+    """The finding for a number ``check`` could not read: ``checked=False``, ``message`` says why."""
+    return Finding(check, "info", what, "not checkable", f"Not checkable: {why}", what=what, checked=False)
 
 
 def _finding(check, severity, reported, recomputed, message, **kw) -> Finding:

@@ -41,6 +41,7 @@ from hcckit.appraisal.printed import (
 
 __all__ = [
     "SPREAD_READINGS",
+    "t_test",
     "t_test_p",
     "check_two_means",
     "check_cohort_sd",
@@ -81,26 +82,34 @@ def _group(mean, spread, n, label: str):
     return Fraction(m), Fraction(s), k, _half(mean), _half(spread)
 
 
-def t_test_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b, *, welch: bool) -> float:
-    """Two-sided p of a two-sample t test from summary statistics (SDs, not SEs).
+def t_test(mean_a, sd_a, n_a, mean_b, sd_b, n_b, *, welch: bool) -> tuple[float, float]:
+    """|t| and two-sided p of a two-sample t test from summary statistics (SDs, not SEs).
 
     Student's test pools the variances (df = n_a + n_b - 2); Welch's does not (Welch-Satterthwaite
-    df). ``scipy.stats.ttest_ind_from_stats``; equal means give p = 1, zero SDs with different
-    means give p = 0.
+    df); ``scipy.stats.ttest_ind_from_stats``. Equal means give t = 0, p = 1; zero SDs with
+    different means give t = inf, p = 0.
     """
     from scipy.stats import ttest_ind_from_stats
 
     if sd_a == 0 and sd_b == 0:
-        return 1.0 if mean_a == mean_b else 0.0
+        return (0.0, 1.0) if mean_a == mean_b else (math.inf, 0.0)
     res = ttest_ind_from_stats(
         float(mean_a), float(sd_a), int(n_a), float(mean_b), float(sd_b), int(n_b), equal_var=not welch
     )
-    p = float(res.pvalue)
-    return 1.0 if math.isnan(p) else p
+    t, p = abs(float(res.statistic)), float(res.pvalue)
+    return (0.0, 1.0) if math.isnan(p) else (t, p)
 
 
-def _p_range(a, b, reading: str, welch: bool) -> tuple[float, float]:
-    """Smallest and largest p over the rounding box of two printed groups, for one reading."""
+def t_test_p(mean_a, sd_a, n_a, mean_b, sd_b, n_b, *, welch: bool) -> float:
+    """Two-sided p of a two-sample t test from summary statistics (see :func:`t_test`)."""
+    return t_test(mean_a, sd_a, n_a, mean_b, sd_b, n_b, welch=welch)[1]
+
+
+def _box(a, b, reading: str, welch: bool) -> tuple[float, float, float, float]:
+    """(smallest |t|, largest |t|, smallest p, largest p) over the rounding box of two printed
+    groups, for one reading of ±. |t| falls as either SD grows and rises with the gap between the
+    means, so its extremes sit at two corners (for Welch's test the df moves a little with the SDs:
+    the p bounds are those corners' p)."""
     (ma, sa, na, hma, hsa), (mb, sb, nb, hmb, hsb) = a, b
     factor_a = math.sqrt(na) if reading == "SE" else 1.0
     factor_b = math.sqrt(nb) if reading == "SE" else 1.0
@@ -110,9 +119,9 @@ def _p_range(a, b, reading: str, welch: bool) -> tuple[float, float]:
     def sd(s, h, f, sign):
         return max(float(s + sign * h), 0.0) * f
 
-    p_low = t_test_p(0, sd(sa, hsa, factor_a, -1), na, d_far, sd(sb, hsb, factor_b, -1), nb, welch=welch)
-    p_high = t_test_p(0, sd(sa, hsa, factor_a, +1), na, d_near, sd(sb, hsb, factor_b, +1), nb, welch=welch)
-    return min(p_low, p_high), max(p_low, p_high)
+    t_hi, p_lo = t_test(0, sd(sa, hsa, factor_a, -1), na, d_far, sd(sb, hsb, factor_b, -1), nb, welch=welch)
+    t_lo, p_hi = t_test(0, sd(sa, hsa, factor_a, +1), na, d_near, sd(sb, hsb, factor_b, +1), nb, welch=welch)
+    return t_lo, t_hi, min(p_lo, p_hi), max(p_lo, p_hi)
 
 
 def check_two_means(
@@ -123,20 +132,23 @@ def check_two_means(
     spread_b,
     n_b,
     *,
-    p,
+    p=None,
     p_operator: str = "=",
+    t=None,
     spread: str | None = None,
     tolerances: Tolerances | None = None,
 ) -> list[Finding]:
-    """Recompute the printed p of two means compared by a t test, under both readings of "±".
+    """Recompute a printed p (and t) of two means compared by a t test, under both readings of "±".
 
     Parameters
     ----------
     mean_a, spread_a, n_a, mean_b, spread_b, n_b : str or number, int
         Each group's printed mean, its printed spread (give text to keep trailing zeros) and
         its size (patients).
-    p : str or float
+    p : str or float, optional
         The printed p (for ``P < 0.001`` give 0.001 with ``p_operator="<"``).
+    t : str or float, optional
+        The printed t statistic (its sign is ignored). At least one of ``p`` and ``t``.
     spread : {"SD", "SE", None}
         What the paper says "±" is (None: not stated). Both readings are tried either way.
     tolerances : Tolerances, optional
@@ -146,9 +158,9 @@ def check_two_means(
     -------
     list of Finding
         One ``two_means`` finding: ``pass`` when the stated reading (or, if none is stated,
-        any reading) reproduces p with Student's or Welch's test; ``warning`` when only the
-        other reading does (the numbers contradict the stated kind of spread) or when no
-        reading does; ``error`` when every recomputed p is more than ``p_gross_factor`` away.
+        any reading) reproduces what is printed with Student's or Welch's test; ``warning`` when
+        only the other reading does (the numbers contradict the stated kind of spread) or when
+        no reading does; ``error`` when every recomputed p is more than ``p_gross_factor`` away.
 
     Examples
     --------
@@ -160,22 +172,43 @@ def check_two_means(
     stated = _spread_kind(spread)
     a = _group(mean_a, spread_a, n_a, "a")
     b = _group(mean_b, spread_b, n_b, "b")
-    p_dec = _p_value(p, "p")
-    d = _precision(p, None, "p")
-    fp = float(p_dec)
-    lo, hi = _p_interval(fp, op, d)
-    fits, ranges = [], {}
+    if p is None and t is None:
+        raise ValueError("p: give the printed p, the printed t, or both")
+    fp = p_lo = p_hi = None
+    if p is not None:
+        fp = float(_p_value(p, "p"))
+        d = _precision(p, None, "p")
+        p_lo, p_hi = _p_interval(fp, op, d)
+    ft = None
+    if t is not None:
+        t_dec = _decimal(t, "t")
+        ft, h_t = abs(float(t_dec)), float(_half(t))
+    fits, point = [], {}
     for reading in SPREAD_READINGS:
         for test in _TESTS:
-            r_lo, r_hi = _p_range(a, b, reading, test == "Welch")
-            ranges[reading, test] = (r_lo, r_hi)
-            if r_lo * (1 - tol.p_relative) <= hi and r_hi * (1 + tol.p_relative) >= lo:
+            t_lo, t_hi, r_lo, r_hi = _box(a, b, reading, test == "Welch")
+            point[reading, test] = _at_printed(a, b, reading, test == "Welch")
+            ok = True
+            if fp is not None:
+                ok &= r_lo * (1 - tol.p_relative) <= p_hi and r_hi * (1 + tol.p_relative) >= p_lo
+            if ft is not None:
+                ok &= t_lo <= ft + h_t and t_hi >= ft - h_t
+            if ok:
                 fits.append((reading, test))
-    reported = f"{_txt(mean_a)} ± {_txt(spread_a)} (n = {a[2]}) vs {_txt(mean_b)} ± {_txt(spread_b)} " + (
-        f"(n = {b[2]}), {_p_text(fp, op, d)}"
+    printed = ", ".join(
+        x
+        for x in (f"t = {_txt(t)}" if t is not None else "", _p_text(fp, op, d) if fp is not None else "")
+        if x
     )
-    point = {k: t_test_p_point(a, b, k[0], k[1] == "Welch") for k in ranges}
-    recomputed = "; ".join(f"± as {k}, {t}'s t: P = {_fmt_p(point[k, t])}" for k, t in ranges)
+    reported = f"{_txt(mean_a)} ± {_txt(spread_a)} (n = {a[2]}) vs {_txt(mean_b)} ± {_txt(spread_b)} (n = {b[2]}), {printed}"
+    recomputed = "; ".join(
+        f"± as {r}, {k}'s t: t = {tt:.2f}, P = {_fmt_p(pp)}" for (r, k), (tt, pp) in point.items()
+    )
+    what = (
+        "the printed p and t"
+        if fp is not None and ft is not None
+        else ("the printed t" if ft is not None else "the printed p")
+    )
     said = f"The paper says ± is {stated}." if stated else "The paper does not say what ± is."
     readings_fit = sorted({r for r, _ in fits})
     inputs = {
@@ -185,32 +218,40 @@ def check_two_means(
         "mean_b": _txt(mean_b),
         "spread_b": _txt(spread_b),
         "n_b": b[2],
-        "p": fp,
+        "p": fp if fp is not None else "",
         "p_operator": op,
+        "t": _txt(t) if t is not None else "",
         "spread": stated or "",
     }
     tolerance = (
         f"every mean and spread within its printed rounding; p within {tol.p_relative:.0%} beyond rounding"
     )
     if fits and (stated is None or stated in readings_fit):
-        which = ", ".join(f"± as {r} with {t}'s t" for r, t in fits)
-        severity, message = "pass", f"{said} The printed p is reproduced by: {which}."
+        which = ", ".join(f"± as {r} with {k}'s t" for r, k in fits)
+        verb = "are" if " and " in what else "is"
+        severity, message = "pass", f"{said} {what.capitalize()} {verb} reproduced by: {which}."
     elif fits:
         other = readings_fit[0]
-        tests = " and ".join(f"{t}'s" for r, t in fits if r == other)
+        tests = " and ".join(f"{k}'s" for r, k in fits if r == other)
         severity = "warning"
         message = (
-            f"{said} But with ± read as {stated} no t test gives the printed p; read as {other} it does "
+            f"{said} But with ± read as {stated} no t test gives {what}; read as {other} it does "
             f"({tests} t). The numbers imply that ± is an {other}: "
             "the label or the numbers are wrong, and any reader who trusts the label misjudges the spread."
         )
     else:
-        nearest = min((abs(math.log(max(v, 1e-300) / max(fp, 1e-300))), k) for k, v in point.items())[1]
-        gap = max(point[nearest], fp) / max(min(point[nearest], fp), 1e-300)
-        severity = "error" if gap > tol.p_gross_factor else "warning"
+        ref = fp if fp is not None else None
+        if ref is not None:
+            nearest = min(point, key=lambda k: abs(math.log(max(point[k][1], 1e-300) / max(ref, 1e-300))))
+            gap = max(point[nearest][1], ref) / max(min(point[nearest][1], ref), 1e-300)
+            severity = "error" if gap > tol.p_gross_factor else "warning"
+        else:
+            nearest = min(point, key=lambda k: abs(point[k][0] - ft))
+            severity = "warning"
+        tt, pp = point[nearest]
         message = (
-            f"{said} No reading of ± and neither Student's nor Welch's t gives the printed p "
-            f"(nearest: {nearest[0]} with {nearest[1]}'s t, P = {_fmt_p(point[nearest])}). "
+            f"{said} No reading of ± and neither Student's nor Welch's t gives {what} "
+            f"(nearest: ± as {nearest[0]} with {nearest[1]}'s t, t = {tt:.2f}, P = {_fmt_p(pp)}). "
             "Another test (e.g. Mann-Whitney on skewed data), other group sizes, or a typing error may explain it."
         )
     return [
@@ -221,19 +262,19 @@ def check_two_means(
             recomputed,
             message,
             tolerance=tolerance,
-            reported_value=fp,
-            recomputed_value=point[fits[0]] if fits else None,
+            reported_value=fp if fp is not None else ft,
+            recomputed_value=(point[fits[0]][1] if fp is not None else point[fits[0]][0]) if fits else None,
             inputs=inputs,
         )
     ]
 
 
-def t_test_p_point(a, b, reading: str, welch: bool) -> float:
-    """p at the printed values themselves (no rounding), for one reading of ±."""
+def _at_printed(a, b, reading: str, welch: bool) -> tuple[float, float]:
+    """(|t|, p) at the printed values themselves (no rounding), for one reading of ±."""
     (ma, sa, na, _, _), (mb, sb, nb, _, _) = a, b
     fa = math.sqrt(na) if reading == "SE" else 1.0
     fb = math.sqrt(nb) if reading == "SE" else 1.0
-    return t_test_p(ma, float(sa) * fa, na, mb, float(sb) * fb, nb, welch=welch)
+    return t_test(ma, float(sa) * fa, na, mb, float(sb) * fb, nb, welch=welch)
 
 
 def _pooled(groups, push: int) -> tuple[float, float]:
@@ -391,7 +432,7 @@ def check_mean_grim(mean, n, *, items: int = 1) -> list[Finding]:
     informative = k * per < 10**d
     reported = f"mean {_txt(mean)} of whole numbers, n = {k}" + (f" x {per} items" if per > 1 else "")
     if totals:
-        t = totals[0]
+        t = min(totals, key=lambda x: abs(Fraction(x, k * per) - Fraction(_decimal(mean, "mean"))))
         recomputed = f"{t}/{k * per} = {_fmt(Fraction(t, k * per), d + 2)}"
         msg = (
             "A whole-number total gives this mean."

@@ -116,6 +116,16 @@ def report(findings, *, fmt: str = "text", width: int = 100) -> str:
                 lines.append(
                     textwrap.fill(r.message, width=width, initial_indent="     ", subsequent_indent="     ")
                 )
+    unreadable = frame.attrs.get("not_checkable")
+    if unreadable is not None and len(unreadable):
+        head = f"Not checkable ({len(unreadable)}) - numbers a check could not read, and why"
+        lines += ["", f"## {head}" if md else head.upper(), ""]
+        for i, r in enumerate(unreadable.itertuples(index=False), 1):
+            where = f"{r.study} / {r.what}" + (
+                f" ({r.table}.csv line {r.line})" if r.table and not pd.isna(r.line) else ""
+            )
+            text = f"{i}. **{r.check}** - {where}: {r.why}" if md else f"{i:>3}. [{r.check}] {where}: {r.why}"
+            lines.append(text if md else textwrap.fill(text, width=width, subsequent_indent="     "))
     lines.append("")
     guide = (
         "What a finding does and does not mean: an error says two printed numbers cannot both be right - it does "

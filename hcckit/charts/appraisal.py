@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import altair as alt
 
+# the one palette of severities lives with the findings, so cards and charts agree
+from hcckit.appraisal.findings import SEVERITY_COLOURS
 from hcckit.charts._common import MIN_FONT_PX, empty_chart
 
 __all__ = [
@@ -34,9 +36,6 @@ __all__ = [
     "finding_chart",
     "lesson_figures",
 ]
-
-# Okabe-Ito colours, one per severity (colour-blind safe), in severity order.
-SEVERITY_COLOURS = {"error": "#D55E00", "warning": "#E69F00", "info": "#0072B2", "pass": "#009E73"}
 
 
 def _severity_label(severity) -> str:
@@ -116,7 +115,7 @@ def hr_ci_chart(table, *, title: str | None = "Is each hazard ratio at the centr
     from hcckit import labels
 
     frame = table.copy()
-    frame["level_pct"] = (100 * frame.get("ci_level", 0.95)).map(lambda v: f"{v:g} % CI")
+    frame["level_pct"] = (100 * frame.get("level", 0.95)).map(lambda v: f"{v:g} % CI")
     frame["severity_name"] = frame["severity"].map(_severity_label)
     check_name = labels.label("check", "hr_ci")
     order = list(frame["label"])

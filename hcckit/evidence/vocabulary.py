@@ -56,6 +56,8 @@ STAGE_GROUPS: dict[str, str] = {
     "soramic": _ADVANCED,
     "imbrave150": _ADVANCED,  # BCLC C 82 % (Finn et al., NEJM 2020, Table 1); BCLC B 15 % of 501
     "himalaya": _ADVANCED,  # BCLC C about 80 % in both arms (Abou-Alfa et al., NEJM Evid 2022, Table 1)
+    "he2019_haic_sorafenib": _ADVANCED,  # portal vein invasion (review text, ref [58])
+    "startfit": _MIXED,  # locally advanced, unresectable; the review prints no stage (ref [59])
 }
 
 #: The pooling panel's opening subgroup: randomised PFS comparisons of TACE plus systemic therapy
