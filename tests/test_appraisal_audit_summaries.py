@@ -43,7 +43,9 @@ def _effect(p, *, measure="p_only", value=None, item="ALT", endpoint="lab", wher
 
 
 def _tables(outcomes=(), effects=(), **more):
-    tables = {"trials": pd.DataFrame([dict(trial_id="t1", name="Trial one", registry="NCT03905967", year=2021)])}
+    tables = {
+        "trials": pd.DataFrame([dict(trial_id="t1", name="Trial one", registry="NCT03905967", year=2021)])
+    }
     for name, rows in dict(outcomes=outcomes, effects=effects, **more).items():
         if rows:  # a table given, even of one row; absent tables are not audited
             tables[name] = pd.DataFrame(list(rows))
@@ -62,7 +64,9 @@ def test_two_means_labelled_se_whose_p_implies_sd_is_a_warning_with_its_row():
     found = _of(appraisal.audit(tables, include_passed=True), "two_means")
     assert list(found["severity"]) == ["warning"]
     row = found.iloc[0]
-    assert row["table"] == "effects" and row["line"] == 2 and row["what"] == "Laboratory value: ALT: two means"
+    assert (
+        row["table"] == "effects" and row["line"] == 2 and row["what"] == "Laboratory value: ALT: two means"
+    )
     assert "imply that ± is an SD" in row["message"]
 
 

@@ -38,7 +38,10 @@ def test_no_absolute_paths():
 
 def test_package_writes_only_where_asked():
     """The only file writes in hcckit are static exports to a path the caller names."""
-    allowed = {"hcckit/charts/_common.py", "hcckit/site.py"}  # save_chart(chart, path); export_site(directory)
+    allowed = {
+        "hcckit/charts/_common.py",
+        "hcckit/site.py",
+    }  # save_chart(chart, path); export_site(directory)
     hits = [
         f"{p.relative_to(REPO)}"
         for p, text in _sources()

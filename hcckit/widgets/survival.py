@@ -703,6 +703,7 @@ class CrossTrialPanel(_SurvivalPanel):
 
     def load_question_2(self) -> None:
         """PFS with the TACE control arms of EMERALD-1 and Yan 2025 (the lesson's question 2)."""
+
         def load():
             self._quiet = True
             try:
@@ -716,6 +717,7 @@ class CrossTrialPanel(_SurvivalPanel):
 
     def reset(self) -> None:
         """Back to the first endpoint and the first arms, then one redraw."""
+
         def load():
             self._quiet = True
             try:
