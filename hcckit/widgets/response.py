@@ -22,7 +22,7 @@ from hcckit import formatting, labels
 from hcckit import response as rs
 from hcckit.charts import response as charts
 from hcckit.charts._common import RESPONSE_COLOURS, empty_chart
-from hcckit.widgets._common import chart_view, message_box, primary, safe, show_message
+from hcckit.widgets._common import chart_view, message_box, primary, show_message
 from hcckit.widgets.panel import Panel, beside, renamed_view
 
 __all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel", "QUESTION_1_START"]
@@ -195,7 +195,7 @@ class LesionEditorPanel(Panel):
             tooltip="Day 42 with all of L1 enhancing (viable 48 mm = its LD): mRECIST SD. Then lower it step by step.",
         )
         question_1.add_class("hcckit-preset")
-        question_1.on_click(lambda _b: safe(self._message)(self.load_question_1)())
+        question_1.on_click(lambda _b: self.run(self.load_question_1))
         controls = widgets.VBox(
             [
                 widgets.HTML(
@@ -289,18 +289,18 @@ class LesionEditorPanel(Panel):
     def _on_visit(self, change):
         if self._syncing:
             return
-        safe(self._message)(self._sync_sliders)()
-        safe(self._message)(self._redraw)()
+        self.run(self._sync_sliders)
+        self.run(self._redraw)
 
     def _on_slider(self, change):
         if self._syncing:
             return
-        safe(self._message)(self._apply_sliders)()
+        self.run(self._apply_sliders)
 
     def _on_option(self, change):
         if self._syncing:
             return
-        safe(self._message)(self._apply_sliders)()
+        self.run(self._apply_sliders)
 
     def _apply_sliders(self):
         day = self._visit.value
