@@ -910,7 +910,7 @@ CONTROLS = [
     ("chictr2100049829_tace_atezo_bev", "landmarks", "73.3"),
     ("chictr2100049829_tace_atezo_bev", "median_vs_landmarks", "median OS"),
     ("yan2025_tace_bev", "test_statistic", "baseline (age) t"),
-    ("yan2025_tace_bev", "test_statistic", "baseline (cnlc_stage) chi2"),
+    ("yan2025_tace_bev", "test_statistic", "baseline (stage) chi2"),
     ("yan2025_tace_bev", "test_statistic", "perfusion (Ktrans) t"),
 ]
 

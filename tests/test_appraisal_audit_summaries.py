@@ -171,3 +171,37 @@ def test_curated_not_checkable_rows_say_why(curated):
     unreadable = curated.attrs["not_checkable"]
     assert list(unreadable.columns) == ["study", "what", "check", "table", "line", "source_location", "why"]
     assert unreadable["why"].str.len().gt(10).all()
+
+
+def test_baseline_chi_square_is_recomputed_from_the_arms_counts():
+    base = dict(trial_id="t1", value=None, unit=None, statistic="count", source_location="Table 1")
+    baseline = [
+        dict(base, arm_id="b", characteristic="sex", category="male", count=36, n=60),
+        dict(base, arm_id="b", characteristic="sex", category="female", count=24, n=60),
+        dict(base, arm_id="a", characteristic="sex", category="male", count=38, n=60),
+        dict(base, arm_id="a", characteristic="sex", category="female", count=22, n=60),
+        dict(base, arm_id="b", characteristic="comorbidity", category="diabetes", count=4, n=60),
+        dict(base, arm_id="a", characteristic="comorbidity", category="diabetes", count=6, n=60),
+    ]
+    effects = [
+        dict(
+            _effect("0.707", measure="chi2", value="0.141", item="sex", endpoint="baseline", where="Table 1")
+        ),
+        dict(
+            _effect(
+                "0.509", measure="chi2", value="0.643", item="diabetes", endpoint="baseline", where="Table 1"
+            )
+        ),
+    ]
+    found = _of(
+        appraisal.audit(_tables(effects=effects, baseline=baseline), include_passed=True), "chi2_counts"
+    )
+    assert dict(zip(found["what"], found["severity"], strict=True)) == {
+        "Sex: chi-square vs counts": "pass",
+        "Diabetes: chi-square vs counts": "warning",
+    }
+
+
+def test_curated_yan_table_1_chi_squares_do_not_match_its_counts(curated):
+    chi2 = curated[(curated["check"] == "chi2_counts") & (curated["trial_id"] == "yan2025_tace_bev")]
+    assert len(chi2) == 6 and set(chi2["severity"]) == {"warning"}

@@ -181,3 +181,33 @@ def test_grimmer_flags_known_impossible_sds():
     assert only(means.check_sd_grimmer("2.50", "0.97", 10)).severity == "pass"
     impossible_mean = only(means.check_sd_grimmer("3.48", "1.00", 20))
     assert impossible_mean.severity == "error" and "GRIM" in impossible_mean.recomputed
+
+
+# --------------------------------------------------------------------------- chi-square from counts
+def test_chi2_from_counts_every_usual_version_passes_at_its_rounding():
+    from scipy.stats import chi2_contingency
+
+    table = [[38, 22], [36, 24]]
+    pearson = chi2_contingency(table, correction=False)[0]  # 0.14118
+    yates = chi2_contingency(table, correction=True)[0]
+    for value in (pearson, yates, pearson * 119 / 120):
+        assert only(means.check_chi2_counts(table, printed(value, 3))).severity == "pass"
+    # one unit of the last decimal beyond every version: a warning
+    f = only(means.check_chi2_counts(table, "0.135"))
+    assert f.severity == "warning" and "Pearson 0.141" in f.recomputed
+
+
+def test_chi2_from_counts_of_a_larger_table():
+    table = [[16, 27, 17], [15, 25, 20]]
+    assert only(means.check_chi2_counts(table, "0.352")).severity == "pass"
+    assert only(means.check_chi2_counts(table, "0.305")).severity == "warning"  # Yan 2025 Table 1, stage
+
+
+@pytest.mark.parametrize(
+    "table, chi2, field",
+    [([[1, 2]], "1", "table"), ([[1, 2], [3]], "1", "table"), ([[0, 0], [3, 4]], "1", "table"),
+     ([[1, 2], [3, 4]], "-1", "chi2"), ([[1, 2], [3, -4]], "1", "table"), ("ab", "1", "table")],
+)  # fmt: skip
+def test_chi2_from_counts_bad_input(table, chi2, field):
+    with pytest.raises(ValueError, match=rf"^{field}"):
+        means.check_chi2_counts(table, chi2)

@@ -20,6 +20,7 @@ possible for its n; this module does the same for oncology trial tables:
 * **two_means** - a printed p (and t) of two means recomputed from each group's mean ± spread and
   n, by Student's and Welch's t, with "±" read as an SD and as an SE (which reading does the paper's
   own p imply?);
+* **chi2_counts** - a printed chi-square recomputed from the arms' counts (Pearson, Yates, G, N - 1);
 * **cohort_sd** - a whole cohort's mean and SD against its groups' (never below the pooled
   within-group SD);
 * **grim_mean**, **grimmer_sd** - a mean (and SD) of whole numbers possible for its n;
@@ -68,7 +69,8 @@ Modules
 ``p_values``        :func:`check_two_by_two`, :func:`check_test_statistic`
 ``survival_curves`` :func:`check_at_risk`, :func:`check_landmarks`, :func:`check_median_vs_rate_ci`,
                     :func:`check_median_vs_at_risk`
-``means``           :func:`check_two_means`, :func:`check_cohort_sd`, :func:`check_mean_grim`, :func:`check_sd_grimmer`
+``means``           :func:`check_two_means`, :func:`check_cohort_sd`, :func:`check_mean_grim`, :func:`check_sd_grimmer`,
+                    :func:`check_chi2_counts`
 ``identifiers``     :func:`check_registry_id` (registry formats)
 ``sources``         the audited tables as printed (curated CSV text, user tables) and a row's context
 ``adapters``        table rows -> checks: one adapter per check family, sharing one row loop
@@ -89,7 +91,13 @@ from hcckit.appraisal.figures import figure_data, grim_table, hr_ci_frame, hr_ci
 from hcckit.appraisal.findings import CHECKS, SEVERITIES, Finding, Tolerances, findings_frame
 from hcckit.appraisal.hazard_ratios import check_hr_ci, implied_p_value
 from hcckit.appraisal.identifiers import check_registry_id
-from hcckit.appraisal.means import check_cohort_sd, check_mean_grim, check_sd_grimmer, check_two_means
+from hcckit.appraisal.means import (
+    check_chi2_counts,
+    check_cohort_sd,
+    check_mean_grim,
+    check_sd_grimmer,
+    check_two_means,
+)
 from hcckit.appraisal.p_values import check_test_statistic, check_two_by_two
 from hcckit.appraisal.printed import (
     MAX_DECIMALS,
@@ -128,6 +136,7 @@ __all__ = [
     "check_landmarks",
     "check_test_statistic",
     "check_two_means",
+    "check_chi2_counts",
     "check_cohort_sd",
     "check_mean_grim",
     "check_sd_grimmer",

@@ -24,6 +24,7 @@ CHECKS = {
     "two_by_two": "printed p vs Fisher's exact and chi-square (with/without Yates) on the counts",
     "test_statistic": "printed p vs the p of a printed t or chi-square statistic (statcheck-style)",
     "two_means": "printed p of two means vs Student's and Welch's t, with ± read as SD and as SE",
+    "chi2_counts": "printed chi-square vs the chi-square of the printed counts",
     "cohort_sd": "whole cohort's mean and SD vs its groups' means, SDs and sizes",
     "grim_mean": "a mean of whole numbers possible for n (GRIM)",
     "grimmer_sd": "an SD of whole numbers possible for its mean and n (GRIMMER)",

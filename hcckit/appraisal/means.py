@@ -47,6 +47,7 @@ __all__ = [
     "check_cohort_sd",
     "check_mean_grim",
     "check_sd_grimmer",
+    "check_chi2_counts",
 ]
 
 #: How a printed "±" can be read: standard deviation or standard error of the mean.
@@ -521,5 +522,85 @@ def check_sd_grimmer(mean, sd, n) -> list[Finding]:
             msg,
             tolerance="mean and SD within their printed rounding",
             inputs={"mean": _txt(mean), "sd": _txt(sd), "n": k},
+        )
+    ]
+
+
+def _chi2_versions(table) -> dict[str, float]:
+    """The usual chi-square statistics of a contingency table (rows = arms, columns = categories)."""
+    import numpy as np
+    from scipy.stats import chi2_contingency
+
+    t = np.asarray(table, dtype=float)
+    total = t.sum()
+    out = {"Pearson": float(chi2_contingency(t, correction=False)[0])}
+    if t.shape == (2, 2):
+        out["Pearson with Yates' correction"] = float(chi2_contingency(t, correction=True)[0])
+    out["likelihood ratio (G)"] = float(chi2_contingency(t, correction=False, lambda_="log-likelihood")[0])
+    out["N - 1 (Campbell)"] = out["Pearson"] * (total - 1) / total
+    return out
+
+
+def check_chi2_counts(table, chi2) -> list[Finding]:
+    """Recompute a printed chi-square statistic from the counts it was computed from.
+
+    Parameters
+    ----------
+    table : sequence of sequences of int
+        Patients per arm (rows) and category (columns), at least 2 x 2, no empty row or column.
+    chi2 : str or float
+        The printed statistic (text keeps its precision).
+
+    Returns
+    -------
+    list of Finding
+        One ``chi2_counts`` finding: ``pass`` when Pearson's statistic (with or without Yates'
+        correction for a 2 x 2 table), the likelihood-ratio G or the N - 1 version rounds to the
+        printed one; else ``warning`` (the statistic was not computed from these counts).
+
+    Examples
+    --------
+    >>> check_chi2_counts([[38, 22], [36, 24]], "0.141")[0].severity
+    'pass'
+    """
+    import numpy as np
+
+    try:
+        rows = [[_int(v, "table", maximum=MAX_N) for v in row] for row in table]
+    except TypeError:
+        raise ValueError(f"table: expected rows of patient counts, got {_show(table)}") from None
+    if len(rows) < 2 or any(len(r) != len(rows[0]) for r in rows) or len(rows[0]) < 2:
+        raise ValueError(f"table: needs at least 2 rows and 2 columns of equal length, got {_show(table)}")
+    arr = np.array(rows)
+    if (arr.sum(axis=0) == 0).any() or (arr.sum(axis=1) == 0).any():
+        raise ValueError("table: a row or column with no patients has no chi-square statistic")
+    printed = _decimal(chi2, "chi2")
+    if printed < 0:
+        raise ValueError(f"chi2: a chi-square statistic cannot be negative, got {_show(chi2)}")
+    h = float(_half(chi2))
+    versions = _chi2_versions(arr)
+    fits = [name for name, v in versions.items() if abs(v - float(printed)) <= h + 1e-12]
+    shape = " x ".join(str(x) for x in arr.shape)
+    reported = f"chi-square {_txt(chi2)} ({shape} table {arr.tolist()})"
+    recomputed = "; ".join(f"{name} {v:.3f}" for name, v in versions.items())
+    if fits:
+        severity, message = "pass", f"The printed statistic is the {fits[0]} chi-square of these counts."
+    else:
+        severity = "warning"
+        message = (
+            "No usual chi-square of these counts (Pearson, with Yates' correction, likelihood ratio, N - 1) gives "
+            f"the printed {_txt(chi2)}: it was computed from other counts, or another test was run."
+        )
+    return [
+        _finding(
+            "chi2_counts",
+            severity,
+            reported,
+            recomputed,
+            message,
+            tolerance=f"the printed rounding (±{h:g})",
+            reported_value=float(printed),
+            recomputed_value=versions["Pearson"],
+            inputs={"table": tuple(tuple(r) for r in rows), "chi2": _txt(chi2)},
         )
     ]

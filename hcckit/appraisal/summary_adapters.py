@@ -20,7 +20,13 @@ from dataclasses import replace
 
 from hcckit.appraisal.findings import Finding, _not_checkable
 from hcckit.appraisal.identifiers import check_registry_id, registry_ids_in
-from hcckit.appraisal.means import check_cohort_sd, check_mean_grim, check_sd_grimmer, check_two_means
+from hcckit.appraisal.means import (
+    check_chi2_counts,
+    check_cohort_sd,
+    check_mean_grim,
+    check_sd_grimmer,
+    check_two_means,
+)
 from hcckit.appraisal.printed import _missing, printed_decimals
 from hcckit.appraisal.sources import _ctx, _printed, _s
 from hcckit.appraisal.survival_curves import check_median_vs_at_risk, check_median_vs_rate_ci
@@ -143,6 +149,71 @@ def _two_means_rows(tables, texts, tol, studies) -> list[Finding]:
             )
 
         out += _run("two_means", "effects", idx, row, what, studies, call)
+    return out
+
+
+def _arm_categories(baseline, trial: str, arm: str, item: str) -> dict[str, tuple[int, int]]:
+    """``{category: (count, n)}`` of one arm for a baseline item: the characteristic's categories,
+    or the one category named ``item`` (preferred rows with a count only)."""
+    rows = baseline[
+        baseline["trial_id"].astype(str).eq(trial)
+        & baseline["arm_id"].astype(str).eq(arm)
+        & baseline["count"].notna()
+        & baseline["n"].notna()
+    ]
+    if "preferred" in rows:
+        rows = rows[
+            rows["preferred"].astype(str).str.lower().isin(["true", "1", "yes"]) | rows["preferred"].eq(True)
+        ]
+    by_char = rows[rows["characteristic"].astype(str).eq(item)]
+    if by_char.empty and "category" in rows:
+        by_char = rows[rows["category"].astype(str).eq(item)]
+    return {_s(r.get("category")) or item: (int(r["count"]), int(r["n"])) for _, r in by_char.iterrows()}
+
+
+def _contingency(a: dict, b: dict) -> list[list[int]]:
+    """Arms x categories; a lone category becomes that category against the rest of n."""
+    if set(a) != set(b):
+        raise ValueError(f"the arms' categories differ ({', '.join(sorted(a))} vs {', '.join(sorted(b))})")
+    if not a:
+        raise ValueError("no counts are curated for this item")
+    cats = list(a)
+    rows = []
+    for arm in (a, b):
+        counts = [arm[c][0] for c in cats]
+        n = arm[cats[0]][1]
+        if len(cats) == 1:
+            counts.append(n - counts[0])
+        elif sum(counts) != n:
+            raise ValueError(f"the categories ({sum(counts)} patients) do not add up to n ({n})")
+        rows.append(counts)
+    return rows
+
+
+def _chi2_count_rows(tables, texts, tol, studies) -> list[Finding]:
+    """Each printed chi-square of a baseline comparison against the chi-square of the arms' counts."""
+    effects, baseline = tables.get("effects"), tables.get("baseline")
+    if effects is None or baseline is None:
+        return []
+    out = []
+    for idx, row in effects.iterrows():
+        if (
+            _s(row.get("measure")) != "chi2"
+            or _s(row.get("endpoint")) != "baseline"
+            or _missing(row.get("value"))
+        ):
+            continue
+        trial, item = _s(row["trial_id"]), _s(row.get("item"))
+        from hcckit import labels
+
+        what = f"{labels.label('characteristic', item)}: chi-square vs counts"
+
+        def call(row=row, idx=idx, trial=trial, item=item):
+            a = _arm_categories(baseline, trial, _s(row.get("arm_id")), item)
+            b = _arm_categories(baseline, trial, _s(row.get("comparator_arm_id")), item)
+            return check_chi2_counts(_contingency(a, b), _printed(effects, texts, "effects", idx, "value"))
+
+        out += _run("chi2_counts", "effects", idx, row, what, studies, call)
     return out
 
 
@@ -334,6 +405,7 @@ def _median_at_risk_rows(tables, texts, tol, studies) -> list[Finding]:
 #: check -> adapter, in the order the audit runs them
 SUMMARY_ADAPTERS = {
     "two_means": _two_means_rows,
+    "chi2_counts": _chi2_count_rows,
     "cohort_sd": _cohort_sd_rows,
     "grim_mean": _whole_number_rows,
     "grimmer_sd": _whole_number_rows,
