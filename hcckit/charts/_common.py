@@ -20,6 +20,7 @@ from hcckit._patches import (  # noqa: F401 - kept importable here (tests, older
 )
 
 __all__ = [
+    "require_columns",
     "SYNTHETIC_LABEL",
     "MIN_FONT_PX",
     "MODEL_LABEL",
@@ -43,6 +44,19 @@ RESPONSE_COLOURS = {"CR": "#009E73", "PR": "#56B4E9", "SD": "#E69F00", "PD": "#D
 #: Smallest chart text in px: read from the back of a classroom on a 1280x800 projector
 #: (tests/test_chart_text.py renders every lesson figure and checks every text element).
 MIN_FONT_PX = 14
+
+
+def require_columns(frame, columns, name: str) -> None:
+    """Check that ``frame`` is a DataFrame holding ``columns``; errors name the argument ``name``."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name}: missing column(s) {', '.join(map(str, missing))} (columns are {', '.join(map(str, frame.columns))})"
+        )
 
 
 def _theme() -> dict:

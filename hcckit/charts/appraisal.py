@@ -24,6 +24,7 @@ import altair as alt
 # the one palette of severities lives with the findings, so cards and charts agree
 from hcckit.appraisal.findings import SEVERITY_COLOURS
 from hcckit.charts._common import MIN_FONT_PX, empty_chart
+from hcckit.charts._common import require_columns as _check_columns
 
 __all__ = [
     "SEVERITY_COLOURS",
@@ -49,16 +50,6 @@ def _severity_scale() -> alt.Scale:
     return alt.Scale(
         domain=[_severity_label(s) for s in SEVERITY_COLOURS], range=list(SEVERITY_COLOURS.values())
     )
-
-
-def _check_columns(frame, columns, *, name: str) -> None:
-    import pandas as pd
-
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
 
 
 def _titled(chart, title):

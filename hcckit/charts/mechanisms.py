@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from hcckit.charts._common import MIN_FONT_PX, PALETTE, empty_chart, label_model
+from hcckit.charts._common import require_columns as _require
 
 __all__ = [
     "modality_chart",
@@ -44,14 +45,6 @@ _QUANTITY_COLOURS = {
     "viable tumour": "#B5485D",
     "hypoxia (0-1)": "#555555",
 }
-
-
-def _require(frame: pd.DataFrame, columns, name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
 
 
 def _titled(chart, title, default):

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from hcckit.charts._common import MIN_FONT_PX, PALETTE, empty_chart
+from hcckit.charts._common import require_columns as _require
 
 __all__ = ["CLASS_COLOURS", "ae_profile_chart", "class_effects_chart", "two_arm_chart", "lesson_figures"]
 
@@ -42,14 +43,6 @@ def _heading_row(field: str) -> alt.Row:
         labelPadding=4,
     )
     return alt.Row(field, title=None, header=header)
-
-
-def _require(frame: pd.DataFrame, columns, name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name}: column(s) {missing} missing (columns are {list(frame.columns)})")
 
 
 def _class_label(event_class) -> str:

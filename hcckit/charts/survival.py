@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from hcckit.charts._common import MIN_FONT_PX, PALETTE, label_synthetic
+from hcckit.charts._common import require_columns as _check_columns
 
 __all__ = [
     "km_chart",
@@ -82,14 +83,6 @@ _KM_COLUMNS = ("time", "survival", "ci_low", "ci_high")
 def _size(width: int | None = None, height: int | None = None) -> dict:
     """``width``/``height`` chart properties, only those given (else the theme's)."""
     return {k: v for k, v in (("width", width), ("height", height)) if v is not None}
-
-
-def _check_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name}: expected a DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}")
 
 
 def _arm_name(value, *, by: str) -> str:
