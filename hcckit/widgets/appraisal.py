@@ -242,7 +242,14 @@ _HEADERS = {
 }
 
 
-def findings_table(findings, *, columns=None, caption: str | None = None, max_rows: int | None = None):
+def findings_table(
+    findings,
+    *,
+    columns=None,
+    caption: str | None = None,
+    max_rows: int | None = None,
+    collapsed: bool = False,
+):
     """A findings table (:func:`hcckit.appraisal.audit`, ``findings_frame``) shown to people.
 
     Parameters
@@ -252,6 +259,7 @@ def findings_table(findings, *, columns=None, caption: str | None = None, max_ro
         printed, recomputed); headers are in words.
     caption : title shown above the table.
     max_rows : show at most this many rows (a line says how many are left out).
+    collapsed : show the table folded under its caption (opens on a click), for long tables.
 
     Returns
     -------
@@ -291,6 +299,7 @@ def findings_table(findings, *, columns=None, caption: str | None = None, max_ro
         formats=formats,
         caption=caption,
         max_rows=max_rows,
+        collapsed=collapsed,
     )
 
 
