@@ -6,28 +6,12 @@ import json
 import re
 
 import pytest
+from specs import titles, walk
 
 from hcckit import mechanisms as m
 from hcckit.charts import MODEL_LABEL
 from hcckit.charts import mechanisms as cm
 from hcckit.charts._common import MIN_FONT_PX, register_theme
-
-
-def _walk(spec):
-    """Every dict inside a Vega-Lite spec."""
-    if isinstance(spec, dict):
-        yield spec
-        for v in spec.values():
-            yield from _walk(v)
-    elif isinstance(spec, list):
-        for v in spec:
-            yield from _walk(v)
-
-
-def _titles(spec, channel):
-    return {
-        d[channel]["title"] for d in _walk(spec) if isinstance(d.get(channel), dict) and "title" in d[channel]
-    }
 
 
 def _is_model(spec):
@@ -44,7 +28,7 @@ def runs():
 def test_modality_chart_draws_the_scene_with_marks(modality):
     spec = cm.modality_chart(m.modality_scene(modality)).to_dict(validate=True)
     marks = {
-        (d["mark"]["type"] if isinstance(d["mark"], dict) else d["mark"]) for d in _walk(spec) if "mark" in d
+        (d["mark"]["type"] if isinstance(d["mark"], dict) else d["mark"]) for d in walk(spec) if "mark" in d
     }
     assert {"area", "rule", "text"} <= marks
     assert modality in spec["title"]["text"]
@@ -60,7 +44,7 @@ def test_modality_chart_empty_scene_is_a_friendly_message():
 
 def test_blood_supply_chart_has_percent_axis_and_75():
     spec = cm.blood_supply_chart(m.blood_supply_table()).to_dict(validate=True)
-    assert "Share of the blood supply (%)" in _titles(spec, "x")
+    assert "Share of the blood supply (%)" in titles(spec, "x")
     values = json.dumps(spec["datasets"])
     assert "75" in values and "not reported" in values
 
@@ -70,7 +54,7 @@ def test_model_chart_is_labelled_and_has_units(runs):
     chart = cm.model_chart(run, reference=ref, window=window, current_dose=5.0)
     spec = chart.to_dict(validate=True)
     assert _is_model(spec)
-    xt = _titles(spec, "x")
+    xt = titles(spec, "x")
     assert (
         "Time after TACE (hours)" in xt
         and "Time after TACE (days)" in xt
@@ -105,14 +89,14 @@ def test_single_model_charts_are_labelled(runs, fn, unit):
     run, ref, _ = runs
     spec = fn(run, reference=ref).to_dict(validate=True)
     assert _is_model(spec)
-    assert unit in _titles(spec, "x")
+    assert unit in titles(spec, "x")
 
 
 def test_surge_chart_marks_the_48_72_h_band(runs):
     run, _, _ = runs
     spec = cm.vegf_surge_chart(run).to_dict()
     band = [
-        d for d in _walk(spec) if d.get("mark", {}) == {"type": "rect", "color": "#F0E442", "opacity": 0.35}
+        d for d in walk(spec) if d.get("mark", {}) == {"type": "rect", "color": "#F0E442", "opacity": 0.35}
     ]
     assert band
     assert any(48.0 in [row.get("start") for row in rows] for rows in spec["datasets"].values())
@@ -122,7 +106,7 @@ def test_dose_window_chart(runs):
     _, _, window = runs
     spec = cm.dose_window_chart(window, current_dose=15.0).to_dict(validate=True)
     assert _is_model(spec)
-    assert "Bevacizumab dose (mg/kg)" in _titles(spec, "x")
+    assert "Bevacizumab dose (mg/kg)" in titles(spec, "x")
     assert "normalisation window" in json.dumps(spec)
     assert cm.dose_window_chart(window.iloc[0:0]).to_dict()["mark"]["type"] == "text"
 
@@ -149,7 +133,7 @@ def test_model_chart_rejects_a_wrong_frame():
 
 def test_perfusion_chart_units_per_parameter():
     spec = cm.perfusion_chart(m.perfusion_table()).to_dict(validate=True)
-    yt = _titles(spec, "y")
+    yt = titles(spec, "y")
     assert any("(min^-1)" in t for t in yt)
     assert any("(mL/100 g/min)" in t for t in yt)
     assert any(t.endswith("(%)") for t in yt)
@@ -160,10 +144,10 @@ def test_perfusion_chart_units_per_parameter():
 
 def test_biomarker_and_sessions_charts():
     spec = cm.biomarker_change_chart(m.biomarker_change_table()).to_dict(validate=True)
-    assert "Change with TACE + bevacizumab (%)" in _titles(spec, "x")
+    assert "Change with TACE + bevacizumab (%)" in titles(spec, "x")
     assert "-43.2" in json.dumps(spec["datasets"])
     spec = cm.tace_sessions_chart(m.tace_sessions_table()).to_dict(validate=True)
-    assert "TACE sessions per patient (count)" in _titles(spec, "y")
+    assert "TACE sessions per patient (count)" in titles(spec, "y")
 
 
 def test_evidence_charts_have_empty_states():
@@ -263,7 +247,7 @@ def test_model_chart_two_views_show_the_dashed_scenario_legend_once(runs):
         spec = cm.model_chart(run, reference=ref, window=window, views=views).to_dict()
         legends = [
             d["strokeDash"]["legend"]
-            for d in _walk(spec)
+            for d in walk(spec)
             if isinstance(d.get("strokeDash"), dict) and d["strokeDash"].get("field") == "scenario"
         ]
         assert sum(legend is not None for legend in legends) == 1, views

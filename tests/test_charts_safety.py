@@ -6,35 +6,16 @@ import json
 import math
 
 import pytest
+from specs import data_rows, titles, walk
 
 from hcckit import safety
 from hcckit.charts import safety as cs
 
 
-def _walk(spec):
-    if isinstance(spec, dict):
-        yield spec
-        for v in spec.values():
-            yield from _walk(v)
-    elif isinstance(spec, list):
-        for v in spec:
-            yield from _walk(v)
-
-
-def _titles(spec, channel):
-    return {
-        d[channel]["title"] for d in _walk(spec) if isinstance(d.get(channel), dict) and "title" in d[channel]
-    }
-
-
-def _rows(spec):
-    return [row for rows in spec.get("datasets", {}).values() for row in rows]
-
-
 def test_profile_chart_facets_by_regimen_with_percent_axis():
     spec = cs.ae_profile_chart(safety.ae_profile(grade="any")).to_dict(validate=True)
     assert spec["facet"]["row"]["field"] == "regimen"
-    assert "Patients with the event (%)" in _titles(spec, "x")
+    assert "Patients with the event (%)" in titles(spec, "x")
     assert spec["resolve"]["scale"]["y"] == "independent"
     assert "Any grade" in spec["title"]["text"]
     assert "Clopper-Pearson" in json.dumps(spec["title"])
@@ -43,7 +24,7 @@ def test_profile_chart_facets_by_regimen_with_percent_axis():
 
 def test_profile_chart_pale_bars_for_percent_only_rows():
     spec = cs.ae_profile_chart(safety.ae_profile(grade=">=3", trials="yan2025_tace_bev")).to_dict()
-    rows = _rows(spec)
+    rows = data_rows(spec)
     assert rows and not any(r["has_count"] for r in rows)
     assert any("printed %" in r["label"] for r in rows)
 
@@ -52,7 +33,7 @@ def test_profile_chart_empty_state_shows_the_message():
     empty = safety.ae_profile(grade="any", trials="chance2201")
     spec = cs.ae_profile_chart(empty, empty_message="Nothing here").to_dict()
     assert spec["mark"]["type"] == "text"
-    assert _rows(spec)[0]["message"] == "Nothing here"
+    assert data_rows(spec)[0]["message"] == "Nothing here"
 
 
 def test_class_effects_chart_colours_by_exposure():
@@ -60,11 +41,11 @@ def test_class_effects_chart_colours_by_exposure():
     assert spec["facet"]["row"]["field"] == "term"  # the harmonised term groups the studies
     colours = [
         d["color"]
-        for d in _walk(spec)
+        for d in walk(spec)
         if isinstance(d.get("color"), dict) and d["color"].get("field") == "contains"
     ]
     assert colours and colours[0]["scale"]["domain"] == ["contains the cause", "does not"]
-    assert {r["contains"] for r in _rows(spec)} == {"contains the cause", "does not"}
+    assert {r["contains"] for r in data_rows(spec)} == {"contains the cause", "does not"}
     assert "not proof of causation" in json.dumps(spec["title"])
 
 
@@ -77,9 +58,9 @@ def test_two_arm_chart_risk_difference_relative_risk_and_tests():
     spec = cs.two_arm_chart(safety.two_arm_comparisons("yan2025_tace_bev")).to_dict(validate=True)
     top, tests = spec["vconcat"]  # stacked so that it fits a 1280 px screen
     assert len(top["hconcat"]) == 2 and "Experimental vs control" in tests["title"]["text"]
-    xt = _titles(spec, "x")
+    xt = titles(spec, "x")
     assert "Risk difference (percentage points)" in xt and "Relative risk (log scale)" in xt
-    rows = [r for r in _rows(spec) if "row" in r]
+    rows = [r for r in data_rows(spec) if "row" in r]
     prot = next(r for r in rows if r["row"].startswith("proteinuria"))
     assert prot["rr_plot"] == 100.0 and prot["rr"].startswith("∞")
     assert "Fisher P = 0.12" in prot["tests"] and "paper: P = 0.043" in prot["tests"]
@@ -91,7 +72,7 @@ def test_two_arm_chart_risk_difference_relative_risk_and_tests():
 
 def test_two_arm_chart_several_trials_and_empty():
     spec = cs.two_arm_chart(safety.two_arm_comparisons()).to_dict()
-    assert any(r.get("row", "").startswith("CHANCE2201:") for r in _rows(spec))
+    assert any(r.get("row", "").startswith("CHANCE2201:") for r in data_rows(spec))
     empty = safety.two_arm_comparisons("zhang2021_beva_tace")
     assert cs.two_arm_chart(empty).to_dict()["mark"]["type"] == "text"
 
@@ -113,7 +94,7 @@ def test_lesson_figures_build():
 
 def test_class_effects_group_printed_terms_across_studies():
     spec = cs.class_effects_chart(safety.class_effects("embolization")).to_dict()
-    rows = _rows(spec)
+    rows = data_rows(spec)
     pain = {r["event"] for r in rows if r["term"] == "pain"}
     assert {"pain", "abdominal pain"} <= pain  # Yan 2025 prints "pain", the others "abdominal pain"
     assert any(r["term"] == "nausea/vomiting" and r["event"] == "nausea" for r in rows)
@@ -122,13 +103,13 @@ def test_class_effects_group_printed_terms_across_studies():
 
 def test_legends_and_tooltips_use_names_not_ids():
     spec = cs.ae_profile_chart(safety.ae_profile(grade="any")).to_dict()
-    colours = [d["color"] for d in _walk(spec) if isinstance(d.get("color"), dict) and "scale" in d["color"]]
+    colours = [d["color"] for d in walk(spec) if isinstance(d.get("color"), dict) and "scale" in d["color"]]
     assert colours and "Anti-VEGF effects" in colours[0]["scale"]["domain"]
     assert "anti-VEGF" not in colours[0]["scale"]["domain"]
-    titles = {t.get("title") for d in _walk(spec) for t in d.get("tooltip", []) if isinstance(t, dict)}
+    titles = {t.get("title") for d in walk(spec) for t in d.get("tooltip", []) if isinstance(t, dict)}
     assert None not in titles and "Regimen" in titles
     two = cs.two_arm_chart(safety.two_arm_comparisons()).to_dict()
-    titles = {t.get("title") for d in _walk(two) for t in d.get("tooltip", []) if isinstance(t, dict)}
+    titles = {t.get("title") for d in walk(two) for t in d.get("tooltip", []) if isinstance(t, dict)}
     assert None not in titles and "Relative risk, CI" in titles
 
 

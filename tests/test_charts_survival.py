@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+from specs import marks as spec_marks
 
 from hcckit import survival
 from hcckit.charts import SYNTHETIC_LABEL
@@ -20,24 +21,6 @@ def data():
     return survival.concat_arms([c, e])
 
 
-def _marks(spec: dict) -> list[str]:
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            mark = node.get("mark")
-            if mark is not None:
-                out.append(mark if isinstance(mark, str) else mark["type"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return out
-
-
 def _is_labelled(spec: dict) -> bool:
     return (
         spec.get("usermeta", {}).get("hcckit_synthetic") is True
@@ -47,7 +30,7 @@ def _is_labelled(spec: dict) -> bool:
 
 def test_km_chart_layers_and_caption(data):
     spec = charts.km_chart(survival.km_table(data), y_title="Progression-free survival").to_dict()
-    marks = _marks(spec)
+    marks = spec_marks(spec)
     assert marks.count("area") == 1 and marks.count("line") == 1  # CI band + step curve
     assert "tick" in marks and marks.count("rule") == 2  # censor marks + median lines
     assert _is_labelled(spec)
@@ -60,7 +43,7 @@ def test_km_chart_layers_and_caption(data):
 def test_km_chart_options_and_composability(data):
     km = survival.km_table(data)
     spec = charts.km_chart(km, ci=False, censor_marks=False, median_lines=False, synthetic=False).to_dict()
-    assert _marks(spec) == ["line"]
+    assert spec_marks(spec) == ["line"]
     assert "usermeta" not in spec
     layered = charts.km_chart(km, synthetic=False) + charts.km_chart(km, synthetic=False)
     layered.to_dict()  # unlabelled charts can still be layered
@@ -69,7 +52,7 @@ def test_km_chart_options_and_composability(data):
 def test_at_risk_table_chart(data):
     table = survival.at_risk_table(data)
     spec = charts.at_risk_table_chart(table, metrics=("at_risk", "events", "censored")).to_dict()
-    assert _marks(spec) == ["text"]
+    assert spec_marks(spec) == ["text"]
     assert spec["transform"][0]["fold"] == ["at_risk", "events", "censored"]
     # rows by arm name ("tace" is the id of the arm named "TACE"), never by id
     assert spec["encoding"]["y"]["sort"][:3] == ["TACE: at risk", "TACE: events", "TACE: censored"]
@@ -106,7 +89,7 @@ def test_published_vs_reconstructed_chart(data):
     assert len(spec["hconcat"]) == 2
     titles = [p["title"] for p in spec["hconcat"]]
     assert titles[0] == "Published" and titles[1].startswith("Pseudo-patients")
-    assert "point" in _marks(spec["hconcat"][0]) and "line" in _marks(spec["hconcat"][1])
+    assert "point" in spec_marks(spec["hconcat"][0]) and "line" in spec_marks(spec["hconcat"][1])
     assert _is_labelled(spec)
 
 
