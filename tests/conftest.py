@@ -21,6 +21,24 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("hcckit", deadline=None)
 settings.load_profile("hcckit")
 
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def table():
+    """All curated comparisons (``evidence.comparisons()``); a module's own ``table`` fixture wins."""
+    from hcckit import evidence
+
+    return evidence.comparisons()
+
+
+@pytest.fixture(scope="module")
+def forest_all(table):
+    """The forest table of every comparison (``evidence.forest_table``)."""
+    from hcckit import evidence
+
+    return evidence.forest_table(table)
+
 
 def pytest_terminal_summary(terminalreporter):
     """Print the fuzz tally: cases, valid results and named errors per target (crashes fail the test)."""

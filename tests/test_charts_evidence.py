@@ -12,11 +12,6 @@ from hcckit import evidence
 from hcckit.charts import evidence as ce
 
 
-@pytest.fixture(scope="module")
-def table():
-    return evidence.comparisons()
-
-
 def _spec(chart) -> dict:
     spec = chart.to_dict()
     json.dumps(spec, allow_nan=False)  # widgets send strict JSON: a NaN would break the page

@@ -7,11 +7,6 @@ import pytest
 from hcckit import data, evidence
 
 
-@pytest.fixture(scope="module")
-def table():
-    return evidence.comparisons()
-
-
 # --------------------------------------------------------------------------- comparisons
 def test_comparisons_one_row_per_effect_with_trial_and_arm_metadata(table):
     effects = data.load("effects")

@@ -8,27 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from evidence_helpers import Z90, Z95, forest_row
 
 from hcckit import evidence
 
-Z95, Z90 = 1.959963984540054, 1.6448536269514722
-
-
-@pytest.fixture(scope="module")
-def table():
-    return evidence.comparisons()
-
-
-@pytest.fixture(scope="module")
-def forest_all(table):
-    return evidence.forest_table(table)
-
-
-def _row(forest, study, endpoint, startswith=""):
-    rows = forest[(forest["study_short"] == study) & (forest["endpoint"] == endpoint)]
-    rows = rows[rows["comparison"].str.startswith(startswith)]
-    assert len(rows) == 1, (study, endpoint, len(rows))
-    return rows.iloc[0]
+_row = forest_row
 
 
 # --------------------------------------------------------------------------- pooling
