@@ -29,6 +29,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from hcckit.stats import _whole_number
 from hcckit.uploads import MAX_MONTHS, MAX_PATIENTS, MAX_ROWS
 
 __all__ = [
@@ -58,16 +59,8 @@ def _whole(value, *, field: str, minimum: int, maximum: int, what: str = "patien
         if minimum == 1
         else f"a whole number of {what} from {minimum} to {maximum:,}"
     )
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{field}: must be {need}, got {_show(value)}")
-    if isinstance(value, numbers.Integral):
-        out = int(value)
-    else:
-        x = float(value)
-        if not math.isfinite(x) or not x.is_integer():
-            raise ValueError(f"{field}: must be {need}, got {_show(value)}")
-        out = int(x)
-    if not minimum <= out <= maximum:
+    out = _whole_number(value)
+    if out is None or not minimum <= out <= maximum:
         raise ValueError(f"{field}: must be {need}, got {_show(value)}")
     return out
 

@@ -74,19 +74,26 @@ MAX_TABLE_ROWS = 10_000
 
 
 # --------------------------------------------------------------------------- validation
+def _whole_number(value) -> int | None:
+    """``value`` as an int when it is a whole real number (``3``, ``3.0``, numpy's), else None.
+
+    A bool (Python's or numpy's) is not a number here, nor is text.
+    """
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    x = float(value)
+    return int(x) if math.isfinite(x) and x.is_integer() else None
+
+
 def _check_int(value, name: str, *, minimum: int = 0, maximum: int = MAX_N) -> int:
     """Return ``value`` as an int in ``minimum..maximum``, or raise ValueError naming ``name``."""
     if type(value) is int and minimum <= value <= maximum:  # the common case, checked in a loop
         return value
-    if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
+    out = _whole_number(value)
+    if out is None:
         raise ValueError(f"{name}: must be a whole number, got {_show(value)}")
-    if isinstance(value, numbers.Integral):
-        out = int(value)
-    else:
-        x = float(value)
-        if not math.isfinite(x) or not x.is_integer():
-            raise ValueError(f"{name}: must be a whole number, got {_show(value)}")
-        out = int(x)
     if out < minimum:
         raise ValueError(f"{name}: must be >= {minimum}, got {out}")
     if out > maximum:

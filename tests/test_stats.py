@@ -166,17 +166,8 @@ def test_exact_conditional_limits_independently():
         w = [comb(4, x) * comb(4, 4 - x) * psi**x for x in range(5)]
         return sum(w[3:] if upper else w[:4]) / sum(w)
 
-    def solve(f, lo, hi):
-        for _ in range(200):
-            mid = math.sqrt(lo * hi)
-            if f(mid) < 0:
-                lo = mid
-            else:
-                hi = mid
-        return mid
-
-    low = solve(lambda p: tail(p, True) - 0.025, 1e-6, 10)
-    high = solve(lambda p: 0.025 - tail(p, False), 1, 1e5)
+    low = _bisect_log(lambda p: tail(p, True) - 0.025, 1e-6, 10)
+    high = _bisect_log(lambda p: 0.025 - tail(p, False), 1, 1e5)
     res = stats.compare_proportions(3, 4, 1, 4)
     assert res.or_ci_low == pytest.approx(low, rel=1e-7)
     assert res.or_ci_high == pytest.approx(high, rel=1e-7)

@@ -16,7 +16,16 @@ from hcckit.appraisal.findings import _RANK, _finding, _not_checkable
 from hcckit.appraisal.hazard_ratios import check_hr_ci
 from hcckit.appraisal.p_values import check_test_statistic, check_two_by_two
 from hcckit.appraisal.printed import _decimal, _missing, _p_range, printed_decimals
-from hcckit.appraisal.sources import _ctx, _designs, _is_review, _outcome_what, _printed, _s, _trial_notes
+from hcckit.appraisal.sources import (
+    _ctx,
+    _designs,
+    _is_review,
+    _outcome_what,
+    _printed,
+    _printed_p,
+    _s,
+    _trial_notes,
+)
 from hcckit.appraisal.survival_curves import check_at_risk, check_landmarks
 
 _WEIGHTED = re.compile(r"sIPTW|IPTW|weight|propensity|matched|matching", re.I)
@@ -204,8 +213,7 @@ def _hr_rows(tables, texts, tol, studies):
             return
         hr, lo, hi = (_printed(effects, texts, "effects", idx, c) for c in ("value", "ci_low", "ci_high"))
         level = 0.95 if _missing(row.get("ci_level")) else float(row["ci_level"])
-        p = _printed(effects, texts, "effects", idx, "p_value")
-        op = _s(row.get("p_operator")) or "="
+        p, op = _printed_p(effects, texts, idx, row)
         what = f"{row['endpoint']} {row['measure']} vs {row['comparator_arm_id']}"
         yield what, partial(check_hr_ci, hr, lo, hi, level=level, p=p, p_operator=op, tolerances=tol)
 
@@ -265,8 +273,7 @@ def _two_by_two_rows(tables, texts, tol, studies):
         b = _find_counts(tables, _s(row["trial_id"]), _s(row["comparator_arm_id"]), endpoint, crit, item)
         if a is None or b is None:
             return
-        p = _printed(effects, texts, "effects", idx, "p_value")
-        op = _s(row.get("p_operator")) or "="
+        p, op = _printed_p(effects, texts, idx, row)
         what = (item if endpoint == "adverse_event" else endpoint) + (f" ({crit})" if crit else "")
         what += f": {row['arm_id']} vs {row['comparator_arm_id']}"
         yield what, partial(check_two_by_two, *a, *b, p_reported=p, p_operator=op, tolerances=tol)
@@ -295,9 +302,8 @@ def _test_statistic_rows(tables, texts, tol, studies):
                 return
             df = int(na) + int(nb) - 2
         value = _printed(effects, texts, "effects", idx, "value")
-        p = _printed(effects, texts, "effects", idx, "p_value")
+        p, op = _printed_p(effects, texts, idx, row)
         what = f"{row['endpoint']}" + (f" ({row['item']})" if _s(row.get("item")) else "") + f" {measure}"
-        op = _s(row.get("p_operator")) or "="
         yield what, partial(check_test_statistic, measure, value, df=df, p=p, p_operator=op, tolerances=tol)
 
     return _each_row("effects", effects, studies, adapt, check="test_statistic")
@@ -519,58 +525,35 @@ def _effects_printed_twice(tables, texts, tol, studies):
                     continue
             if _missing(row.get("p_value")) or _missing(ref.get("p_value")):
                 continue
-            ta = _printed(effects, texts, "effects", idx, "p_value")
-            tb = _printed(effects, texts, "effects", ref_idx, "p_value")
-            a_lo, a_hi = _p_range(row["p_value"], _s(row.get("p_operator")), ta)
-            b_lo, b_hi = _p_range(ref["p_value"], _s(ref.get("p_operator")), tb)
-            rep = f"P {_s(row.get('p_operator')) or '='} {ta} ({loc_a})"
-            rec = f"P {_s(ref.get('p_operator')) or '='} {tb} ({loc_b})"
+            ta, op_a = _printed_p(effects, texts, idx, row)
+            tb, op_b = _printed_p(effects, texts, ref_idx, ref)
+            a_lo, a_hi = _p_range(row["p_value"], op_a, ta)
+            b_lo, b_hi = _p_range(ref["p_value"], op_b, tb)
+            rep = f"P {op_a} {ta} ({loc_a})"
+            rec = f"P {op_b} {tb} ({loc_b})"
             kw = dict(
                 tolerance="printed rounding",
                 reported_value=float(row["p_value"]),
                 recomputed_value=float(ref["p_value"]),
             )
             if a_lo <= b_hi and b_lo <= a_hi:
-                out.append(
-                    _finding(
-                        "text_vs_table",
-                        "pass",
-                        rep,
-                        rec,
-                        "The two printed versions agree within rounding.",
-                        **kw,
-                        **ctx,
-                    )
-                )
+                severity, msg = "pass", "The two printed versions agree within rounding."
             elif loc_a == loc_b:
-                out.append(
-                    _finding(
-                        "text_vs_table",
-                        "info",
-                        rep,
-                        rec,
-                        "Two different p-values are printed side by side for the same comparison, probably from two "
-                        "tests (e.g. log-rank and Cox). Not an error, but the report should name both tests.",
-                        **kw,
-                        **ctx,
-                    )
+                severity = "info"
+                msg = (
+                    "Two different p-values are printed side by side for the same comparison, probably from two "
+                    "tests (e.g. log-rank and Cox). Not an error, but the report should name both tests."
                 )
             else:
+                severity = "error"
                 flips = (a_hi < tol.alpha) != (b_hi < tol.alpha)
-                out.append(
-                    _finding(
-                        "text_vs_table",
-                        "error",
-                        rep,
-                        rec,
-                        "The text and the table print different p-values for the same comparison; they cannot both be "
-                        "right."
-                        + (" One says significant at the 5 % level, the other not." if flips else "")
-                        + " Recompute from the counts where they are given (see the two_by_two check).",
-                        **kw,
-                        **ctx,
-                    )
+                msg = (
+                    "The text and the table print different p-values for the same comparison; they cannot both be "
+                    "right."
+                    + (" One says significant at the 5 % level, the other not." if flips else "")
+                    + " Recompute from the counts where they are given (see the two_by_two check)."
                 )
+            out.append(_finding("text_vs_table", severity, rep, rec, msg, **kw, **ctx))
     return out
 
 
@@ -638,25 +621,15 @@ def _values_printed_twice(tables, texts, studies):
                     recomputed_value=cv,
                 )
                 if same:
-                    out.append(
-                        _finding(
-                            "text_vs_table", "pass", rep, rec, "The two printed versions agree.", **kw, **ctx
-                        )
-                    )
+                    severity, msg = "pass", "The two printed versions agree."
                 else:
-                    out.append(
-                        _finding(
-                            "text_vs_table",
-                            "error",
-                            rep,
-                            rec,
-                            "The same number is printed differently in two places of the report (e.g. abstract and "
-                            "table); they cannot both be right. Tables are usually more reliable than abstracts, but "
-                            "only the authors can say which is correct.",
-                            **kw,
-                            **ctx,
-                        )
+                    severity = "error"
+                    msg = (
+                        "The same number is printed differently in two places of the report (e.g. abstract and "
+                        "table); they cannot both be right. Tables are usually more reliable than abstracts, but "
+                        "only the authors can say which is correct."
                     )
+                out.append(_finding("text_vs_table", severity, rep, rec, msg, **kw, **ctx))
     return out
 
 

@@ -304,9 +304,9 @@ def check_categories(
             rv, cv = float(lhs[0]), float(total)
         kw = dict(tolerance=tol, reported_value=rv, recomputed_value=cv, what=what, inputs=inputs)
         if ok:
-            out.append(_finding("category_sum", "pass", reported, recomputed, f"{what}: adds up.", **kw))
-            continue
-        if target == "ORR":
+            severity, msg = "pass", f"{what}: adds up."
+        elif target == "ORR":
+            severity = "error"
             msg = (
                 f"ORR should equal CR + PR (every responder is a complete or a partial response), but the "
                 f"source prints {reported} against {recomputed}."
@@ -315,60 +315,34 @@ def check_categories(
             if pr and pr[0] is not None and lhs[0] is not None and abs(lhs[0] - pr[0]) <= lhs[1] + pr[1]:
                 msg += " The printed ORR equals PR alone: the complete responses seem to have been left out."
             msg += " The category table and the summary rate cannot both be right."
-            out.append(_finding("category_sum", "error", reported, recomputed, msg, **kw))
+        elif target == "DCR" and diff < 0 and dcr_definition:
+            severity = "info"
+            msg = (
+                f"DCR is smaller than CR + PR + SD because the trial defines disease control differently "
+                f"({dcr_definition.strip()}). Explained by the definition, not an error - but such a DCR "
+                "cannot be compared with other trials' CR + PR + SD."
+            )
         elif target == "DCR":
-            if diff < 0 and dcr_definition:
-                out.append(
-                    _finding(
-                        "category_sum",
-                        "info",
-                        reported,
-                        recomputed,
-                        f"DCR is smaller than CR + PR + SD because the trial defines disease control differently "
-                        f"({dcr_definition.strip()}). Explained by the definition, not an error - but such a DCR "
-                        "cannot be compared with other trials' CR + PR + SD.",
-                        **kw,
-                    )
-                )
-            else:
-                out.append(
-                    _finding(
-                        "category_sum",
-                        "error",
-                        reported,
-                        recomputed,
-                        f"DCR should equal CR + PR + SD, but the source prints {reported} against {recomputed}"
-                        + (" (DCR larger than its components is impossible)." if diff > 0 else ".")
-                        + " Unless the trial defines DCR differently (it does not say so), the table and "
-                        "the rate cannot both be right.",
-                        **kw,
-                    )
-                )
+            severity = "error"
+            msg = (
+                f"DCR should equal CR + PR + SD, but the source prints {reported} against {recomputed}"
+                + (" (DCR larger than its components is impossible)." if diff > 0 else ".")
+                + " Unless the trial defines DCR differently (it does not say so), the table and "
+                "the rate cannot both be right."
+            )
+        elif diff > 0:  # fewer classified than evaluated
+            severity = "warning"
+            missing_txt = f"{int(diff)} patient(s)" if all_counts else f"{_fmt(diff, 1)} %"
+            msg = (
+                f"The response categories account for {missing_txt} fewer than were evaluated. They may be "
+                "not evaluable (NE) patients the table does not list; the report should say so."
+            )
         else:
-            if diff > 0:  # fewer classified than evaluated
-                missing_txt = f"{int(diff)} patient(s)" if all_counts else f"{_fmt(diff, 1)} %"
-                out.append(
-                    _finding(
-                        "category_sum",
-                        "warning",
-                        reported,
-                        recomputed,
-                        f"The response categories account for {missing_txt} fewer than were evaluated. They may be "
-                        "not evaluable (NE) patients the table does not list; the report should say so.",
-                        **kw,
-                    )
-                )
-            else:
-                out.append(
-                    _finding(
-                        "category_sum",
-                        "error",
-                        reported,
-                        recomputed,
-                        "The response categories add up to more patients than were evaluated: impossible as printed.",
-                        **kw,
-                    )
-                )
+            severity = "error"
+            msg = (
+                "The response categories add up to more patients than were evaluated: impossible as printed."
+            )
+        out.append(_finding("category_sum", severity, reported, recomputed, msg, **kw))
     return out
 
 

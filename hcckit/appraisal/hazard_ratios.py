@@ -12,6 +12,7 @@ from hcckit.appraisal.printed import (
     _corners,
     _decimal,
     _factor,
+    _flips,
     _fmt,
     _fmt_p,
     _int,
@@ -269,9 +270,7 @@ def _hr_p_value_finding(x: _PrintedHR, p, p_operator: str, p_decimals, tol: Tole
             "the report should say which it is.",
             **p_kw,
         )
-    sig_rep = r_hi < tol.alpha
-    ns_rep = r_lo >= tol.alpha
-    flips = (sig_rep and p_lo >= tol.alpha) or (ns_rep and p_hi < tol.alpha)
+    flips = _flips((p_lo, p_hi), r_lo, r_hi, tol.alpha)
     if r_hi < p_lo:
         gap = p_lo / max(r_hi, 1e-300)
         direction = "smaller"

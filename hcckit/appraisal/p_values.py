@@ -10,6 +10,7 @@ from hcckit.appraisal.printed import (
     MAX_N,
     _decimal,
     _factor,
+    _flips,
     _fmt_p,
     _int,
     _missing,
@@ -140,20 +141,14 @@ def check_two_by_two(
     )
     table = f"{a}/{n_a} vs {b}/{n_b}"
 
+    def found(severity: str, message: str) -> list[Finding]:
+        return [_finding("two_by_two", severity, f"{rep} ({table})", recomputed, message, **kw)]
+
     def sig(p):
         return p < tol.alpha
 
     if len(hits) == len([v for v in ps.values() if not math.isnan(v)]):
-        return [
-            _finding(
-                "two_by_two",
-                "pass",
-                f"{rep} ({table})",
-                recomputed,
-                "Every standard test reproduces the printed p-value.",
-                **kw,
-            )
-        ]
+        return found("pass", "Every standard test reproduces the printed p-value.")
     if hits:
         chi_hits = [k for k in hits if k.startswith("chi2")]
         only = len(hits) == 1
@@ -175,32 +170,16 @@ def check_two_by_two(
                 )
             else:
                 msg += " The conclusion at the 5 % level is the same either way."
-            return [_finding("two_by_two", severity, f"{rep} ({table})", recomputed, msg, **kw)]
+            return found(severity, msg)
         if only:
-            return [
-                _finding(
-                    "two_by_two",
-                    "info",
-                    f"{rep} ({table})",
-                    recomputed,
-                    f"Only the {names[hits[0]]} reproduces the printed p (the others give "
-                    + ", ".join(f"{_fmt_p(ps[k])}" for k in ps if k != hits[0])
-                    + f"); {exp_txt}, so the test is acceptable. Worth knowing: the report should name its test.",
-                    **kw,
-                )
-            ]
-        return [
-            _finding(
-                "two_by_two",
-                "pass",
-                f"{rep} ({table})",
-                recomputed,
-                "Reproduced by " + " and ".join(names[k] for k in hits) + ".",
-                **kw,
+            return found(
+                "info",
+                f"Only the {names[hits[0]]} reproduces the printed p (the others give "
+                + ", ".join(f"{_fmt_p(ps[k])}" for k in ps if k != hits[0])
+                + f"); {exp_txt}, so the test is acceptable. Worth knowing: the report should name its test.",
             )
-        ]
-    severity, msg = _no_test_reproduces(ps, r_lo, r_hi, tol)
-    return [_finding("two_by_two", severity, f"{rep} ({table})", recomputed, msg, **kw)]
+        return found("pass", "Reproduced by " + " and ".join(names[k] for k in hits) + ".")
+    return found(*_no_test_reproduces(ps, r_lo, r_hi, tol))
 
 
 def _no_test_reproduces(ps: dict, r_lo: float, r_hi: float, tol: Tolerances) -> tuple[str, str]:
@@ -209,9 +188,7 @@ def _no_test_reproduces(ps: dict, r_lo: float, r_hi: float, tol: Tolerances) -> 
     nearest = min(
         valid, key=lambda v: abs(math.log(max(v, 1e-300)) - math.log(max((r_lo + r_hi) / 2, 1e-300)))
     )
-    rep_sig = r_hi < tol.alpha
-    rep_ns = r_lo >= tol.alpha
-    flips = (rep_sig and all(v >= tol.alpha for v in valid)) or (rep_ns and all(v < tol.alpha for v in valid))
+    flips = _flips(valid, r_lo, r_hi, tol.alpha)
     # p-values of a huge table underflow to 0.0: compare them as 1e-300 (no division by zero)
     gap = max(max(nearest, 1e-300) / max(r_hi, 1e-300), max(r_lo, 1e-300) / max(nearest, 1e-300))
     severity = "error" if flips or gap > tol.p_gross_factor else "warning"
@@ -327,9 +304,7 @@ def check_test_statistic(
             ]
     k, p0, _ = results[0]
     rec = "; ".join(f"df {k_}: P = {_fmt_p(p_)}" for k_, p_, _e in results)
-    flips = (r_hi < tol.alpha and all(p_ >= tol.alpha for _k, p_, _e in results)) or (
-        r_lo >= tol.alpha and all(p_ < tol.alpha for _k, p_, _e in results)
-    )
+    flips = _flips([p_ for _k, p_, _e in results], r_lo, r_hi, tol.alpha)
     gap = min(max(p_ / max(r_hi, 1e-300), max(r_lo, 1e-300) / max(p_, 1e-300)) for _k, p_, _e in results)
     severity = "error" if flips or gap > tol.p_gross_factor else "warning"
     msg = (

@@ -267,6 +267,13 @@ def _p_interval(p: float, operator: str, d: int) -> tuple[float, float]:
     return max(p - h, 0.0), min(p + h, 1.0)
 
 
+def _flips(recomputed, r_lo: float, r_hi: float, alpha: float) -> bool:
+    """Does every recomputed p lie on the other side of ``alpha`` from the printed p (``r_lo``-``r_hi``)?"""
+    return (r_hi < alpha and all(p >= alpha for p in recomputed)) or (
+        r_lo >= alpha and all(p < alpha for p in recomputed)
+    )
+
+
 def _p_text(p: float, operator: str, d: int) -> str:
     return f"P {operator} {p:.{d}f}"
 

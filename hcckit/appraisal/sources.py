@@ -28,6 +28,11 @@ def _printed(frame, texts, name: str, idx, col: str):
     return None if _missing(value) else value
 
 
+def _printed_p(effects, texts, idx, row) -> tuple:
+    """An ``effects`` row's p-value as printed, and its operator (``"="`` when none is printed)."""
+    return _printed(effects, texts, "effects", idx, "p_value"), _s(row.get("p_operator")) or "="
+
+
 def _s(x) -> str:
     return "" if _missing(x) else str(x)
 

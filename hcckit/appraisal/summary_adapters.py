@@ -28,7 +28,7 @@ from hcckit.appraisal.means import (
     check_two_means,
 )
 from hcckit.appraisal.printed import _missing, printed_decimals
-from hcckit.appraisal.sources import _ctx, _printed, _s
+from hcckit.appraisal.sources import _ctx, _printed, _printed_p, _s
 from hcckit.appraisal.survival_curves import check_median_vs_at_risk, check_median_vs_rate_ci
 
 __all__: list[str] = []  # private adapters, called by hcckit.appraisal.audit
@@ -132,7 +132,7 @@ def _two_means_rows(tables, texts, tol, studies) -> list[Finding]:
                 raise ValueError("an arm's mean has no n")
             if a["kind"] != b["kind"]:
                 raise ValueError(f"the arms' spreads are of different kinds ({a['kind']} vs {b['kind']})")
-            p = _printed(effects, texts, "effects", idx, "p_value")
+            p, op = _printed_p(effects, texts, idx, row)
             t = _printed(effects, texts, "effects", idx, "value") if measure == "t" else None
             return check_two_means(
                 a["mean"],
@@ -142,7 +142,7 @@ def _two_means_rows(tables, texts, tol, studies) -> list[Finding]:
                 b["spread"],
                 b["n"],
                 p=p,
-                p_operator=_s(row.get("p_operator")) or "=",
+                p_operator=op,
                 t=t,
                 spread=_SPREADS.get(a["kind"]),
                 tolerances=tol,

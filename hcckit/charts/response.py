@@ -49,6 +49,13 @@ def _finish(chart, data, synthetic, title):
     return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(data, synthetic) else chart
 
 
+def _days_per(time_unit: str) -> int:
+    """Days in one ``time_unit`` of a spider or swimmer time axis: ``"weeks"`` 7, ``"days"`` 1."""
+    if time_unit not in ("weeks", "days"):
+        raise ValueError(f"time_unit: must be 'weeks' or 'days', got {time_unit!r}")
+    return 7 if time_unit == "weeks" else 1
+
+
 def _criterion(data: pd.DataFrame, criterion: str | None) -> tuple[pd.DataFrame, str | None]:
     """Keep one criterion's rows (the only one present, or the one asked for)."""
     if "criterion" not in data.columns:
@@ -152,11 +159,10 @@ def spider_chart(
     ``criterion``). Points are coloured by the response at that visit; NE visits (no complete
     sum) are left out. ``time_unit``: ``"weeks"`` or ``"days"``.
     """
-    if time_unit not in ("weeks", "days"):
-        raise ValueError(f"time_unit: must be 'weeks' or 'days', got {time_unit!r}")
+    per = _days_per(time_unit)
     df, crit = _criterion(data, criterion)
     df = df.dropna(subset=["pct_change_baseline"]).copy()
-    df["time"] = df["day"] / 7 if time_unit == "weeks" else df["day"]
+    df["time"] = df["day"] / per
     df["patient"] = df["patient"].astype(str)
     df["response"] = df["response"].astype(object).where(df["response"].notna(), "baseline")
     x = alt.X("time:Q", title=f"Time since treatment start ({time_unit})")
@@ -196,11 +202,9 @@ def swimmer_chart(
     ``data`` is :func:`hcckit.response.assess` output. The bar runs from treatment start to the
     last assessment; a triangle marks the first progression.
     """
-    if time_unit not in ("weeks", "days"):
-        raise ValueError(f"time_unit: must be 'weeks' or 'days', got {time_unit!r}")
+    per = _days_per(time_unit)
     df, crit = _criterion(data, criterion)
-    div = 7 if time_unit == "weeks" else 1
-    df = df.assign(patient=df["patient"].astype(str), time=df["day"] / div)
+    df = df.assign(patient=df["patient"].astype(str), time=df["day"] / per)
     span = df.groupby("patient", sort=False)["time"].max().rename("end").reset_index()
     span["start"] = 0.0
     order = span.sort_values("end", ascending=False)["patient"].tolist()

@@ -1,5 +1,7 @@
 """Argument checks shared by the survival modules: times, counts, seeds, levels, patient data.
 
+Also the split of patient data by arm (``_groups``) and its inverse (``_stack_arms``).
+
 Each check returns the value in its working type (float, int, array, frame) or raises a
 ``ValueError``/``TypeError`` that names the argument (``field``) and says what is accepted.
 """
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -352,3 +354,10 @@ def _groups(data: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]
     else:
         levels = list(pd.unique(col))
     return [(str(level), data[col == level]) for level in levels]
+
+
+def _stack_arms(frames: Sequence[pd.DataFrame], arms: Iterable[str]) -> pd.DataFrame:
+    """The per-arm frames one under the other, ``arm`` an ordered categorical in the order of ``arms``."""
+    out = pd.concat(frames, ignore_index=True)
+    out["arm"] = pd.Categorical(out["arm"], categories=list(arms), ordered=True)
+    return out

@@ -18,7 +18,14 @@ import pandas as pd
 
 from hcckit import stats
 from hcckit.guyot import MAX_TIME
-from hcckit.survival._validate import _check_data, _groups, _level_from, _positive, _times_arg
+from hcckit.survival._validate import (
+    _check_data,
+    _groups,
+    _level_from,
+    _positive,
+    _stack_arms,
+    _times_arg,
+)
 from hcckit.survival.results import (
     ArmComparison,
     HazardRatioResult,
@@ -131,8 +138,9 @@ def km_table(
     data = _check_data(data, time=time, event=event)
     lv = _level_from(level, alpha, where="km_table")
     synthetic = _synthetic(data)
+    groups = _groups(data, by)
     frames = []
-    for name, group in _groups(data, by):
+    for name, group in groups:
         kmf = _fit_km(group, time=time, event=event, label="s", tail=lv.tail)
         sf = kmf.survival_function_["s"]
         surv, lo, hi = _km_bands(kmf)
@@ -152,9 +160,7 @@ def km_table(
                 }
             )
         )
-    out = pd.concat(frames, ignore_index=True)
-    out["arm"] = pd.Categorical(out["arm"], categories=[g for g, _ in _groups(data, by)], ordered=True)
-    return out
+    return _stack_arms(frames, (g for g, _ in groups))
 
 
 def _nice_step(max_time: float) -> float:
@@ -196,8 +202,9 @@ def at_risk_table(
     else:
         times = _times_arg(times)
     synthetic = _synthetic(data)
+    groups = _groups(data, by)
     rows = []
-    for name, group in _groups(data, by):
+    for name, group in groups:
         t = group[time].to_numpy(dtype=float)
         e = group[event].to_numpy(dtype=int)
         ts = np.sort(t)
@@ -216,9 +223,7 @@ def at_risk_table(
                 }
             )
         )
-    out = pd.concat(rows, ignore_index=True)
-    out["arm"] = pd.Categorical(out["arm"], categories=[g for g, _ in _groups(data, by)], ordered=True)
-    return out
+    return _stack_arms(rows, (g for g, _ in groups))
 
 
 def median_survival(

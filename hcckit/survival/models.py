@@ -33,6 +33,7 @@ from hcckit.survival._validate import (
     _name,
     _positive,
     _seed,
+    _stack_arms,
     _times_arg,
 )
 from hcckit.survival.results import HRConsistency
@@ -790,8 +791,7 @@ def concat_arms(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
             if a in order:
                 raise ValueError(f"frames[{i}]: arm {a!r} is already in an earlier frame; give each arm once")
             order.append(a)
-    out = pd.concat([f.assign(arm=f["arm"].astype(str)) for f in frames], ignore_index=True)
-    out["arm"] = pd.Categorical(out["arm"], categories=order, ordered=True)
+    out = _stack_arms([f.assign(arm=f["arm"].astype(str)) for f in frames], order)
     notes = [m for f in frames for m in f.attrs.get("notes", [])]
     out.attrs.update({"synthetic": all(f.attrs.get("synthetic", False) for f in frames), "notes": notes})
     return out

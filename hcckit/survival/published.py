@@ -21,7 +21,7 @@ import pandas as pd
 
 from hcckit.guyot import MAX_TIME, DataDiscrepancyWarning, _show
 from hcckit.survival._format import _fmt_t
-from hcckit.survival._validate import _check_choice, _check_data, _groups, _months, _seed
+from hcckit.survival._validate import _check_choice, _check_data, _groups, _months, _seed, _stack_arms
 from hcckit.survival.analysis import landmark_survival, median_survival
 from hcckit.survival.models import METHODS, MODELS, SurvivalModel, simulate_arm, survival_model
 from hcckit.survival.results import HazardRatioResult
@@ -570,8 +570,7 @@ def synthesize_published(
         frames.append(df)
     if not frames:
         raise ValueError(f"endpoint: trial {trial_id!r} reports no {endpoint} median or rates")
-    out = pd.concat(frames, ignore_index=True)
-    out["arm"] = pd.Categorical(out["arm"], categories=[str(f["arm"].iloc[0]) for f in frames], ordered=True)
+    out = _stack_arms(frames, (str(f["arm"].iloc[0]) for f in frames))
     out.attrs.update({"synthetic": True, "notes": notes, "trial_id": trial_id, "endpoint": endpoint})
     return out
 
@@ -849,7 +848,6 @@ def synthesize_across_trials(
         df.insert(1, "trial_id", tid)
         frames.append(df)
         labels.append(label)
-    out = pd.concat(frames, ignore_index=True)
-    out["arm"] = pd.Categorical(out["arm"], categories=list(dict.fromkeys(labels)), ordered=True)
+    out = _stack_arms(frames, dict.fromkeys(labels))
     out.attrs.update({"synthetic": True, "endpoint": endpoint, "notes": notes})
     return out
