@@ -41,6 +41,7 @@ from hcckit.charts import (
     appraisal,
     catalogue,
     evidence,
+    imaging,
     mechanisms,
     register_theme,
     response,
@@ -113,6 +114,8 @@ LESSON_FIGURES: dict[str, tuple[str, Callable[[], object]]] = {
     "06_grim_debtace_orr": ("GRIM: 54.5 % is impossible for 31 patients (20/31 = 64.5 %)", appraisal.grim_orr_figure),
     "06_two_by_two_proteinuria": ("Proteinuria 4/60 vs 0/60: chi-square vs Fisher", appraisal.proteinuria_figure),
     "06_at_risk_debtace_os": ("Numbers at risk starting below the patients analysed", appraisal.at_risk_figure),
+    # 07 imaging lab
+    "07_reader_flips": ("SYNTHETIC case: how often reader error flips the category, day 84", imaging.flip_figure),
 }  # fmt: skip
 
 

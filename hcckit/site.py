@@ -349,6 +349,10 @@ def _has_controls(page: _Page, model_id: str | None, seen: set | None = None) ->
     return any(_has_controls(page, _ref(c), seen) for c in attrs.get("children") or [])
 
 
+#: lesson 07's slice viewer (an anywidget without a chart spec): drawn as a still PNG of the slice shown
+_SLICE_VIEWER = "hcckit.widgets.imaging_viewer.SliceViewer"
+
+
 def _widget(page: _Page, model_id: str | None, depth: int = 0) -> str:
     """HTML of one widget from the stored widget state (recursive)."""
     model = page.state.get(model_id or "")
@@ -362,6 +366,11 @@ def _widget(page: _Page, model_id: str | None, depth: int = 0) -> str:
         return ""
     if name == "AnyModel" or "spec" in s:
         spec = _spec_of(s)
+        if spec is None and s.get("_anywidget_id") == _SLICE_VIEWER:
+            from hcckit.widgets import imaging_viewer
+
+            image = imaging_viewer.static_html(model)
+            return f"<div{_attrs(classes, style, 'hcckit-imaging-viewer')}>{image}</div>" if image else ""
         if spec is None:
             return ""  # e.g. the invisible chart library widget
         return page.chart(

@@ -34,6 +34,7 @@ FIGURE_NAMES = {
     *(f"05_{n}" for n in ("profile_any_grade", "profile_grade3", "two_arm_all", "two_arm_yan2025")),
     *(f"06_{n}" for n in ("at_risk_debtace_os", "findings_by_check", "grim_debtace_orr", "hr_ci_symmetry")),
     "06_two_by_two_proteinuria",
+    "07_reader_flips",
 }
 
 

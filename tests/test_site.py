@@ -335,3 +335,48 @@ def test_exercises_get_their_own_live_line():
     page = site.render_lesson(nb, name="09_ex")
     assert html.escape(site.EXERCISE_NOTE) in page and html.escape(site.LIVE_NOTE) not in page
     assert re.search(r"<button[^>]*disabled>Check</button>", page)
+
+
+def test_slice_viewer_becomes_a_still_image_with_its_label():
+    """Lesson 07's viewer (an anywidget without a chart spec) is drawn as the slice it showed."""
+    import base64
+
+    import numpy as np
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    from hcckit.widgets.imaging_viewer import SliceViewer
+
+    viewer = SliceViewer()
+    volume = np.zeros((2, 24, 32), dtype=np.int16)
+    volume[1, 8:16, 10:20] = 120  # a bright block on the slice shown
+    viewer.show(volume, (5.0, 1.0, 1.0), label="SYNTHETIC · test", slice_index=1)
+    state, paths, buffers = _remove_buffers(viewer.get_state())
+    model = {
+        "model_name": "AnyModel",
+        "model_module": "anywidget",
+        "model_module_version": "*",
+        "state": state,
+        "buffers": [
+            {"path": p, "encoding": "base64", "data": base64.b64encode(bytes(b)).decode("ascii")}
+            for p, b in zip(paths, buffers, strict=True)
+        ],
+    }
+    out = nbformat.v4.new_output(
+        "execute_result",
+        data={site.WIDGET_VIEW: {"model_id": "viewer", "version_major": 2, "version_minor": 0}},
+        execution_count=1,
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# 09 · Toy"), nbformat.v4.new_code_cell("v", outputs=[out])]
+    )
+    nb.metadata["widgets"] = {
+        site.WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {"viewer": model}}
+    }
+    page = site.render_lesson(nb, name="09_toy", order=[("09_toy", "Toy")])
+    img = re.search(
+        r'<img class="hcckit-imaging-static" alt="([^"]*)" src="data:image/png;base64,([^"]+)"', page
+    )
+    assert img, "the viewer left no image on the static page"
+    assert "SYNTHETIC" in html.unescape(img.group(1))
+    assert base64.b64decode(img.group(2))[:8] == b"\x89PNG\r\n\x1a\n"
+    assert loaded_remote(page) == []

@@ -14,7 +14,7 @@ from hcckit.checks._runner import Case, run_cases  # noqa: F401
 
 # name -> submodule that defines it; filled in as lessons add exercises
 _CHECKS: dict[str, str] = {}
-_SUBMODULES = ["response", "survival", "mechanisms", "evidence", "safety", "appraisal", "index"]
+_SUBMODULES = ["response", "survival", "mechanisms", "evidence", "safety", "appraisal", "imaging", "index"]
 
 
 def __getattr__(name: str):
