@@ -778,8 +778,8 @@ def _model_source(model) -> str:
     sd_text = " to ".join(f"{v:.1f}" for v in (sds[0], sds[-1])) if len(sds) > 1 else f"{sds[0]:.1f}"
     return (
         f"<div style='{_TEXT}'><b>Real readers</b>: two readers' 95 % limits of agreement for liver lesions of about "
-        f"{size} mm, {'; '.join(parts)} ({cite}): an SD of about {sd_text} % per reader. Real error is larger for "
-        "small lesions.</div>"
+        f"{size} mm on CT, {'; '.join(parts)} ({cite}; liver metastases, not HCC after TACE: no HCC-specific "
+        f"figures were found): an SD of about {sd_text} % per reader. Real error is larger for small lesions.</div>"
     )
 
 
