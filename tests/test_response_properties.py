@@ -271,3 +271,113 @@ def test_unequivocal_new_lesion_is_pd_from_then_on(patients, data):
     later = out[(out.patient == pid) & (out.day >= day)]
     assert (later["response"] == "PD").all()
     assert later["new_lesion"].all()
+
+
+# --------------------------------------------------------------------------- patients are independent
+
+
+@st.composite
+def rich_patient(draw, pid):
+    """One valid patient with every kind of lesion the engine reads: liver, lung and nodal targets,
+    non-targets with reader statuses, an effusion with or without cytology, new lesions of every
+    status, lesions missing at some visits; diameters in tenths of a mm."""
+    n_fu = draw(st.integers(1, 4))
+    days = [0] + sorted(draw(st.sets(st.integers(14, 400), min_size=n_fu, max_size=n_fu)))
+    rows = []
+
+    def size(lo, hi):
+        return draw(st.integers(lo, hi)) / 10
+
+    targets = draw(
+        st.lists(st.sampled_from(["liver", "lung", "node"]), min_size=0, max_size=4).filter(
+            lambda org: all(org.count(o) <= 2 for o in set(org))
+        )
+    )
+    for j, organ in enumerate(targets):
+        node = organ == "node"
+        for k, day in enumerate(days):
+            if k and draw(st.integers(0, 7)) == 0:
+                continue  # not assessed at this visit
+            ld = size(100 if k == 0 else 0, 900)
+            viable = size(0, int(ld * 10))
+            perp = size(10 if k == 0 else 0, max(int(ld * 10), 10))
+            row = dict(patient=pid, lesion=f"T{j}", day=day, kind="target", is_node=node,
+                       organ="lymph node" if node else organ, ld_mm=ld, viable_ld_mm=viable,
+                       perp_mm=perp, viable_perp_mm=min(perp, size(0, int(perp * 10))) if viable else 0.0,
+                       sa_mm=size(150 if k == 0 else 0, 400) if node else float("nan"))  # fmt: skip
+            rows.append(row)
+    for j in range(draw(st.integers(0, 2))):
+        organ = draw(st.sampled_from(["liver", "bone", "ascites"]))
+        for k, day in enumerate(days):
+            if k and draw(st.integers(0, 7)) == 0:
+                continue
+            rows.append(
+                dict(
+                    patient=pid,
+                    lesion=f"N{j}",
+                    day=day,
+                    kind="non_target",
+                    organ=organ,
+                    is_node=False,
+                    status=draw(st.sampled_from(["CR", "non_CR_non_PD", "IR_SD", "PD", None])),
+                    cytology=draw(st.sampled_from(["positive", "negative", None]))
+                    if organ == "ascites"
+                    else None,
+                    viable_ld_mm=draw(st.sampled_from([0.0, 12.0, float("nan")])),
+                )  # fmt: skip
+            )
+    if rows and draw(st.booleans()):  # a new lesion needs a baseline of other lesions
+        first = draw(st.integers(1, n_fu))
+        organ = draw(st.sampled_from(["liver", "lung", "ascites"]))
+        for day in days[first:]:
+            rows.append(
+                dict(
+                    patient=pid,
+                    lesion="New",
+                    day=day,
+                    kind="new",
+                    organ=organ,
+                    is_node=False,
+                    status=draw(st.sampled_from(["equivocal", "unequivocal", "typical", "atypical"])),
+                    ld_mm=size(30, 300),
+                    cytology=draw(st.sampled_from(["positive", "negative", None])),
+                )  # fmt: skip
+            )
+    return sorted(rows, key=lambda r: (r["lesion"], r["day"]))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(
+    st.lists(st.integers(0, 10**6), min_size=2, max_size=6, unique=True).flatmap(
+        lambda ids: st.tuples(*[rich_patient(f"P{i}") for i in ids])
+    ),
+    st.sampled_from(
+        [
+            {},
+            {"who_pd": "sum"},
+            {"who_reference": "baseline", "who_inclusive": False},
+            {"mrecist_5mm": True},
+            {"continued_pr": "any", "effusion_needs_cytology": False},
+        ]  # fmt: skip
+    ),
+)
+def test_a_patient_is_classified_the_same_alone_and_among_others(patients, options):
+    """Every output column of the whole table equals that of each patient's own table, stacked.
+
+    The engine works on the whole table at once (sums, nadirs and lesion lists per patient and
+    visit in numpy); a patient's result must not depend on its neighbours."""
+    patients = [p for p in patients if p]
+    assume(len(patients) >= 2)
+    df = pd.DataFrame([r for p in patients for r in p])
+    together = R.assess_all(df, **options)
+    alone = [R.assess_all(pd.DataFrame(p), **options) for p in patients]
+    stacked = pd.concat([a[a["criterion"] == c] for c in R.CRITERIA for a in alone], ignore_index=True)
+    pd.testing.assert_frame_equal(together, stacked, check_exact=True)
+    for c in ("mRECIST", "EASL"):  # the criteria that demote and exclude lesions
+        lesions = R.lesion_table(df, c, **options)
+        pd.testing.assert_frame_equal(
+            lesions, pd.concat([R.lesion_table(pd.DataFrame(p), c, **options) for p in patients], ignore_index=True),
+            check_exact=True,
+        )  # fmt: skip

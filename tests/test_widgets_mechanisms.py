@@ -33,8 +33,9 @@ def test_modality_panel_redraws_on_the_primary_control():
 
 def test_modality_panel_shows_an_error_as_a_message(monkeypatch):
     panel = panels.modality_panel()
+    # the modality's chart and texts are built once per process (modality_view): break that step
     monkeypatch.setattr(
-        mechanisms, "modality_scene", lambda key: (_ for _ in ()).throw(ValueError("broken scene"))
+        panels, "modality_view", lambda key: (_ for _ in ()).throw(ValueError("broken scene"))
     )
     panel.controls["modality"].value = "HAIC"  # must not raise
     assert "broken scene" in panel.message.value
@@ -296,4 +297,41 @@ def test_model_panel_reset_returns_to_the_first_view():
     panel.controls["view"].value = "days"
     panel.reset_button.click()
     assert panel.state["view"] == "week" and _views_shown(panel.view.chart) == ["surge", "window"]
+    assert panel.view.chart.to_dict() == first
+
+
+def test_modality_views_are_built_once_and_equal_a_fresh_build():
+    from hcckit.charts.mechanisms import modality_chart
+
+    panels.modality_panel()  # builds every modality's view
+    info = panels._modality_parts.cache_info()
+    assert info.currsize >= len(mechanisms.MODALITY_KEYS)
+    for key in mechanisms.MODALITY_KEYS:
+        chart, details, trials = panels.modality_view(key)
+        fresh = modality_chart(mechanisms.modality_scene(key))
+        assert chart.to_dict() == fresh.to_dict()
+        assert (details, trials) == (panels._modality_html(key), panels._trials_html(key))
+    assert panels._modality_parts.cache_info().misses == info.misses  # nothing rebuilt
+    with pytest.raises(ValueError, match="modality"):
+        panels.modality_view("TACE-X")
+
+
+def test_changing_a_returned_modality_chart_does_not_change_the_cache():
+    before = panels.modality_view("TARE")[0].to_dict()
+    chart = panels.modality_view("TARE")[0]
+    frames = [c.data for c in [chart, *getattr(chart, "layer", [])] if hasattr(c.data, "iloc")]
+    assert frames  # the modality chart carries its data as frames
+    for frame in frames:
+        frame.iloc[:, 0] = None
+    chart.title = "changed"
+    assert panels.modality_view("TARE")[0].to_dict() == before
+
+
+def test_modality_panel_change_and_back_draws_the_same_chart():
+    panel = panels.modality_panel()
+    picker = panel.controls["modality"]
+    first = panel.view.chart.to_dict()
+    picker.value = "TARE"
+    assert panel.view.chart.to_dict() != first
+    picker.value = "cTACE"
     assert panel.view.chart.to_dict() == first

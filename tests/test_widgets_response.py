@@ -199,6 +199,90 @@ def test_editor_5mm_option():
         LesionEditorPanel(visit=7)
 
 
+def _count_engine_calls(monkeypatch) -> list:
+    """Count the panel's calls of the response engine (``hcckit.response.assess_all``)."""
+    calls = []
+    real = R.assess_all
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(R, "assess_all", counted)
+    return calls
+
+
+def test_editor_burst_of_changes_classifies_at_its_start_and_once_at_its_end(monkeypatch):
+    """Five presses in a row on a running loop: the first at once, the other four once, after the burst."""
+    import asyncio
+
+    # 1 s: far longer than the edits between two presses take, even on a busy machine
+    editor = LesionEditorPanel(debounce_s=1.0)
+    calls = _count_engine_calls(monkeypatch)
+    slider = editor.controls["L1 viable_ld_mm"]
+    probe = LesionEditorPanel()
+    probe.controls["L1 viable_ld_mm"].value = 35.0
+    first = probe.views["verdicts"].value
+    calls.clear()
+
+    async def burst():
+        for v in (35.0, 31.0, 32.0, 33.0, 34.0):
+            slider.value = v
+        assert len(calls) == 1  # the first change answers at once
+        assert editor.views["verdicts"].value == first  # the cards still show the first change (35 mm)
+        await asyncio.sleep(1.5)
+
+    asyncio.run(burst())
+    assert len(calls) == 2  # the rest of the burst: one classification of the last value
+    assert editor.state["L1 viable_ld_mm"] == 34.0
+    fresh = LesionEditorPanel()
+    fresh.controls["L1 viable_ld_mm"].value = 34.0  # no loop: classified at once
+    pd.testing.assert_frame_equal(editor.timepoints, fresh.timepoints)
+    assert cards(editor) == cards(fresh) == fresh.verdicts()
+    assert chart_text(editor) == chart_text(fresh)
+    assert len(calls) == 4  # the fresh panel: its first draw and its one change; reads classify nothing
+
+
+def test_editor_flush_runs_the_pending_classification_now(monkeypatch):
+    import asyncio
+
+    editor = LesionEditorPanel(debounce_s=5)
+    calls = _count_engine_calls(monkeypatch)
+    slider = editor.controls["L1 viable_ld_mm"]
+
+    async def burst():
+        for v in (40.0, 44.0, 48.0):
+            slider.value = v
+        assert len(calls) == 1
+        assert editor.verdicts()["mRECIST"] == "SD"  # reading the verdicts flushes: viable 48 mm is SD
+        assert len(calls) == 2
+        editor.flush()  # nothing pending any more
+        await asyncio.sleep(0.05)
+
+    asyncio.run(burst())
+    assert len(calls) == 2
+    assert cards(editor)["mRECIST"] == "SD"
+    row = editor.timepoints.query("criterion == 'mRECIST' and day == 42")
+    assert row["pct_change_baseline"].item() == pytest.approx(-17.5)
+
+
+def test_editor_without_debounce_classifies_every_change(monkeypatch):
+    import asyncio
+
+    editor = LesionEditorPanel(debounce_s=0)
+    calls = _count_engine_calls(monkeypatch)
+
+    async def burst():
+        for v in (35.0, 36.0, 37.0):
+            editor.controls["L1 viable_ld_mm"].value = v
+
+    asyncio.run(burst())
+    assert len(calls) == 3
+    for bad in (-1, True, "0.1", 6):
+        with pytest.raises(ValueError, match="debounce_s"):
+            LesionEditorPanel(debounce_s=bad)
+
+
 # --------------------------------------------------------------------------- cohort panel
 
 

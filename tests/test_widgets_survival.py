@@ -315,3 +315,61 @@ def test_panel_parts_only_through_controls_views_and_state(make):
         assert not hasattr(p, old), old
     assert "chart" in p.views and set(p.state) == set(p.controls)
     assert isinstance(p.value, dict) and p.value  # results (read-only copy)
+
+
+# --------------------------------------------------------------------------- per-process cache
+
+
+def _same_results(a, b) -> None:
+    import pandas as pd
+
+    for name in ("data", "published", "km", "risk", "published_vs_reconstructed", "shown"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x is None or y is None:
+            assert x is None and y is None, name
+        else:
+            pd.testing.assert_frame_equal(x, y, check_exact=True, obj=name)
+    assert a.data.attrs == b.data.attrs
+    for name in ("design", "why", "notes", "arm_names", "y_title", "annotation", "readout_html",
+                 "published_table_html", "download_html"):  # fmt: skip
+        assert getattr(a, name) == getattr(b, name), name
+    assert [str(c) for c in a.comparisons] == [str(c) for c in b.comparisons]
+    for c, d in zip(a.comparisons, b.comparisons, strict=True):
+        pd.testing.assert_frame_equal(c.table(), d.table(), check_exact=True)
+        assert c._repr_html_() == d._repr_html_()
+
+
+def test_trial_results_are_computed_once_and_equal_a_fresh_computation():
+    panel = panels.SurvivalPanel()
+    settings = panel._settings()
+    panels._trial_results.cache_clear()
+    first = panels.trial_results(**settings)
+    again = panels.trial_results(**settings)
+    info = panels._trial_results.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    fresh = panels._trial_results.__wrapped__(tuple(sorted(settings.items())))  # no cache
+    _same_results(first, fresh)
+    _same_results(again, fresh)
+
+
+def test_changing_returned_results_does_not_change_the_cache():
+    panel = panels.SurvivalPanel()
+    settings = panel._settings()
+    fresh = panels._trial_results.__wrapped__(tuple(sorted(settings.items())))
+    got = panels.trial_results(**settings)
+    got.data["time"] = -1.0
+    got.data.attrs["notes"].append("changed")
+    got.km.drop(got.km.index, inplace=True)  # every row gone
+    got.shown.drop(columns="arm", inplace=True)
+    panel.value["data"]["event"] = 0  # what the panel hands out is a copy too
+    _same_results(panels.trial_results(**settings), fresh)
+
+
+def test_trial_change_and_back_shows_what_it_showed_first(panel):
+    trial = panel.controls["trial"]
+    first = trial.value
+    before = (json.dumps(panel.views["chart"].chart.to_dict()), panel.views["readout"].value)
+    trial.value = next(v for _, v in trial.options if v != first)
+    assert panel.views["readout"].value != before[1]
+    trial.value = first
+    assert (json.dumps(panel.views["chart"].chart.to_dict()), panel.views["readout"].value) == before

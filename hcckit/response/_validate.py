@@ -75,9 +75,12 @@ def _hashable(v) -> bool:
 
 def _check_single_values(df, columns, name: str = "field", table: str = "measurements"):
     """Raise ValueError naming the row if a cell of ``columns`` is a list, dict or other container."""
+    import numpy as np
+
     for col in columns:
         if col in df.columns and df[col].dtype == object:
-            bad = ~df[col].map(_hashable).to_numpy(dtype=bool)
+            values = df[col].to_numpy()
+            bad = np.fromiter((not _hashable(v) for v in values), dtype=bool, count=len(values))
             if bad.any():
                 value = df[col].to_numpy()[bad][0]
                 _fail(

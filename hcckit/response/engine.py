@@ -26,7 +26,7 @@ from hcckit.response.lesion_rules import (
     _new_lesions,
     _non_target_status,
 )
-from hcckit.response.measures import _measure
+from hcckit.response.measures import _measure_columns, _visit_grid
 from hcckit.response.prepare import _Options, _prepare
 from hcckit.response.reasons import _fmt_mm, _fmt_pct, _target_rule
 
@@ -172,31 +172,36 @@ def assess(
         continued_pr=continued_pr,
         confirm_days=confirm_days,
     )
-    return _assess_prepared(_prepare(measurements), crit, opt)
+    return _frame([_assess_prepared(_prepare(measurements), crit, opt)])
 
 
 def _assess_prepared(df, crit: str, opt: _Options):
-    """:func:`assess` on a table :func:`_prepare` has checked (:func:`assess_all` prepares it once)."""
-    import numpy as np
-    import pandas as pd
+    """:func:`assess` on a table :func:`_prepare` has checked (:func:`assess_all` prepares it once).
 
-    df, notes = _measure(df, crit, opt)
+    Returns the result's columns (numpy arrays by name); :func:`_frame` makes the table.
+    """
+    import numpy as np
+
+    df, columns, notes = _measure_columns(df, crit, opt)
     product = _PRODUCT[crit]
 
-    # ---- visits grid: every (patient, day) in the input
-    visits = df[["pid", "day"]].drop_duplicates().reset_index(drop=True)
-    base_day = visits.groupby("pid")["day"].transform("min")
-    visits["is_base"] = visits["day"] == base_day
-    role = df["role"].to_numpy()
+    # ---- visits grid: every (patient, day) in the input (df is sorted by pid, day)
+    visits = _visit_grid(df)[0]
+    role = columns["role"]
 
-    tg = _target_categories(df[role == "target"], visits, crit, opt)
+    def rows(which):
+        """The rows of one role: the table's and the criterion's columns (``value``, ``vi``, ...)."""
+        idx = np.flatnonzero(role == which)
+        return df.take(idx), {name: values[idx] for name, values in columns.items()}
+
+    tg = _target_categories(*rows("target"), visits, crit, opt)
     t_cat, has_t, S, B, ref, ref_day = tg.t_cat, tg.has_t, tg.S, tg.B, tg.ref, tg.ref_day
     complete = tg.complete
-    nts = _non_target_categories(df[role == "non_target"], visits, crit, opt)
+    nts = _non_target_categories(*rows("non_target"), visits, crit, opt)
     nt_cat, any_pend = nts.nt_cat, nts.any_pend
 
     # ---- new lesions
-    new_pd, new_text, new_pend = _new_lesions(df[role == "new"], visits, crit, opt)
+    new_pd, new_text, new_pend = _new_lesions(rows("new")[0], visits, crit, opt)
 
     # ---- effusions: cytology decides only when the effusion would be the only reason for PD
     # (RECIST 1.1 section 4.3.4: "when the measurable tumour has met criteria for response or
@@ -212,8 +217,8 @@ def _assess_prepared(df, crit: str, opt: _Options):
         )
 
     # ---- overall (RECIST 1.1 Tables 1 and 2)
-    is_base = visits["is_base"].to_numpy()
-    no_assess = visits["pid"].map(notes).notna().to_numpy()
+    is_base = visits.is_base
+    no_assess = np.isin(visits.pid, list(notes)) if notes else np.zeros(visits.n, dtype=bool)
     progression = (t_cat == "PD") | (nt_cat == "PD") | new_pd
     response = np.select(
         [
@@ -248,63 +253,116 @@ def _assess_prepared(df, crit: str, opt: _Options):
     scale = _U * _U if product else _U
     # sums of visits with a missing target are partial: shown in the reason, not in the columns
     shown = has_t & ~no_assess & (complete | is_base)
-    out = pd.DataFrame(
-        {
-            "criterion": crit,
-            "patient": visits["pid"].map(df.drop_duplicates("pid").set_index("pid")["patient"]).to_numpy(),
-            "day": visits["day"].to_numpy(),
-            "response": pd.Categorical(response, categories=list(RESPONSES), ordered=True),
-            "target_response": np.where(is_base, None, t_cat),
-            "non_target_response": np.where(is_base, None, nt_cat),
-            "new_lesion": new_pd & ~is_base,
-            "sum": np.where(shown, S / scale, np.nan),
-            "unit": "mm²" if product else "mm",
-            "baseline_sum": np.where(has_t & ~no_assess, B / scale, np.nan),
-            "nadir_sum": np.where(shown & ~is_base, np.asarray(ref, float) / scale, np.nan),
-            "nadir_day": np.where(shown & ~is_base, ref_day, np.nan),
-            "pct_change_baseline": np.where(shown, pct_b, np.nan),
-            "pct_change_nadir": np.where(shown & ~is_base, pct_n, np.nan),
-            "reason": reasons,
-        }
-    )
-    out["nadir_day"] = out["nadir_day"].astype("Int64")
+    n = visits.n
+    out = {
+        "criterion": np.full(n, crit, dtype=object),
+        "patient": df["patient"].take(visits.row).to_numpy(),
+        "day": visits.day,
+        "response": response,
+        "target_response": np.where(is_base, None, t_cat),
+        "non_target_response": np.where(is_base, None, nt_cat),
+        "new_lesion": new_pd & ~is_base,
+        "sum": np.where(shown, S / scale, np.nan),
+        "unit": np.full(n, "mm²" if product else "mm", dtype=object),
+        "baseline_sum": np.where(has_t & ~no_assess, B / scale, np.nan),
+        "nadir_sum": np.where(shown & ~is_base, np.asarray(ref, float) / scale, np.nan),
+        "nadir_day": np.where(shown & ~is_base, ref_day, np.nan),
+        "pct_change_baseline": np.where(shown, pct_b, np.nan),
+        "pct_change_nadir": np.where(shown & ~is_base, pct_n, np.nan),
+        "reason": np.array(reasons, dtype=object),
+    }
     if "synthetic" in df.columns:  # keep the SYNTHETIC label attached to teaching data
-        flag = df["synthetic"].eq(True).groupby(df["pid"]).any()
-        out["synthetic"] = visits["pid"].map(flag).to_numpy(dtype=bool)
+        flag = np.bincount(df["pid"].to_numpy(), weights=df["synthetic"].eq(True).to_numpy(dtype=float))
+        out["synthetic"] = flag[visits.pid] > 0
     return out
 
 
-def _target_categories(t, visits, crit: str, opt: _Options):
-    """Target sums, baseline and nadir (the PD reference) and the target category of every visit."""
+def _frame(parts: list[dict]):
+    """The result table of one or more criteria (:func:`_assess_prepared` columns), stacked, in one frame.
+
+    One DataFrame for all criteria: building one per criterion and concatenating them costs ~1 ms
+    a criterion even on a handful of rows.
+    """
     import numpy as np
     import pandas as pd
 
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    columns["response"] = pd.Categorical(columns["response"], categories=list(RESPONSES), ordered=True)
+    columns["nadir_day"] = pd.array(columns["nadir_day"], dtype="Int64")
+    return pd.DataFrame(columns)
+
+
+def _per_pid(rows_pid, visits, weights=None):
+    """Count (or sum ``weights``) of rows per patient, as an array over ``visits``."""
+    import numpy as np
+
+    size = int(visits.pid.max()) + 1 if visits.n else 0
+    return np.bincount(rows_pid, weights=weights, minlength=size)[visits.pid]
+
+
+def _per_visit(rows_vi, visits, weights=None):
+    """Count (or sum ``weights``) of rows per visit."""
+    import numpy as np
+
+    return np.bincount(rows_vi, weights=weights, minlength=visits.n)
+
+
+def _nadirs(S_eval, visits):
+    """The smallest complete sum *before* each visit of the same patient, and the day it was seen.
+
+    ``S_eval``: each visit's complete sum (NaN when incomplete). Returns ``(nadir, nadir_day)``,
+    NaN where the patient has no earlier complete sum. A later sum equal to the nadir keeps the
+    earlier day.
+    """
+    import numpy as np
+
+    nadir = np.full(visits.n, np.nan)
+    nadir_day = np.full(visits.n, np.nan)
+    low = low_day = np.nan
+    for i, (s, base) in enumerate(zip(S_eval.tolist(), visits.is_base.tolist(), strict=True)):
+        if base:
+            low = low_day = np.nan
+        else:
+            nadir[i], nadir_day[i] = low, low_day
+        if s == s and not (s >= low):  # a complete sum below the running minimum (or the first)
+            low, low_day = s, float(visits.day[i])
+    return nadir, nadir_day
+
+
+def _target_categories(t, tc, visits, crit: str, opt: _Options):
+    """Target sums, baseline and nadir (the PD reference) and the target category of every visit.
+
+    ``t``: the target rows; ``tc``: their criterion columns (``value``, ``gone``, ``vi``, ...).
+    """
+    import numpy as np
+
     # ---- targets
-    n_t = t[t["is_base"]].groupby("pid").size()
-    # one reduction per column: pandas' named aggregation costs ~10 ms even on a handful of rows
-    tg = t.groupby(["pid", "day"])
-    tagg = pd.DataFrame({"S": tg["value"].sum(), "present": tg["value"].size(), "all_gone": tg["gone"].all()})
-    g = visits.join(tagg, on=["pid", "day"])
-    g["n_t"] = g["pid"].map(n_t).fillna(0).astype(int)
-    g["present"] = g["present"].fillna(0).astype(int)
-    g["complete"] = (g["present"] == g["n_t"]) & (g["n_t"] > 0)
-    S = g["S"].to_numpy(dtype=float)
-    g["S_eval"] = np.where(g["complete"], S, np.nan)
-    B = g.groupby("pid")["S_eval"].transform("first").to_numpy()  # baseline is complete by construction
-    # missing target names for the reason
-    t_base = t[t["is_base"]][["pid", "lesion"]]
+    t_vi = tc["vi"]
+    t_is_base = t["is_base"].to_numpy()
+    n_t = _per_pid(t["pid"].to_numpy()[t_is_base], visits).astype(int)
+    present = _per_visit(t_vi, visits).astype(int)
+    has_rows = present > 0
+    value = np.asarray(tc["value"], dtype=float)
+    S = np.where(has_rows, _per_visit(t_vi, visits, value), np.nan)
+    all_gone = has_rows & (_per_visit(t_vi, visits, ~np.asarray(tc["gone"], dtype=bool)) == 0)
+    complete = (present == n_t) & (n_t > 0)
+    S_eval = np.where(complete, S, np.nan)
+    # baseline sum: the patient's first complete sum (the baseline is complete by construction)
+    B = np.full(visits.n, np.nan)
+    first = np.nan
+    for i, (s, base) in enumerate(zip(S_eval.tolist(), visits.is_base.tolist(), strict=True)):
+        if base:
+            first = np.nan
+            j0 = i
+        if first != first and s == s:
+            first = s
+            B[j0:i] = s  # earlier visits of the patient (none in practice: the baseline is complete)
+        B[i] = first
     # reference nadir: smallest complete sum before this visit (baseline included)
-    run = g.groupby("pid")["S_eval"].cummin()
-    run_ff = run.groupby(g["pid"]).ffill()
-    N = run_ff.groupby(g["pid"]).shift(1).to_numpy()
-    prev_min = N
-    new_min = np.isfinite(g["S_eval"].to_numpy()) & ~(
-        g["S_eval"].to_numpy() >= np.nan_to_num(prev_min, nan=np.inf)
-    )
-    day_min = pd.Series(np.where(new_min, g["day"], np.nan)).groupby(g["pid"]).ffill()
-    N_day = day_min.groupby(g["pid"]).shift(1).to_numpy()
+    N, N_day = _nadirs(S_eval, visits)
     if crit in ("WHO", "EASL") and opt.who_reference == "baseline":
-        ref, ref_day = B, np.where(g["is_base"], np.nan, g.groupby("pid")["day"].transform("first"))
+        first_day = visits.day[np.maximum.accumulate(np.where(visits.is_base, np.arange(visits.n), 0))]
+        ref, ref_day = B, np.where(visits.is_base, np.nan, first_day)
     else:
         ref, ref_day = N, N_day
 
@@ -315,28 +373,26 @@ def _target_categories(t, visits, crit: str, opt: _Options):
             pr = 2 * S <= B
             if opt.who_pd == "sum":
                 pd_hit = up & ((4 * S >= 5 * ref) if opt.who_inclusive else (4 * S > 5 * ref))
-                pd_lesion = np.full(len(g), "", dtype=object)
+                pd_lesion = np.full(visits.n, "", dtype=object)
             else:
-                pd_hit, pd_lesion = _lesion_pd(t, g, opt)
+                pd_hit, pd_lesion = _lesion_pd(t, tc, visits, opt)
         else:
             pr = 10 * S <= 7 * B
             pd_hit = up & (5 * S >= 6 * ref)
             if crit == "RECIST 1.1" or opt.mrecist_5mm:
                 pd_hit &= S - ref >= opt.recist_abs_mm * _U
-            pd_lesion = np.full(len(g), "", dtype=object)
-    complete = g["complete"].to_numpy()
-    all_gone = g["all_gone"].eq(True).to_numpy()
-    has_t = g["n_t"].to_numpy() > 0
+            pd_lesion = np.full(visits.n, "", dtype=object)
+    has_t = n_t > 0
     t_cat = np.select(
-        [~has_t, complete & all_gone, pd_hit & (g["present"].to_numpy() > 0), complete & pr, complete],
+        [~has_t, complete & all_gone, pd_hit & has_rows, complete & pr, complete],
         ["none", "CR", "PD", "PR", "SD"],
         default="NE",
     )
 
     return SimpleNamespace(
         t=t,
-        t_base=t_base,
-        g=g,
+        present=present,
+        n_t=n_t,
         S=S,
         B=B,
         ref=ref,
@@ -349,50 +405,40 @@ def _target_categories(t, visits, crit: str, opt: _Options):
     )
 
 
-def _non_target_categories(nt, visits, crit: str, opt: _Options):
-    """Non-target category of every visit (CR, non-CR/non-PD, PD, NE, none) and its lesions."""
+def _non_target_categories(nt, ntc, visits, crit: str, opt: _Options):
+    """Non-target category of every visit (CR, non-CR/non-PD, PD, NE, none) and its lesions.
+
+    ``nt``: the non-target rows; ``ntc``: their criterion columns (``demoted``, ``vi``, ...).
+    """
     import numpy as np
-    import pandas as pd
 
     # ---- non-targets
-    nt_cat_row, nt_pend_row = _non_target_status(nt, crit, opt)
-    nt = nt.assign(
-        cat=nt_cat_row,
-        is_pd=(nt_cat_row == "PD") & ~nt_pend_row,
-        is_pend=nt_pend_row,
-        is_soft=(nt_cat_row == NON_CR_NON_PD) & ~nt_pend_row,
-        is_cr=nt_cat_row == "CR",
-        is_ne=nt_cat_row == "NE",
-    )
-    n_nt = nt[nt["is_base"]].groupby("pid").size()
-    ntf = nt[~nt["is_base"]]
-    ng = ntf.groupby(["pid", "day"])
-    nagg = pd.DataFrame(
-        {
-            "present": ng["cat"].size(),
-            "any_pd": ng["is_pd"].any(),
-            "any_pend": ng["is_pend"].any(),
-            "any_soft": ng["is_soft"].any(),
-            "n_cr": ng["is_cr"].sum(),
-            "any_ne": ng["is_ne"].any(),
-        }
-    )
-    gn = visits.join(nagg, on=["pid", "day"])
-    nn = gn["pid"].map(n_nt).fillna(0).astype(int).to_numpy()
-    present = gn["present"].fillna(0).to_numpy()
-    any_pd = gn["any_pd"].eq(True).to_numpy()
-    any_pend = gn["any_pend"].eq(True).to_numpy()
-    any_soft = gn["any_soft"].eq(True).to_numpy()
-    n_cr = gn["n_cr"].fillna(0).to_numpy()
-    any_ne = gn["any_ne"].eq(True).to_numpy() | (present < nn)
+    nt_cat_row, nt_pend_row = _non_target_status(nt, ntc["demoted"], crit, opt)
+    is_pd = (nt_cat_row == "PD") & ~nt_pend_row
+    is_soft = (nt_cat_row == NON_CR_NON_PD) & ~nt_pend_row
+    base = nt["is_base"].to_numpy()
+    nn = _per_pid(nt["pid"].to_numpy()[base], visits).astype(int)
+    fu = ~base
+    vi = ntc["vi"][fu]
+
+    def count(flags):
+        return _per_visit(vi, visits, flags[fu].astype(float))
+
+    present = _per_visit(vi, visits).astype(float)
+    any_pd = count(is_pd) > 0
+    any_pend = count(nt_pend_row) > 0
+    any_soft = count(is_soft) > 0
+    n_cr = count(nt_cat_row == "CR")
+    any_ne = (count(nt_cat_row == "NE") > 0) | (present < nn)
     # an effusion recorded as worse without positive cytology is non-CR/non-PD for now
     nt_cat = np.select(
         [any_pd, nn == 0, (n_cr == nn) & ~any_ne, any_ne],
         ["PD", "none", "CR", "NE"],
         default=NON_CR_NON_PD,
     )
-    nt_pd_lesion = _first_lesion_per_visit(ntf[ntf["is_pd"]], visits)
-    nt_pend_lesion = _first_lesion_per_visit(ntf[ntf["is_pend"]], visits)
+    lesion = nt["lesion"].to_numpy()[fu]
+    nt_pd_lesion = _first_lesion_per_visit(lesion[is_pd[fu]], vi[is_pd[fu]], visits)
+    nt_pend_lesion = _first_lesion_per_visit(lesion[nt_pend_row[fu]], vi[nt_pend_row[fu]], visits)
 
     return SimpleNamespace(
         nt_cat=nt_cat,
@@ -411,19 +457,19 @@ def _history_rules(visits, response, tg, nts, nt_cat, is_base, no_assess, crit: 
     place; returns the target and non-target categories after the rules,
     the words of the rule (``history_txt``) and which visits had a lesion back.
     """
-    has_t, g, all_gone = tg.has_t, tg.g, tg.all_gone
+    has_t, all_gone = tg.has_t, tg.all_gone
     any_soft, t_cat = nts.any_soft, tg.t_cat
     # ---- history rules, visit by visit: reappearance after CR, continued PR
-    t_back = has_t & (g["present"].to_numpy() > 0) & ~all_gone  # a target not gone (again)
+    t_back = has_t & (tg.present > 0) & ~all_gone  # a target not gone (again)
     nt_back = any_soft  # a non-target present again (reader: non-CR/non-PD)
     t_cat = t_cat.astype(object)
     nt_cat = nt_cat.astype(object)
-    history_txt = [""] * len(visits)
+    history_txt = [""] * visits.n
     cont_on = crit in ("RECIST 1.1", "mRECIST") and opt.continued_pr != "off"
-    day_l = visits["day"].tolist()
-    pid_all = visits["pid"].tolist()
+    day_l = visits.day.tolist()
+    pid_all = visits.pid.tolist()
     cur = None
-    for i in range(len(visits)):
+    for i in range(visits.n):
         if pid_all[i] != cur:
             cur, cr_day, run_start, confirmed_on = pid_all[i], None, None, None
         if is_base[i] or no_assess[i]:
@@ -476,7 +522,7 @@ def _reasons(v):
 
     crit, opt, product, visits, notes, is_base = v.crit, v.opt, v.product, v.visits, v.notes, v.is_base
     tg, nts, hist = v.tg, v.nts, v.hist
-    t, t_base, g, S, B, ref, ref_day = tg.t, tg.t_base, tg.g, tg.S, tg.B, tg.ref, tg.ref_day
+    t, S, B, ref, ref_day = tg.t, tg.S, tg.B, tg.ref, tg.ref_day
     complete, has_t, pd_lesion = tg.complete, tg.has_t, tg.pd_lesion
     nn, nt_pd_lesion, nt_pend_lesion = nts.nn, nts.nt_pd_lesion, nts.nt_pend_lesion
     history_txt, t_back, nt_back = hist.history_txt, hist.t_back, hist.nt_back
@@ -491,7 +537,7 @@ def _reasons(v):
     pct_b, pct_n = v.pct_b, v.pct_n
     viable = _VIABLE[crit]
     # ---- explanation
-    missing_names = _missing_targets(t, t_base, visits, complete, has_t)
+    missing_names = _missing_targets(t, visits, complete, has_t)
     reasons = []
     unit_word = "sum of products" if product else "sum"
     pct_b_l, pct_n_l = pct_b.tolist(), pct_n.tolist()
@@ -501,9 +547,9 @@ def _reasons(v):
         np.asarray(ref, float).tolist(),
         np.asarray(ref_day).tolist(),
     )
-    pid_l = visits["pid"].tolist()
-    n_t_l = g["n_t"].tolist()
-    for i in range(len(visits)):
+    pid_l = visits.pid.tolist()
+    n_t_l = tg.n_t.tolist()
+    for i in range(visits.n):
         pid = pid_l[i]
         if is_base[i]:
             if has_t[i]:
@@ -589,9 +635,8 @@ def assess_all(measurements, criteria=CRITERIA, **options):
     Returns the rows of all criteria stacked, ``criterion`` first. Options are those of
     :func:`assess` and apply to every criterion they concern.
     """
-    import pandas as pd
 
     names = _criteria_list(criteria)
     opt = _Options(**options)
     prepared = _prepare(measurements)
-    return pd.concat([_assess_prepared(prepared, c, opt) for c in names], ignore_index=True)
+    return _frame([_assess_prepared(prepared, c, opt) for c in names])

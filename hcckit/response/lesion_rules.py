@@ -13,28 +13,44 @@ from hcckit.response.measures import _units
 __all__ = []
 
 
-def _lesion_pd(t, g, opt):
-    """WHO/EASL per-lesion PD: any target's product >= 125 % (or >) of its own reference."""
+def _lesion_pd(t, tc, visits, opt):
+    """WHO/EASL per-lesion PD: any target's product >= 125 % (or >) of its own reference.
 
-    t = t.sort_values(["pid", "lesion", "day"], kind="stable")
-    grp = t.groupby(["pid", "lesion"], sort=False)["value"]
-    if opt.who_reference == "baseline":
-        ref = grp.transform("first")
-    else:
-        ref = grp.cummin().groupby([t["pid"], t["lesion"]]).shift(1)
-    v = t["value"]
-    hit = (v > ref) & ((4 * v >= 5 * ref) if opt.who_inclusive else (4 * v > 5 * ref))
-    hit &= ~t["is_base"]
-    hits = t[hit.to_numpy()]
-    first = hits.groupby(["pid", "day"])["lesion"].agg(lambda s: ", ".join(map(str, s)))
-    joined = g[["pid", "day"]].join(first, on=["pid", "day"])["lesion"]
-    return joined.notna().to_numpy(), joined.fillna("").to_numpy(dtype=object)
+    ``t``: the target rows, ``tc`` their ``value`` and visit index ``vi``; the reference is the lesion's
+    baseline product or its smallest earlier product (``opt.who_reference``). Returns per visit
+    whether a lesion hit PD and the names of those lesions (comma-separated, in lesion order).
+    """
+    import numpy as np
+    import pandas as pd
+
+    # t is in patient, day order, so each lesion's rows come day by day; the lesions hit at one
+    # visit are listed in the order sort_values(["pid", "lesion", "day"]) would give them
+    rank = pd.factorize(t["lesion"].to_numpy(), sort=True)[0]
+    hit_any = np.zeros(visits.n, dtype=bool)
+    names: dict[int, list] = {}
+    state: dict[tuple, tuple] = {}  # (pid, lesion) -> (baseline product, smallest product so far)
+    baseline = opt.who_reference == "baseline"
+    rows = zip(t["pid"].tolist(), t["lesion"].tolist(), tc["value"].tolist(), t["is_base"].tolist(),
+               tc["vi"].tolist(), rank.tolist(), strict=True)  # fmt: skip
+    for pid, lesion, v, base, vi, r in rows:
+        first, low = state.get((pid, lesion), (np.nan, np.nan))
+        if first != first:
+            first = v  # the lesion's first product
+        ref = first if baseline else low  # low: the smallest earlier product (NaN at the first row)
+        if not base and v > ref and ((4 * v >= 5 * ref) if opt.who_inclusive else (4 * v > 5 * ref)):
+            hit_any[vi] = True
+            names.setdefault(vi, []).append((r, str(lesion)))
+        state[(pid, lesion)] = (first, v if not (v >= low) else low)
+    text = np.full(visits.n, "", dtype=object)
+    for vi, lesions in names.items():
+        text[vi] = ", ".join(name for _, name in sorted(lesions, key=lambda x: x[0]))
+    return hit_any, text
 
 
-def _non_target_status(nt, crit, opt):
+def _non_target_status(nt, demoted, crit, opt):
     """Per-row non-target category for the criterion (CR, non-CR/non-PD, PD, NE).
 
-    Also returns ``pending``: rows recorded as PD that are effusions without positive
+    ``demoted``: per row, whether it is a target the criterion demoted to non-target. Also returns ``pending``: rows recorded as PD that are effusions without positive
     cytology. Whether they count is decided per visit in :func:`_assess_prepared` (cytology
     matters only when the effusion would be the only reason for PD).
     """
@@ -53,7 +69,7 @@ def _non_target_status(nt, crit, opt):
         vperp = nt["viable_perp_mm"].to_numpy(dtype=float)
         measured = ~np.isnan(vld) | ~np.isnan(vperp)
         enhancing_gone = (vld == 0) | (vperp == 0)
-        follows = nt["demoted"].to_numpy(dtype=bool) | nt["infiltrative"].to_numpy(dtype=bool)
+        follows = np.asarray(demoted, dtype=bool) | nt["infiltrative"].to_numpy(dtype=bool)
         demoted_unrated = (out == "NE") & follows & measured
         soft = (out == NON_CR_NON_PD) | demoted_unrated
         out[soft & enhancing_gone] = "CR"
@@ -68,25 +84,35 @@ def _non_target_status(nt, crit, opt):
     return out, pending
 
 
-def _first_lesion_per_visit(rows, visits):
-    joined = visits[["pid", "day"]].join(
-        rows.groupby(["pid", "day"])["lesion"].agg(lambda s: ", ".join(map(str, s))), on=["pid", "day"]
-    )
-    return joined["lesion"].fillna("").to_numpy(dtype=object)
-
-
-def _missing_targets(t, t_base, visits, complete, has_t):
-    """Names of targets not assessed at each incomplete visit ('' otherwise)."""
+def _first_lesion_per_visit(lesions, vi, visits):
+    """Per visit, the names of ``lesions`` seen at it (``vi``: each one's visit), comma-separated."""
     import numpy as np
 
-    out = np.full(len(visits), "", dtype=object)
+    names: dict[int, list] = {}
+    for lesion, i in zip(lesions.tolist(), vi.tolist(), strict=True):
+        names.setdefault(i, []).append(str(lesion))
+    out = np.full(visits.n, "", dtype=object)
+    for i, found in names.items():
+        out[i] = ", ".join(found)
+    return out
+
+
+def _missing_targets(t, visits, complete, has_t):
+    """Names of targets not assessed at each incomplete visit ('' otherwise); ``t``: the target rows."""
+    import numpy as np
+
+    out = np.full(visits.n, "", dtype=object)
     todo = has_t & ~complete
     if not todo.any():
         return out
     seen = set(zip(t["pid"], t["lesion"], t["day"], strict=True))
-    by_pid = t_base.groupby("pid")["lesion"].apply(list).to_dict()
+    by_pid: dict = {}
+    rows = zip(t["pid"].tolist(), t["lesion"].tolist(), t["is_base"].tolist(), strict=True)
+    for pid, les, base in rows:
+        if base:  # the patient's targets are those of its baseline
+            by_pid.setdefault(pid, []).append(les)
     for i in np.flatnonzero(todo):
-        pid, day = int(visits.at[i, "pid"]), int(visits.at[i, "day"])
+        pid, day = int(visits.pid[i]), int(visits.day[i])
         out[i] = ", ".join(str(les) for les in by_pid.get(pid, []) if (pid, les, day) not in seen)
     return out
 
@@ -101,7 +127,7 @@ def _new_lesions(new, visits, crit, opt):
     import numpy as np
     import pandas as pd
 
-    n = len(visits)
+    n = visits.n
     flag = np.zeros(n, dtype=bool)
     pending = np.zeros(n, dtype=bool)
     text = [""] * n
@@ -156,7 +182,7 @@ def _new_lesions(new, visits, crit, opt):
     by_pid: dict[int, list] = {}
     for les in summary.itertuples(index=False):
         by_pid.setdefault(int(les.pid), []).append(les)
-    vp, vd = visits["pid"].to_numpy(), visits["day"].to_numpy()
+    vp, vd = visits.pid, visits.day
     for i in range(n):
         lesions = by_pid.get(int(vp[i]))
         if lesions is None:

@@ -70,6 +70,19 @@ class _Options:
             raise ValueError(f"confirm_days: must be a whole number of days >= 0, got {v!r}")
 
 
+def _with_columns(df, **columns):
+    """``df.assign(**columns)`` (arrays of its length), in one concatenation: about 3x faster.
+
+    ``assign`` inserts the columns one by one (~0.13 ms each even on a handful of rows); a column
+    name the table already has is replaced, as ``assign`` does.
+    """
+    import pandas as pd
+
+    if any(name in df.columns for name in columns):
+        return df.assign(**columns)
+    return pd.concat([df, pd.DataFrame(columns, index=df.index)], axis=1)
+
+
 def _norm_text(series):
     """Lower-case, strip, and turn spaces, dashes and slashes into underscores (NaN stays NaN).
 
@@ -109,27 +122,41 @@ def _prepare(measurements):
         if df[col].isna().any():
             _fail(df, df[col].isna(), col, "is missing")
 
-    day = pd.to_numeric(df["day"].map(lambda v: v if not isinstance(v, bool) else None), errors="coerce")
-    dayf = day.astype(float)
-    bad = day.isna() | ~np.isfinite(dayf) | (dayf % 1 != 0) | (dayf.abs() > MAX_DAY)
-    if bad.any():
-        _fail(
-            df,
-            bad.to_numpy(),
-            "day",
-            f"must be a whole number of days from -{MAX_DAY} to {MAX_DAY}, got {df['day'][bad].iloc[0]!r}",
-        )
-    df["day"] = dayf.astype("int64")
+    raw_day = df["day"]
+    if raw_day.dtype.kind in "iu" and not (np.abs(raw_day.to_numpy()) > MAX_DAY).any():
+        if raw_day.dtype != np.int64:  # whole numbers already: the usual table
+            df["day"] = raw_day.to_numpy().astype("int64")
+    else:
+        day = pd.to_numeric(raw_day.map(lambda v: v if not isinstance(v, bool) else None), errors="coerce")
+        dayf = day.astype(float)
+        bad = day.isna() | ~np.isfinite(dayf) | (dayf % 1 != 0) | (dayf.abs() > MAX_DAY)
+        if bad.any():
+            _fail(
+                df,
+                bad.to_numpy(),
+                "day",
+                f"must be a whole number of days from -{MAX_DAY} to {MAX_DAY}, got {df['day'][bad].iloc[0]!r}",
+            )
+        df["day"] = dayf.astype("int64")
 
     df = _normalise(df, measurements)
     df = _check_diameters(df)
     base_day = _check_structure(df)
-    df["pid"] = pd.factorize(df["patient"], sort=False)[0]
-    df["is_base"] = df["day"] == base_day
-    df["liver"] = df["organ"].isin(_LIVER) & ~df["is_node"]
-    df["effusion"] = df["organ"].isin(_EFFUSIONS)
-    df["_order"] = np.arange(len(df))
-    return df.sort_values(["pid", "day", "_order"], kind="stable").reset_index(drop=True)
+    pid = pd.factorize(df["patient"], sort=False)[0]
+    day = df["day"].to_numpy()
+    organ = df["organ"]
+    df = _with_columns(
+        df,
+        pid=pid,
+        is_base=day == np.asarray(base_day),
+        liver=organ.isin(_LIVER).to_numpy() & ~df["is_node"].to_numpy(dtype=bool),
+        effusion=organ.isin(_EFFUSIONS).to_numpy(),
+        _order=np.arange(len(df)),
+    )
+    order = np.lexsort((day, pid))  # stable: rows of one visit keep their order (_order)
+    if (order == np.arange(len(df))).all():
+        return df  # already sorted by patient and day (its index is 0, 1, ...)
+    return df.take(order).reset_index(drop=True)
 
 
 #: Measurement columns each criterion reads (RECIST 1.1 and WHO the whole lesion, mRECIST and EASL
@@ -178,6 +205,8 @@ def _normalise(df, measurements):
     else:
         df["organ"] = "liver"
     for col in ("is_node", "too_small", "infiltrative"):
+        if col in df.columns and df[col].dtype == bool:
+            continue  # True/False already
         if col in df.columns:
             vals = df[col]
             ok = vals.isna() | vals.isin([True, False, 0, 1])
@@ -211,6 +240,23 @@ def _check_diameters(df):
             df[col] = np.nan
             continue
         raw = df[col]
+        if raw.dtype.kind in "fiu":  # numbers already (the usual table): the checks below in numpy
+            num = raw.to_numpy(dtype=float)
+            if np.isinf(num).any():
+                _fail(df, np.isinf(num), col, "is infinite")
+            if (num < 0).any():
+                _fail(df, num < 0, col, f"is negative ({num[num < 0][0]:g} mm); diameters are >= 0 mm")
+            if (num > MAX_MM).any():
+                big = num > MAX_MM
+                _fail(
+                    df,
+                    big,
+                    col,
+                    f"is {num[big][0]:g} mm; no lesion is larger than {MAX_MM:g} mm (check the unit)",
+                )
+            if raw.dtype != np.float64:
+                df[col] = num
+            continue
         num = pd.to_numeric(raw, errors="coerce").astype(float)
         bad = raw.notna() & num.isna()
         if bad.any():
@@ -227,10 +273,10 @@ def _check_diameters(df):
                 f"is {num[num > MAX_MM].iloc[0]:g} mm; no lesion is larger than {MAX_MM:g} mm (check the unit)",
             )
         df[col] = num
-    too_big = df["viable_ld_mm"] > df["ld_mm"]
+    too_big = df["viable_ld_mm"].to_numpy() > df["ld_mm"].to_numpy()
     if too_big.any():
         _fail(df, too_big, "viable_ld_mm", "is larger than ld_mm: the viable part lies inside the lesion")
-    too_big = df["viable_perp_mm"] > df["perp_mm"]
+    too_big = df["viable_perp_mm"].to_numpy() > df["perp_mm"].to_numpy()
     if too_big.any():
         _fail(df, too_big, "viable_perp_mm", "is larger than perp_mm: the viable part lies inside the lesion")
 
@@ -238,7 +284,67 @@ def _check_diameters(df):
 
 
 def _check_structure(df):
-    """Statuses by kind, duplicates, day order, kind changes, first appearance; returns baseline days."""
+    """Statuses by kind, duplicates, day order, kind changes, first appearance; returns baseline days.
+
+    The checks run in numpy (pandas' groupby costs ~1 ms a call even on a handful of rows); when
+    one of them finds a problem, :func:`_check_structure_named` runs the same checks with pandas
+    and raises the error naming the first offending row, exactly as before.
+    """
+    import numpy as np
+
+    nt = df["kind"] == "non_target"
+    bad = nt & df["status"].notna() & ~df["status"].isin(_NT_STATUS)
+    new = df["kind"] == "new"
+    bad |= new & ~df["status"].isin(_NEW_STATUS)
+    if bad.any():
+        return _check_structure_named(df)
+    patient = _codes(df["patient"])
+    lesion = _codes(df["lesion"])
+    day = df["day"].to_numpy()
+    kind = df["kind"].to_numpy()
+    group = patient * (int(lesion.max()) + 1) + lesion  # one number per (patient, lesion)
+    keys = [group, day]
+    if "fragment" in df.columns:
+        keys.append(_codes(df["fragment"]))
+    # duplicates: the same patient, lesion and day (and fragment) twice
+    order = np.lexsort(keys[::-1])
+    same = np.ones(len(df) - 1, dtype=bool) if len(df) > 1 else np.zeros(0, dtype=bool)
+    for k in keys:
+        same &= k[order][1:] == k[order][:-1]
+    # rows of a lesion in table order: days never go back, the kind never changes
+    by_lesion = np.argsort(group, kind="stable")
+    g_sorted = group[by_lesion]
+    within = g_sorted[1:] == g_sorted[:-1]
+    back = within & (day[by_lesion][1:] < day[by_lesion][:-1])
+    changes = within & (kind[by_lesion][1:] != kind[by_lesion][:-1])
+    base_day = np.full(int(patient.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(base_day, patient, day)
+    base_day = base_day[patient]
+    first_day = np.full(int(group.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, group, day)
+    first_day = first_day[group]
+    is_target = kind == "target"
+    late = (is_target | (kind == "non_target")) & (first_day > base_day)
+    early = (kind == "new") & (day == base_day)
+    pvt = is_target & (df["organ"].to_numpy() == "portal_vein")
+    infiltrative = np.zeros(int(group.max()) + 1, dtype=bool)
+    infiltrative[group[df["infiltrative"].to_numpy(dtype=bool)]] = True
+    infil = infiltrative[group] & is_target
+    if same.any() or back.any() or changes.any() or late.any() or early.any() or pvt.any() or infil.any():
+        return _check_structure_named(df)
+    return base_day
+
+
+def _codes(column):
+    """Integer codes of a column's values (equal values, equal codes; every missing value one code)."""
+    import pandas as pd
+
+    codes = pd.factorize(column.to_numpy(), use_na_sentinel=False)[0]
+    return codes.astype("int64")
+
+
+def _check_structure_named(df):
+    """:func:`_check_structure` with pandas: raises the error naming the first offending row."""
     # status values by kind
     nt = df["kind"] == "non_target"
     bad = nt & df["status"].notna() & ~df["status"].isin(_NT_STATUS)

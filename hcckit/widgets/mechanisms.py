@@ -16,6 +16,7 @@ Updates run under :func:`hcckit.widgets._common.safe`: an error becomes a messag
 
 from __future__ import annotations
 
+import functools
 import html
 
 import ipywidgets as widgets
@@ -24,6 +25,8 @@ from hcckit.widgets._common import chart_view, message_box, primary, show_messag
 from hcckit.widgets.panel import Panel, above, labelled
 
 __all__ = [
+    "copy_chart",
+    "modality_view",
     "MechanismsPanel",
     "LessonPanel",
     "modality_panel",
@@ -128,14 +131,62 @@ def _trials_html(modality: str) -> str:
     ).html
 
 
+def copy_chart(chart):
+    """A copy of an altair chart that shares nothing changeable with it (its data frames copied too).
+
+    altair's ``copy(deep=True)`` copies the chart's specification objects but keeps its pandas
+    data frames by reference; this copies those as well (top level and every layer or sub-chart).
+    """
+    import pandas as pd
+
+    out = chart.copy(deep=True)
+    todo = [out]
+    while todo:
+        c = todo.pop()
+        if isinstance(getattr(c, "data", None), pd.DataFrame):
+            c.data = c.data.copy()
+        for part in ("layer", "hconcat", "vconcat", "concat"):
+            todo.extend(getattr(c, part, None) or [])
+        spec = getattr(c, "spec", None)
+        if spec is not None and hasattr(spec, "copy"):
+            todo.append(spec)
+    return out
+
+
+@functools.cache
+def _modality_parts(modality: str):
+    from hcckit import mechanisms
+    from hcckit.charts.mechanisms import modality_chart
+
+    return (
+        modality_chart(mechanisms.modality_scene(modality)),
+        _modality_html(modality),
+        _trials_html(modality),
+    )
+
+
+def modality_view(modality: str):
+    """``(chart, details HTML, trials HTML)`` of :func:`modality_panel` for one modality, built once per process.
+
+    The modality fully decides them, so they are kept; the chart returned is a copy
+    (:func:`copy_chart`), so changing it does not change what the next call returns.
+    """
+    from hcckit import mechanisms
+
+    mechanisms._check_modality(modality)
+    chart, details, trials = _modality_parts(modality)
+    return copy_chart(chart), details, trials
+
+
 def modality_panel(*, modality: str = "cTACE") -> MechanismsPanel:
     """Choose a modality (the primary control): schematic, description and curated trial arms.
 
     Presets: the lesson's two "Try this" questions (TARE: is the artery left open? HAIC: which
     curated trials compared HAIC with TACE?).
+    The five modalities' charts and texts are built when the panel is (about 30 ms each, once per
+    process: :func:`modality_view`), so every change of modality only shows them.
     """
     from hcckit import mechanisms
-    from hcckit.charts.mechanisms import modality_chart
 
     message = message_box()
     names = mechanisms.modality_table().set_index("modality")["name"]
@@ -154,15 +205,15 @@ def modality_panel(*, modality: str = "cTACE") -> MechanismsPanel:
             style={"button_width": "auto"},
         )
     )
-    view = chart_view(modality_chart(mechanisms.modality_scene(modality)))
-    details = widgets.HTML(_modality_html(modality))
-    trials = widgets.HTML(_trials_html(modality))
+    chart, first_details, first_trials = modality_view(modality)
+    view = chart_view(chart)
+    details = widgets.HTML(first_details)
+    trials = widgets.HTML(first_trials)
+    for key in mechanisms.MODALITY_KEYS:  # the other choices, now: each change then only shows them
+        _modality_parts(key)
 
     def redraw():
-        key = picker.value
-        view.chart = modality_chart(mechanisms.modality_scene(key))
-        details.value = _modality_html(key)
-        trials.value = _trials_html(key)
+        view.chart, details.value, trials.value = modality_view(picker.value)
         show_message(message, "")
 
     panel = MechanismsPanel(

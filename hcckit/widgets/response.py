@@ -25,12 +25,23 @@ from hcckit.charts._common import RESPONSE_COLOURS, empty_chart
 from hcckit.widgets._common import chart_view, message_box, primary, show_message
 from hcckit.widgets.panel import Panel, beside, renamed_view
 
-__all__ = ["LesionEditorPanel", "CohortPanel", "criteria_panel", "cohort_panel", "QUESTION_1_START"]
+__all__ = [
+    "LesionEditorPanel",
+    "CohortPanel",
+    "criteria_panel",
+    "cohort_panel",
+    "QUESTION_1_START",
+    "DEBOUNCE_S",
+]
 
 _SLIDER = {"continuous_update": False, "style": {"description_width": "125px"}, "layout": {"width": "330px"}}
 # the lesion tabs' content box is about 314 px wide inside the 350 px control column
 _TAB_SLIDER = {**_SLIDER, "layout": {"width": "300px"}}
 _WIDE = {"style": {"description_width": "initial"}, "layout": {"width": "auto", "margin": "2px 24px 2px 0"}}
+#: Seconds of quiet the lesion editor waits for before classifying a change that came within this
+#: time of its last classification (a burst of arrow-key presses on a slider): a burst is classified
+#: at its first press and once more after its last, not at every press.
+DEBOUNCE_S = 0.12
 #: Guiding question 1 starts with all of L1 enhancing at day 42 (viable = LD = 48 mm: mRECIST SD), so the
 #: class can lower it step by step and find where mRECIST turns PR.
 QUESTION_1_START = {"visit": 42, "L1 viable_ld_mm": 48.0}
@@ -118,6 +129,12 @@ class LesionEditorPanel(Panel):
     rule that fired, per criterion, under the chart) and ``lesions`` (per-lesion measures). Cards,
     controls and chart fit one 1280x800 screen.
 
+    ``debounce_s`` (seconds, default :data:`DEBOUNCE_S`): a change that follows the last
+    classification within this time (several arrow-key presses on a slider) is classified once,
+    ``debounce_s`` after the last change of the burst; a single change is classified at once. 0
+    classifies every change at once. Without a running asyncio loop (tests, scripts) every change
+    is classified at once; :meth:`flush` runs a pending classification.
+
     Attributes
     ----------
     value : pandas.DataFrame
@@ -133,7 +150,18 @@ class LesionEditorPanel(Panel):
 
     chart = renamed_view("chart")
 
-    def __init__(self, measurements=None, *, visit: int = 42, mrecist_5mm: bool = False):
+    def __init__(
+        self, measurements=None, *, visit: int = 42, mrecist_5mm: bool = False, debounce_s: float = DEBOUNCE_S
+    ):
+        if (
+            isinstance(debounce_s, bool)
+            or not isinstance(debounce_s, (int, float))
+            or not 0 <= debounce_s <= 5
+        ):
+            raise ValueError(f"debounce_s: must be a number of seconds from 0 to 5, got {debounce_s!r}")
+        self._debounce_s = float(debounce_s)
+        self._scheduled = None  # the scheduled recompute of a burst of changes (an asyncio TimerHandle)
+        self._computed_at = None  # loop time when the last recompute ended
         self._first_data = rs.necrotic_patient() if measurements is None else measurements.copy()
         self._data = self._first_data.copy()
         self._days = sorted(d for d in self._data["day"].unique() if d != self._data["day"].min())
@@ -232,6 +260,7 @@ class LesionEditorPanel(Panel):
     # ------------------------------------------------------------------ Reset and presets
     def reset(self) -> None:
         """Back to the patient as shipped, the first visit and the first options."""
+        self._cancel_pending()
         self._syncing = True
         try:
             self._data = self._first_data.copy()
@@ -256,13 +285,68 @@ class LesionEditorPanel(Panel):
 
     @property
     def timepoints(self):
-        """Current verdicts of all four criteria (a copy)."""
+        """Current verdicts of all four criteria (a copy; a pending recompute runs first)."""
+        self.flush()
         return None if self._timepoints is None else self._timepoints.copy()
 
     @property
     def best(self):
-        """Current best overall response of all four criteria (a copy)."""
+        """Current best overall response of all four criteria (a copy; a pending recompute runs first)."""
+        self.flush()
         return None if self._timepoints is None else self._best.copy()
+
+    # ------------------------------------------------------------------ debounce
+    def flush(self) -> None:
+        """Run a recompute that a burst of changes left pending now (nothing if none is pending).
+
+        The verdicts, chart and cards then show the controls' current values. :attr:`timepoints`,
+        :attr:`best`, :meth:`verdicts` and a change of visit call it themselves (Reset drops the
+        pending classification and classifies the patient as shipped).
+        """
+        if self._scheduled is not None:
+            self._cancel_pending()
+            self.run(self._recompute)
+
+    def _cancel_pending(self) -> None:
+        if self._scheduled is not None:
+            self._scheduled.cancel()
+            self._scheduled = None
+
+    def _request_recompute(self) -> None:
+        """Recompute now, or - inside a burst of changes - once when the burst ends.
+
+        A change after a quiet spell (or when no asyncio loop runs: tests, scripts) is classified
+        at once, so a single press answers without delay. A change that follows the last
+        recompute within ``debounce_s`` seconds (a held arrow key, several presses) is scheduled
+        ``debounce_s`` later on the kernel's loop, replacing any recompute already scheduled.
+        """
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or self._debounce_s == 0:
+            self._recompute()
+            return
+        now = loop.time()
+        busy = self._scheduled is not None or (
+            self._computed_at is not None and now - self._computed_at < self._debounce_s
+        )
+        if not busy:
+            self._recompute()
+            self._computed_at = loop.time()
+            return
+        self._cancel_pending()
+        self._scheduled = loop.call_later(self._debounce_s, self._run_pending)
+
+    def _run_pending(self) -> None:
+        """The end of a burst (called by the loop): classify the current measurements."""
+        import asyncio
+
+        self._scheduled = None
+        self.run(self._recompute)
+        self._computed_at = asyncio.get_running_loop().time()
 
     # ------------------------------------------------------------------ callbacks
     def _row(self, lesion, day):
@@ -289,6 +373,7 @@ class LesionEditorPanel(Panel):
     def _on_visit(self, change):
         if self._syncing:
             return
+        self.flush()  # the edits of the visit left belong to its verdicts
         self.run(self._sync_sliders)
         self.run(self._redraw)
 
@@ -321,7 +406,7 @@ class LesionEditorPanel(Panel):
             data = rs.edit_measurements(data, lesion="New", day=day, kind="new", organ="liver", status=self._new.value,
                                         ld_mm=size, viable_ld_mm=size, perp_mm=size, viable_perp_mm=size)  # fmt: skip
         self._data = data
-        self._recompute()
+        self._request_recompute()
 
     @staticmethod
     def _row_in(data, lesion, day):
@@ -372,6 +457,7 @@ class LesionEditorPanel(Panel):
     def verdicts(self, day: int | None = None) -> dict[str, str]:
         """{criterion: response} at ``day`` (default: the visit being edited)."""
         day = self._visit.value if day is None else day
+        self.flush()
         tp = self._timepoints
         at = tp[tp["day"] == day]
         return {c: str(r) for c, r in zip(at["criterion"], at["response"], strict=True)}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import html
 import re
 import warnings
@@ -33,7 +34,15 @@ from hcckit.charts._common import empty_chart
 from hcckit.widgets._common import chart_view, message_box, primary, show_message
 from hcckit.widgets.panel import Panel, above, beside
 
-__all__ = ["SurvivalPanel", "MedianHRRMSTPanel", "CrossTrialPanel", "survival_panel", "csv_download_html"]
+__all__ = [
+    "SurvivalPanel",
+    "MedianHRRMSTPanel",
+    "CrossTrialPanel",
+    "survival_panel",
+    "csv_download_html",
+    "TrialResults",
+    "trial_results",
+]
 
 _MODEL_OPTIONS = [
     ("piecewise exponential (exact through the points)", "piecewise"),
@@ -387,109 +396,186 @@ class SurvivalPanel(_SurvivalPanel):
         s = self._settings()
         self._comparator.disabled = not s["has_hr"]
         self._seed.disabled = s["method"] == "quantile"
-        arms = sv.published_arms(s["trial_id"], endpoint=s["endpoint"])
-        design, why = self._design_used(s["censoring"], arms)
-        self._accrual.disabled = self._follow_up.disabled = not design
+        r = trial_results(**s)
+        self._accrual.disabled = self._follow_up.disabled = not r.design
         self._design_note.value = (
-            f"<div style='font-size:14px;color:#444;margin:0 0 6px 0'>{html.escape(why)}</div>" if why else ""
+            f"<div style='font-size:14px;color:#444;margin:0 0 6px 0'>{html.escape(r.why)}</div>"
+            if r.why
+            else ""
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw = sv.synthesize_published(
-                s["trial_id"],
-                endpoint=s["endpoint"],
-                model=s["model"],
-                censoring=s["censoring"],
-                accrual=s["accrual"] if design else None,
-                follow_up=s["follow_up"] if design else None,
-                comparator=s["comparator"] if s["has_hr"] else "summaries",
-                method=s["method"],
-                seed=s["seed"],
-            )
-        ids = [str(a) for a in raw["arm"].cat.categories]
-        names = _arm_names(s["trial_id"], ids)
-        data = raw.copy()
-        data["arm"] = data["arm"].cat.rename_categories([names[a] for a in ids])
-        data.attrs = dict(raw.attrs)
-        notes = _name_notes(raw.attrs.get("notes", []), names)
-        data.attrs["notes"] = notes
-        published = sv.published_points([a for a in arms if a.arm_id in set(ids)])
-        if len(published):
-            published = published.assign(arm=published["arm"].astype(str).map(lambda a: names.get(a, a)))
-        km = sv.km_table(data)
-        risk = sv.at_risk_table(data)
-        y_title = _ENDPOINT_TITLES.get(s["endpoint"], s["endpoint"])
-        levels = list(data["arm"].cat.categories)
-        comparisons = []
-        control = levels[0]
-        for other in levels[1:]:
-            pair = data[data["arm"].astype(str).isin([control, other])]
-            comparisons.append(sv.compare_arms(pair, reference=control))
-        annotation = [c.annotation[0] for c in comparisons]
-        if len(comparisons) == 1:
-            annotation.append(comparisons[0].logrank.text)
         self._chart.chart = charts.km_panel(
-            km,
-            at_risk=risk,
-            annotation=annotation or None,
-            y_title=y_title,
+            r.km,
+            at_risk=r.risk,
+            annotation=list(r.annotation) or None,
+            y_title=r.y_title,
             title=_title(s["name"], s["endpoint"]),
             width=_KM_WIDTH,
         )
         self._published_chart.chart = charts.published_vs_reconstructed_chart(
-            km, published=published, y_title=y_title, width=240, height=220
+            r.km, published=r.published, y_title=r.y_title, width=240, height=220
         )
-        parts = []
-        if comparisons:
-            parts += [c._repr_html_() for c in comparisons]
-        else:
-            parts.append(sv.median_survival(data, arm=control)._repr_html_())
-        for other_id in ids[1:]:
-            eff = sv.published_effect(s["trial_id"], endpoint=s["endpoint"], arm=other_id)
-            if eff is None:
-                continue
-            named = dataclasses.replace(
-                eff, arm=names.get(eff.arm, labels.arm(s["trial_id"], eff.arm)),
-                reference=names.get(eff.reference, labels.arm(s["trial_id"], eff.reference)),
-            )  # fmt: skip
-            parts.append(f"<div><b>Published:</b> {html.escape(str(named))}</div>")
-            ctrl = next((a for a in arms if a.arm_id == eff.reference), None)
-            exp = next((a for a in arms if a.arm_id == eff.arm), None)
-            if ctrl and exp and ctrl.median and exp.median:
-                ci = (eff.ci_low, eff.ci_high) if eff.ci_low and eff.ci_high else None
-                try:
-                    check = sv.hr_consistency(
-                        ctrl.median, experimental_median=exp.median, hazard_ratio=eff.hazard_ratio, ci=ci
-                    )
-                    text = check.message
-                except ValueError as exc:  # a source discrepancy (e.g. an HR outside its own CI)
-                    text = f"Published numbers do not add up: {exc}"
-                parts.append(f"<div style='font-size:14px'>{html.escape(text)}</div>")
-        parts.append(_html_list("Notes", notes))
-        self._readout.value = _bigger_text("".join(parts))
-        comparison_numbers = sv.compare_published(data, published=published) if len(published) else None
-        self._published_table.value = (
-            _comparison_table_html(comparison_numbers) if comparison_numbers is not None else ""
-        )
-        shown = data[["arm", "time", "event"]].copy()
-        shown["arm"] = shown["arm"].astype(str)
-        shown.insert(0, "endpoint", s["endpoint"])
-        shown.insert(0, "trial", labels.trial(s["trial_id"]))
-        shown.insert(0, "synthetic", True)
-        shown = shown.rename(columns={"time": "time_months"})
-        self._shown = shown
-        self._download.value = csv_download_html(
-            shown, filename=f"SYNTHETIC_pseudo_patients_{_slug(s['trial_id'])}_{_slug(s['endpoint'])}.csv"
-        )
+        self._readout.value = r.readout_html
+        self._published_table.value = r.published_table_html
+        self._shown = r.shown
+        self._download.value = r.download_html
         self._value = {
             **s,
-            "data": data,
-            "comparisons": tuple(comparisons),
-            "published": published,
-            "published_vs_reconstructed": comparison_numbers,
-            "notes": notes,
-            "arm_names": dict(names),
+            "data": r.data,
+            "comparisons": r.comparisons,
+            "published": r.published,
+            "published_vs_reconstructed": r.published_vs_reconstructed,
+            "notes": list(r.notes),
+            "arm_names": dict(r.arm_names),
         }
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TrialResults:
+    """What :class:`SurvivalPanel` shows for one choice of its controls (all but the charts).
+
+    ``data``: the pseudo-patients with arm names (times in months); ``km`` and ``risk``: their
+    Kaplan-Meier and at-risk tables; ``published``: the published points; ``comparisons``:
+    :func:`hcckit.survival.compare_arms` of each arm with the first; ``published_vs_reconstructed``
+    (or None); ``shown``: the download's rows; ``design``/``why``: whether accrual and follow-up
+    are used, and why not; the read-out, table and download as HTML.
+    """
+
+    design: bool
+    why: str
+    data: object
+    notes: tuple
+    arm_names: tuple
+    published: object
+    km: object
+    risk: object
+    y_title: str
+    annotation: tuple
+    comparisons: tuple
+    readout_html: str
+    published_vs_reconstructed: object
+    published_table_html: str
+    shown: object
+    download_html: str
+
+    def copy(self) -> TrialResults:
+        """A copy whose frames and comparisons can be changed without changing this one."""
+        import copy
+
+        frames = {
+            k: (None if getattr(self, k) is None else getattr(self, k).copy(deep=True))
+            for k in ("data", "published", "km", "risk", "published_vs_reconstructed", "shown")
+        }
+        frames["data"].attrs = copy.deepcopy(self.data.attrs)
+        return dataclasses.replace(self, comparisons=copy.deepcopy(self.comparisons), **frames)
+
+
+def trial_results(**settings) -> TrialResults:
+    """:class:`TrialResults` of one choice of :class:`SurvivalPanel`'s controls, computed once per process.
+
+    ``settings``: the panel's ``_settings()`` (trial, endpoint, model, censoring, accrual and
+    follow-up in months, comparator, draw method and seed). Deterministic in them (a random
+    draw is seeded), so results are kept (the last 64 choices); each call returns a copy, so a
+    caller changing a frame does not change what the next caller gets.
+    """
+    return _trial_results(tuple(sorted(settings.items()))).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _trial_results(key: tuple) -> TrialResults:
+    s = dict(key)
+    arms = sv.published_arms(s["trial_id"], endpoint=s["endpoint"])
+    design, why = SurvivalPanel._design_used(s["censoring"], arms)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw = sv.synthesize_published(
+            s["trial_id"],
+            endpoint=s["endpoint"],
+            model=s["model"],
+            censoring=s["censoring"],
+            accrual=s["accrual"] if design else None,
+            follow_up=s["follow_up"] if design else None,
+            comparator=s["comparator"] if s["has_hr"] else "summaries",
+            method=s["method"],
+            seed=s["seed"],
+        )
+    ids = [str(a) for a in raw["arm"].cat.categories]
+    names = _arm_names(s["trial_id"], ids)
+    data = raw.copy()
+    data["arm"] = data["arm"].cat.rename_categories([names[a] for a in ids])
+    data.attrs = dict(raw.attrs)
+    notes = _name_notes(raw.attrs.get("notes", []), names)
+    data.attrs["notes"] = notes
+    published = sv.published_points([a for a in arms if a.arm_id in set(ids)])
+    if len(published):
+        published = published.assign(arm=published["arm"].astype(str).map(lambda a: names.get(a, a)))
+    km = sv.km_table(data)
+    risk = sv.at_risk_table(data)
+    y_title = _ENDPOINT_TITLES.get(s["endpoint"], s["endpoint"])
+    levels = list(data["arm"].cat.categories)
+    comparisons = []
+    control = levels[0]
+    for other in levels[1:]:
+        pair = data[data["arm"].astype(str).isin([control, other])]
+        comparisons.append(sv.compare_arms(pair, reference=control))
+    annotation = [c.annotation[0] for c in comparisons]
+    if len(comparisons) == 1:
+        annotation.append(comparisons[0].logrank.text)
+    parts = []
+    if comparisons:
+        parts += [c._repr_html_() for c in comparisons]
+    else:
+        parts.append(sv.median_survival(data, arm=control)._repr_html_())
+    for other_id in ids[1:]:
+        eff = sv.published_effect(s["trial_id"], endpoint=s["endpoint"], arm=other_id)
+        if eff is None:
+            continue
+        named = dataclasses.replace(
+            eff, arm=names.get(eff.arm, labels.arm(s["trial_id"], eff.arm)),
+            reference=names.get(eff.reference, labels.arm(s["trial_id"], eff.reference)),
+        )  # fmt: skip
+        parts.append(f"<div><b>Published:</b> {html.escape(str(named))}</div>")
+        ctrl = next((a for a in arms if a.arm_id == eff.reference), None)
+        exp = next((a for a in arms if a.arm_id == eff.arm), None)
+        if ctrl and exp and ctrl.median and exp.median:
+            ci = (eff.ci_low, eff.ci_high) if eff.ci_low and eff.ci_high else None
+            try:
+                check = sv.hr_consistency(
+                    ctrl.median, experimental_median=exp.median, hazard_ratio=eff.hazard_ratio, ci=ci
+                )
+                text = check.message
+            except ValueError as exc:  # a source discrepancy (e.g. an HR outside its own CI)
+                text = f"Published numbers do not add up: {exc}"
+            parts.append(f"<div style='font-size:14px'>{html.escape(text)}</div>")
+    parts.append(_html_list("Notes", notes))
+    comparison_numbers = sv.compare_published(data, published=published) if len(published) else None
+    shown = data[["arm", "time", "event"]].copy()
+    shown["arm"] = shown["arm"].astype(str)
+    shown.insert(0, "endpoint", s["endpoint"])
+    shown.insert(0, "trial", labels.trial(s["trial_id"]))
+    shown.insert(0, "synthetic", True)
+    shown = shown.rename(columns={"time": "time_months"})
+    return TrialResults(
+        design=design,
+        why=why,
+        data=data,
+        notes=tuple(notes),
+        arm_names=tuple(names.items()),
+        published=published,
+        km=km,
+        risk=risk,
+        y_title=y_title,
+        annotation=tuple(annotation),
+        comparisons=tuple(comparisons),
+        readout_html=_bigger_text("".join(parts)),
+        published_vs_reconstructed=comparison_numbers,
+        published_table_html=(
+            _comparison_table_html(comparison_numbers) if comparison_numbers is not None else ""
+        ),
+        shown=shown,
+        download_html=csv_download_html(
+            shown, filename=f"SYNTHETIC_pseudo_patients_{_slug(s['trial_id'])}_{_slug(s['endpoint'])}.csv"
+        ),
+    )
 
 
 class MedianHRRMSTPanel(_SurvivalPanel):
