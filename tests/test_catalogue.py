@@ -95,7 +95,9 @@ def test_panel_updates_chart_and_shows_friendly_empty_state():
     after = panel.views["chart"].chart.to_dict()
     assert before != after
     assert set(panel.value["arterial"]) == {"TARE"}
-    panel.controls["design"].value = "single_arm"
+    chart = panel.views["chart"].chart
+    panel.controls["design"].value = "single_arm"  # chosen in the chart: the browser hides the circles
+    assert panel.views["chart"].chart is chart and panel.views["chart"].params.design == "single_arm"
     assert panel.value.empty
     # the empty state appears once (in the chart), not three times
     shown = [panel.message.value, panel.views["count"].value, panel.views["table"].value]
@@ -111,7 +113,8 @@ def test_panel_is_a_panel_with_reset_and_named_options():
     panel = CataloguePanel()
     assert isinstance(panel, Panel)
     assert "hcckit-primary-control" in panel.controls["modality"]._dom_classes
-    assert ("Single-arm trial", "single_arm") in panel.controls["design"].options
+    bind = panel.views["chart"].chart.to_dict()["params"][0]["bind"]
+    assert ("Single-arm trial", "single_arm") in zip(bind["labels"], bind["options"], strict=True)
     assert ("No arterial therapy", "none") in panel.controls["modality"].options
     panel.set_state(modality="TARE", design="single_arm")
     assert panel.value.empty
@@ -121,6 +124,30 @@ def test_panel_is_a_panel_with_reset_and_named_options():
     assert len(panel.value) == len(catalogue.evidence_table())
     assert panel.views["table"].layout.display is None
     assert "font-size:16px" in panel.views["table"].value and "not reported" in panel.views["table"].value
+
+
+def test_design_is_chosen_in_the_chart():
+    """A design is a property of a study: the chart holds every design's studies and a bound input
+    (param ``design``) hides the others in the browser; the table and count follow in the kernel."""
+    from hcckit.charts.catalogue import DESIGN_PARAM
+
+    panel = CataloguePanel()
+    view = panel.views["chart"]
+    spec = view.chart.to_dict(validate=True)
+    (param,) = spec["params"]
+    assert param["name"] == DESIGN_PARAM == "design" and param["value"] == catalogue.ALL
+    assert param["bind"]["labels"][0] == "All designs" and param["bind"]["name"] == "Design: "
+    chart = view.chart
+    view._params = {"design": "rct"}  # what the chart's bound select sends
+    assert panel.state["design"] == "rct" and view.chart is chart
+    assert set(panel.value["design"]) == {"rct"}
+    assert "<b>14</b> studies" in panel.views["count"].value
+    panel.controls["modality"].value = "TACE"  # a kernel filter: redrawn at the chosen design
+    spec = view.chart.to_dict()
+    assert spec["params"][0]["value"] == "rct"
+    rows = [r for values in spec["datasets"].values() for r in values if "trial_id" in r]
+    assert {r["design"] for r in rows} > {"rct"}  # every design's studies are in the chart
+    assert "datum.design == design" in str(spec["layer"][0]["transform"])
 
 
 def test_discrepancies_are_flagged_in_the_table():

@@ -49,3 +49,39 @@ def test_lesson_figure_text_is_at_least_14px(name):
     assert sizes, f"{name}: no text found in the rendered SVG"
     small = sorted({s for s in sizes if s < MIN_FONT_PX})
     assert not small, f"{name}: text of {small} px (minimum {MIN_FONT_PX} px)"
+
+
+def _bound_charts():
+    """The charts whose filter is an input bound to a param (issue #17), with every choice of it."""
+    import pandas as pd
+
+    from hcckit import catalogue, evidence, safety
+    from hcckit.charts import catalogue as cc
+    from hcckit.charts import evidence as ce
+    from hcckit.charts import safety as cs
+
+    forest = evidence.forest_table(evidence.comparisons())
+    yield "forest", ce.forest_chart(forest, endpoint="PFS")
+    yield "ae_profile", cs.ae_profile_chart(safety.ae_profile(grade="any"), study="all", step=16)
+    yield "two_arm", cs.two_arm_chart(safety.two_arm_comparisons(None), trial="yan2025_tace_bev")
+    effects = pd.concat(
+        [safety.class_effects(c, grade="any") for c in safety.CLASS_EFFECTS], ignore_index=True
+    )
+    yield "class_effects", cs.class_effects_chart(effects, event_class="anti-VEGF", step=18)
+    summary = catalogue.trial_summary(catalogue.evidence_table(modality="TARE"))
+    yield "landscape", cc.landscape_chart(summary, design="all")
+
+
+@pytest.mark.parametrize("name", ["forest", "ae_profile", "two_arm", "class_effects", "landscape"])
+def test_bound_chart_text_is_at_least_14px_at_every_choice(name):
+    import vl_convert as vlc
+
+    register_theme()
+    chart = dict(_bound_charts())[name]
+    spec = chart.to_dict()
+    (param,) = spec["params"]
+    for value in param["bind"]["options"]:
+        spec["params"][0]["value"] = value
+        sizes = font_sizes(vlc.vegalite_to_svg(spec))
+        small = sorted({s for s in sizes if s < MIN_FONT_PX})
+        assert sizes and not small, f"{name} at {value}: text of {small} px (minimum {MIN_FONT_PX} px)"

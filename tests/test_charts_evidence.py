@@ -193,3 +193,47 @@ def test_forest_chart_exports_to_svg_and_png(tmp_path, table):
     png = save_chart(ce.forest_chart(forest), tmp_path / "forest.png", scale=1)
     assert "<svg" in svg.read_text()[:200] and "TACTICS" in svg.read_text()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _shown(spec, endpoint: str) -> list[dict]:
+    """The forest rows a browser draws with the endpoint input at ``endpoint`` (the chart's filter)."""
+    rows = _data(spec, "ylabel")
+    return rows if endpoint == "all" else [r for r in rows if r["endpoint"] == endpoint]
+
+
+def test_forest_chart_with_an_endpoint_input_carries_every_endpoint(table):
+    forest = evidence.forest_table(table)
+    spec = _spec(ce.forest_chart(forest, endpoint="OS", endpoints=["PFS", "OS", "TTUP", "RFS", "PPS", "DFS"]))
+    alt.Chart.from_dict(spec)  # a valid Vega-Lite spec
+    (param,) = spec["params"]
+    assert param["name"] == ce.ENDPOINT_PARAM == "endpoint" and param["value"] == "OS"
+    bind = param["bind"]
+    assert bind["input"] == "select" and bind["name"] == "Endpoint (HR): "
+    assert bind["options"] == ["PFS", "OS", "TTUP", "RFS", "PPS", "DFS", "all"]
+    assert bind["labels"][-1] == "All endpoints"
+    # every endpoint's rows are in the chart; each data layer filters them by the param
+    assert {r["endpoint"] for r in _data(spec, "ylabel")} == {"PFS", "OS", "TTUP", "RFS", "PPS"}
+    for layer in spec["layer"][1:4]:
+        assert any("endpoint" in str(t.get("filter", "")) for t in layer["transform"])
+    # one endpoint's labels have no endpoint prefix; all endpoints' labels do
+    stah = [r for r in _shown(spec, "OS") if r["study"] == "STAH"]
+    assert stah and stah[0]["ylabel_one"] == "STAH: Sorafenib + cTACE vs Sorafenib"
+    assert stah[0]["ylabel"].startswith("OS · ")
+    # the title and the legends' place under the plot follow the choice
+    assert "Hazard ratios (OS)" in spec["title"]["text"]["expr"]
+    legend = spec["layer"][1]["encoding"]["color"]["legend"]
+    assert f'== "OS" ? {ce._FOREST_STEP * len(_shown(spec, "OS")) + ce._AXIS_PX}' in legend["legendY"]["expr"]
+    # a choice without rows says so in the chart
+    assert "No hazard ratio for DFS matches these filters." in json.dumps(spec)
+    assert spec["autosize"] == {"type": "pad", "resize": True}  # shrinks when rows are filtered out
+
+
+def test_forest_chart_endpoint_input_rejects_an_unknown_choice(table):
+    forest = evidence.forest_table(table)
+    with pytest.raises(ValueError, match="endpoint"):
+        ce.forest_chart(forest, endpoint="XYZ")
+
+
+def test_choose_builds_a_vega_expression():
+    expr = ce.choose("p", {"a": 1, "b": "two · 2"}, 0)
+    assert expr == 'p == "a" ? 1 : (p == "b" ? "two · 2" : (0))'

@@ -125,3 +125,48 @@ def test_every_lesson_figure_fits_a_1280_px_projector():
         svg = vlc.vegalite_to_svg(chart.to_dict())
         width = float(re.search(r'<svg[^>]*width="([0-9.]+)"', svg).group(1))
         assert width <= 1150, (name, width)
+
+
+def _params(spec) -> dict:
+    return {p["name"]: p for p in spec.get("params", [])}
+
+
+def test_profile_chart_with_a_study_input_carries_every_study():
+    import altair as alt
+
+    profile = safety.ae_profile(grade="any")
+    studies = [("All studies", "all"), ("Yan 2025 (RCT)", "yan2025_tace_bev"), ("CHANCE2201", "chance2201")]
+    spec = cs.ae_profile_chart(profile, study="yan2025_tace_bev", studies=studies).to_dict()
+    alt.Chart.from_dict(spec)  # a valid Vega-Lite spec
+    param = _params(spec)[cs.STUDY_PARAM]
+    assert param["value"] == "yan2025_tace_bev" and param["bind"]["input"] == "select"
+    assert param["bind"]["labels"] == ["All studies", "Yan 2025 (RCT)", "CHANCE2201"]
+    assert param["bind"]["name"] == "Study: "
+    rows = data_rows(spec)
+    assert {r["trial_id"] for r in rows if "regimen" in r} == set(profile["trial_id"])
+    columns = spec["vconcat"][1]["hconcat"]  # CHANCE2201 has no row at any grade: a line above says so
+    assert len(columns) == 2
+    filters = [t["filter"] for part in walk(spec) for t in part.get("transform", []) if "filter" in t]
+    assert sum("indexof" in f and "yan2025_tace_bev" in f for f in filters) == 2  # Yan 2025's two arms
+    note = spec["vconcat"][0]
+    assert "datum.trial_id == study" in note["transform"][0]["filter"]
+    assert any("No adverse events match these filters in CHANCE2201" in str(r.get("message")) for r in rows)
+    with pytest.raises(ValueError, match="study"):
+        cs.ae_profile_chart(profile, study="nowhere")
+
+
+def test_two_arm_chart_with_a_trial_input_carries_every_trial():
+    import altair as alt
+
+    comparisons = safety.two_arm_comparisons(None)
+    spec = cs.two_arm_chart(comparisons, trial="chance2201").to_dict()
+    alt.Chart.from_dict(spec)
+    param = _params(spec)[cs.TRIAL_PARAM]
+    assert param["value"] == "chance2201" and set(param["bind"]["options"]) == set(comparisons["trial_id"])
+    assert not any("_" in label for label in param["bind"]["labels"])  # names, not ids
+    rows = [r for r in data_rows(spec) if "row" in r]
+    assert {r["trial_id"] for r in rows} == set(comparisons["trial_id"])
+    assert not any(r["row"].startswith("Yan 2025: ") for r in rows)  # one trial shown: no study prefix
+    filters = [t["filter"] for part in walk(spec) for t in part.get("transform", []) if "filter" in t]
+    assert filters.count("datum.trial_id == trial") >= 4  # each of the chart's data layers
+    assert "TACE + IA bevacizumab vs TACE" in spec["title"]["text"]["expr"]

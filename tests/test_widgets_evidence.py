@@ -21,6 +21,20 @@ def _rows(chart, key: str) -> list[dict]:
     return [r for values in spec.get("datasets", {}).values() for r in values if key in r]
 
 
+def _param(chart, name: str):
+    """The starting value of the chart's param ``name`` (what its bound input shows), or None."""
+    return {p["name"]: p.get("value") for p in chart.to_dict().get("params", [])}.get(name)
+
+
+def _shown(chart) -> list[dict]:
+    """The forest rows the browser draws: the chart carries every endpoint, its bound input filters them."""
+    endpoint = _param(chart, "endpoint")
+    rows = _rows(chart, "ylabel")
+    if endpoint in (None, "all"):
+        return rows
+    return [dict(r, ylabel=r["ylabel_one"]) for r in rows if r["endpoint"] == endpoint]
+
+
 def _is_empty_state(chart) -> bool:
     spec = chart.to_dict()
     return spec.get("mark", {}).get("type") == "text" and "message" in json.dumps(spec)
@@ -37,13 +51,15 @@ def explorer():
 
 
 def test_explorer_default_and_conventions(explorer):
-    assert "hcckit-primary-control" in explorer.controls["endpoint"]._dom_classes
+    # the endpoint is chosen in the forest plot (a select bound to its param): the chart view is primary
+    assert "hcckit-primary-control" in explorer.views["forest"]._dom_classes
+    assert explorer.views["forest"].params.endpoint == explorer.controls["endpoint"].value == "PFS"
     assert (
         "hcckit-chart" in explorer.views["forest"]._dom_classes
         and "hcckit-chart" in explorer.views["orr"]._dom_classes
     )
     assert explorer.value["endpoint"] == "PFS"
-    labels = {r["ylabel"] for r in _rows(explorer.views["forest"].chart, "ylabel")}
+    labels = {r["ylabel"] for r in _shown(explorer.views["forest"].chart)}
     assert "STAH: Sorafenib + cTACE vs Sorafenib" in labels and len(labels) == 19
     assert "19 hazard ratio(s) for PFS" in explorer.message.value
     _no_error(explorer.message)
@@ -60,13 +76,43 @@ def test_no_dropdown_is_blank(explorer):
 
 def test_explorer_endpoint_changes_the_chart(explorer):
     orr_chart = explorer.views["orr"].chart
-    explorer.controls["endpoint"].value = "TTUP"
+    forest_chart = explorer.views["forest"].chart
+    explorer.controls["endpoint"].value = "TTUP"  # as Reset or a preset would: the chart's input moves
     try:
+        assert explorer.views["forest"].params.endpoint == "TTUP"
         assert explorer.views["orr"].chart is orr_chart  # the ORR chart does not depend on the endpoint
-        labels = {r["ylabel"] for r in _rows(explorer.views["forest"].chart, "ylabel")}
-        assert labels == {"TACTICS: TACE + sorafenib vs TACE"}
+        assert explorer.views["forest"].chart is forest_chart  # nor is the forest plot redrawn by the kernel
+        assert "1 hazard ratio(s) for TTUP" in explorer.message.value
     finally:
         explorer.controls["endpoint"].value = "PFS"
+
+
+def test_explorer_endpoint_chosen_in_the_browser(explorer):
+    """The browser sends the chart's new param value (altair's ``_params``): the kernel follows it."""
+    view = explorer.views["forest"]
+    forest_chart = view.chart
+    view._params = {"endpoint": "OS"}  # what the chart's bound select sends after a change
+    try:
+        assert explorer.state["endpoint"] == "OS" and explorer.value["endpoint"] == "OS"
+        assert view.chart is forest_chart  # the kernel does not redraw: the browser already did
+        assert "18 hazard ratio(s) for OS" in explorer.message.value
+        assert "(OS)" in explorer.views["notes"].value and "(PFS)" not in explorer.views["notes"].value
+        explorer.controls["design"].value = "rct"  # a kernel filter redraws the plot at the chosen endpoint
+        assert _param(view.chart, "endpoint") == "OS"
+        assert {r["endpoint"] for r in _shown(view.chart)} == {"OS"}
+    finally:
+        view._params = {"endpoint": "PFS"}
+        explorer.controls["design"].value = "any"
+    assert explorer.state["endpoint"] == "PFS" and _param(view.chart, "endpoint") == "PFS"
+
+
+def test_explorer_forest_chart_carries_every_endpoint(explorer):
+    spec = explorer.views["forest"].chart.to_dict(validate=True)
+    (param,) = spec["params"]
+    assert param["name"] == "endpoint" and param["value"] == "PFS"
+    assert param["bind"]["input"] == "select" and param["bind"]["name"].startswith("Endpoint")
+    assert param["bind"]["options"][-1] == "all" and param["bind"]["labels"][-1] == "All endpoints"
+    assert {r["endpoint"] for r in _rows(explorer.views["forest"].chart, "ylabel")} >= {"PFS", "OS", "TTUP"}
 
 
 def test_explorer_single_arm_empty_state(explorer):
@@ -86,13 +132,20 @@ def test_explorer_filters_that_match_nothing(explorer):
     explorer.controls["endpoint"].value = "RFS"
     explorer.controls["modality"].value = "TARE"
     try:
-        assert _is_empty_state(explorer.views["forest"].chart)
+        # TARE has hazard ratios, but none for RFS: the plot (still carrying the others) says so itself
+        assert _shown(explorer.views["forest"].chart) == []
+        assert "No hazard ratio for RFS matches these filters." in json.dumps(
+            explorer.views["forest"].chart.to_dict()
+        )
         assert "No hazard ratio for RFS matches arterial = TARE" in explorer.message.value
         _no_error(explorer.message)
+        explorer.controls["systemic_class"].value = "cell_therapy"  # nothing at all: the empty state
+        assert _is_empty_state(explorer.views["forest"].chart)
         explorer.controls["criterion"].value = "RECICL"
         assert _is_empty_state(explorer.views["orr"].chart)
     finally:
         explorer.controls["modality"].value = "any"
+        explorer.controls["systemic_class"].value = "any"
         explorer.controls["criterion"].value = "any"
         explorer.controls["endpoint"].value = "PFS"
 
@@ -100,9 +153,7 @@ def test_explorer_filters_that_match_nothing(explorer):
 def test_explorer_ci_toggle_and_criterion(explorer):
     explorer.controls["ci_level"].value = "95"
     try:
-        stah = next(
-            r for r in _rows(explorer.views["forest"].chart, "ylabel") if r["ylabel"].startswith("STAH")
-        )
+        stah = next(r for r in _shown(explorer.views["forest"].chart) if r["ylabel"].startswith("STAH"))
         assert "recomputed from the printed 90 % CI" in stah["ci_label"]
         assert "recomputed" in explorer.views["notes"].value
     finally:
@@ -332,3 +383,21 @@ def test_cross_trial_presets_and_reset():
     panel.reset()
     assert panel.value == ("chictr2100049829_tace_atezo_bev", "chictr2200056222_debtace_tqb_anlo")
     assert "has a control arm" in panel.views["reasons"].value
+
+
+def test_reset_moves_the_chart_input_even_before_the_kernel_heard_of_a_change():
+    """The browser reports a bound input's change 150 ms late: a Reset clicked right after it finds the
+    kernel still at the starting value, and must still reach the chart: the spec is sent again, with
+    the param at that value (and a counter in usermeta, so that it differs), and drawn afresh."""
+    panel = panels.evidence_explorer_panel()
+    view = panel.views["forest"]
+    first = view.spec
+    assert panel.state["endpoint"] == "PFS"  # the browser may show OS: the kernel has not heard yet
+    panel.controls["endpoint"].value = "OS"  # a preset or Reset: the param's value in the spec
+    assert view.spec["params"][0]["value"] == "OS" and view.spec["usermeta"]["hcckit_push"] == 1
+    panel.reset()
+    assert view.spec["params"][0]["value"] == "PFS" and view._params == {"endpoint": "PFS"}
+    assert view.spec == first  # the reset's redraw is the first drawing
+    pushed = dict(view.spec)
+    panel.controls["endpoint"].value = "PFS"  # unchanged in the kernel: still sent (the browser may differ)
+    assert view.spec != pushed and view.spec["params"][0]["value"] == "PFS"

@@ -13,14 +13,41 @@ def _rows(chart):
     return [row for rows in chart.to_dict().get("datasets", {}).values() for row in rows]
 
 
+def _param(chart, name: str):
+    """The starting value of the chart's param ``name`` (what its bound input shows), or None."""
+    return {p["name"]: p.get("value") for p in chart.to_dict().get("params", [])}.get(name)
+
+
+def _shown(panel, name: str = "study"):
+    """The rows the browser draws: the chart carries every study, its bound input (the param's value,
+    ``view.params``) keeps one (or all)."""
+    chart = panel.view.chart
+    value = getattr(panel.view.params, name, None)
+    rows = [r for r in _rows(chart) if "trial_id" in r and "message" not in r]
+    return rows if value in (None, "all") else [r for r in rows if r["trial_id"] == value]
+
+
 def test_profile_panel_filters_by_study():
     panel = panels.ae_profile_panel()
     study = panel.controls["study"]
-    assert "hcckit-primary-control" in study._dom_classes
+    # the study is chosen in the chart (a select bound to its param "study"): the chart view is primary
+    assert "hcckit-primary-control" in panel.view._dom_classes
     assert isinstance(panel.view, alt.JupyterChart) and "hcckit-chart" in panel.view._dom_classes
-    study.value = "yan2025_tace_bev"
-    rows = _rows(panel.view.chart)
-    assert rows and {r["trial_id"] for r in rows} == {"yan2025_tace_bev"}
+    chart = panel.view.chart
+    spec = chart.to_dict(validate=True)
+    (param,) = spec["params"]
+    assert param["name"] == "study" and param["value"] == "all" and param["bind"]["input"] == "select"
+    assert param["bind"]["labels"][0] == "All studies" and "Yan 2025 (RCT)" in param["bind"]["labels"]
+    study.value = "yan2025_tace_bev"  # as a preset would: the chart's input moves, the kernel does not redraw
+    assert panel.view.params.study == "yan2025_tace_bev" and panel.view.chart is chart
+    panel.view._params = {"study": "zhang2021_beva_tace"}  # what the chart's bound select sends
+    assert panel.state["study"] == "zhang2021_beva_tace" and panel.view.chart is chart
+    assert "Abstract" not in panel.texts["notes"].value or panel.texts["notes"].value
+    panel.controls["grade"].value = ">=3"  # a kernel control: redrawn at the chosen study
+    rows = _shown(panel)
+    assert rows and {r["trial_id"] for r in rows} == {"zhang2021_beva_tace"}
+    assert {r["trial_id"] for r in _rows(panel.view.chart) if "trial_id" in r} > {"zhang2021_beva_tace"}
+    assert "Abstract" in panel.texts["notes"].value  # the notes follow the study chosen in the chart
     assert panel.message.value == ""
 
 
@@ -29,19 +56,22 @@ def test_profile_panel_grade_and_class():
     panel.controls["grade"].value = ">=3"
     assert "Grade ≥ 3" in panel.view.chart.to_dict()["title"]["text"]
     panel.controls["event_class"].value = "immune"
-    assert {r["event_class"] for r in _rows(panel.view.chart)} == {"immune"}
+    assert {r["event_class"] for r in _shown(panel)} == {"immune"}
 
 
 def test_profile_panel_friendly_empty_state():
     panel = panels.ae_profile_panel()
     panel.controls["study"].value = "chance2201"  # only grade >= 3 totals were curated
-    spec = panel.view.chart.to_dict()
-    assert spec["mark"]["type"] == "text"
+    assert _shown(panel) == []  # the chart says so itself, and keeps its study input
+    assert "No adverse events match these filters in CHANCE2201" in str(panel.view.chart.to_dict())
     assert "No adverse events reported at any grade in CHANCE2201" in panel.message.value
     assert "hcckit-info" in panel.message.value
     panel.controls["grade"].value = ">=3"
     assert panel.message.value == ""
-    assert panel.view.chart.to_dict()["facet"]["row"]["field"] == "regimen"
+    assert {r["trial_id"] for r in _shown(panel)} == {"chance2201"}
+    panel.controls["event_class"].value = "other"  # nothing in any study: the empty state
+    if not _rows(panel.view.chart):
+        assert panel.view.chart.to_dict()["mark"]["type"] == "text"
 
 
 def test_profile_panel_notes_quote_other_reports():
@@ -63,10 +93,30 @@ def test_profile_panel_shows_errors_as_messages(monkeypatch, caplog):
 
 def test_class_effects_panel():
     panel = panels.class_effects_panel()
-    assert "hcckit-primary-control" in panel.controls["event_class"]._dom_classes
-    panel.controls["event_class"].value = "TKI"
-    assert "TKI" in panel.view.chart.to_dict()["title"]["text"]
+    # the class is chosen in the chart (radio buttons bound to its param "event_class")
+    assert "hcckit-primary-control" in panel.view._dom_classes
+    spec = panel.view.chart.to_dict(validate=True)
+    (param,) = spec["params"]
+    assert param["name"] == "event_class" and param["bind"]["input"] == "radio"
+    assert param["bind"]["labels"] == [
+        "Anti-VEGF effects",
+        "TKI effects",
+        "Immune-related",
+        "Embolization-related",
+    ]
+    chart = panel.view.chart
+    panel.view._params = {"event_class": "TKI"}  # what the chart's bound radio buttons send
+    assert panel.state["event_class"] == "TKI" and panel.view.chart is chart
     assert "hand-foot syndrome" in panel.texts["explain"].value
+    assert "TKI" in spec["title"]["text"]["expr"]
+    panel.controls["grade"].value = ">=3"  # a kernel control: redrawn at the chosen class
+    assert _param(panel.view.chart, "event_class") == "TKI"
+    assert {r["event_class"] for r in _rows(panel.view.chart) if "regimen" in r} == {
+        "anti-VEGF",
+        "TKI",
+        "immune",
+        "embolization",
+    }
 
 
 def test_class_effects_panel_empty_state(monkeypatch):
@@ -74,20 +124,38 @@ def test_class_effects_panel_empty_state(monkeypatch):
     real = safety.class_effects
     monkeypatch.setattr(safety, "class_effects", lambda cls, grade="any": real(cls, grade=grade).iloc[0:0])
     panel.controls["event_class"].value = "immune"
+    panel.controls["grade"].value = ">=3"
     assert panel.view.chart.to_dict()["mark"]["type"] == "text"
     assert "No events of the class" in panel.message.value and "Immune-related" in panel.message.value
 
 
+def test_class_effects_chart_says_when_a_class_has_no_row():
+    from hcckit.charts import safety as cs
+
+    effects = safety.class_effects("TKI", grade="any")
+    classes = [("TKI effects", "TKI"), ("Immune-related", "immune")]
+    spec = cs.class_effects_chart(effects, event_class="immune", classes=classes).to_dict(validate=True)
+    assert "No Immune-related events reported at this grade" in str(spec["datasets"])
+    assert spec["vconcat"][0]["transform"][0]["filter"] == "datum.event_class == event_class"
+
+
 def test_two_arm_panel_trial_and_level():
     panel = panels.two_arm_panel()
-    assert "hcckit-primary-control" in panel.controls["trial"]._dom_classes
+    # the trial is chosen in the chart (a select bound to its param "trial"): the chart view is primary
+    assert "hcckit-primary-control" in panel.view._dom_classes
+    assert _param(panel.view.chart, "trial") == "yan2025_tace_bev"
     table = panel.texts["table"].value
     assert "Fisher&#x27;s exact P" in table and "P = 0.043" in table  # the paper's P, as printed
     assert "hcckit-table" in table and "TACE + IA bevacizumab" in table
     assert "yan2025" not in table and "tace_bev" not in table  # names, not ids
-    panel.controls["trial"].value = "chance2201"
-    assert "TACE + ICI + anti-VEGF/TKI" in panel.view.chart.to_dict()["title"]["text"]
+    chart = panel.view.chart
+    panel.view._params = {"trial": "chance2201"}  # what the chart's bound select sends
+    assert panel.state["trial"] == "chance2201" and panel.view.chart is chart
+    assert "CHANCE2201" in panel.texts["table"].value and "P = 0.043" not in panel.texts["table"].value
+    assert "TACE + ICI + anti-VEGF/TKI" in panel.view.chart.to_dict()["title"]["text"]["expr"]
     panel.controls["level"].value = 0.99
+    assert _param(panel.view.chart, "trial") == "chance2201"
+    assert {r["trial_id"] for r in _shown(panel, "trial")} == {"chance2201"}
     assert "99 %" in panel.view.chart.to_dict()["title"]["subtitle"][0]
     assert "99 % CI" in panel.texts["table"].value
 
@@ -158,28 +226,40 @@ def _plots(spec, data=None):
     return [p for key in ("hconcat", "vconcat") for part in spec.get(key, []) for p in _plots(part, data)]
 
 
+def _plots(spec, data=None):
+    """Every single plot of a (possibly concatenated) chart spec, depth first, with its data's name."""
+    data = spec.get("data", {}).get("name", data)
+    if "layer" in spec:
+        return [dict(spec, data_name=data)]
+    return [p for key in ("hconcat", "vconcat") for part in spec.get(key, []) for p in _plots(part, data)]
+
+
 def test_profile_panel_lays_all_studies_out_in_two_columns():
-    """All studies in one column is ~1,200 px tall: two columns so that the panel fits one screen."""
+    """All studies in one column is ~1,200 px tall: two columns so that the panel fits one screen;
+    the chart holds every study and the browser hides the plots of those its input does not show."""
     panel = panels.ae_profile_panel()
     for grade in ("any", "1-2", ">=3"):
         panel.controls["grade"].value = grade
         spec = panel.view.chart.to_dict(validate=True)
-        columns = spec["hconcat"]
+        columns = spec["vconcat"][-1]["hconcat"]
         assert len(columns) == 2
-        plots = _plots(spec)
-        regimens = [p["title"]["text"] for p in plots]
+        plots = [p for p in _plots(spec) if "title" in p]
         assert len(plots) == safety.ae_profile(grade=grade)["regimen"].nunique()  # every regimen, once
         assert all(p["title"]["fontSize"] >= 14 for p in plots)
-        # the same plot width everywhere (the same % is the same length), axis only under each column
+        # the same plot width everywhere (the same % is the same length)
         assert len({p["width"] for p in plots}) == 1 and plots[0]["width"] >= 140
-        assert sum(1 for p in plots if p["layer"][0]["encoding"]["x"]["axis"].get("labels", True)) == 2
+        # each plot, its heading and frame show only for "all studies" or its own study
+        for p in plots:
+            assert "study" in p["transform"][0]["filter"] and "study" in p["title"]["text"]["expr"]
+            assert "study" in p["view"]["stroke"]["expr"]
         # a trial's arms stay in one column
         yan = [
-            i for i, c in enumerate(columns) for p in _plots(c) if "Yan 2025" in " ".join(p["title"]["text"])
+            i
+            for i, c in enumerate(columns)
+            for p in _plots(c)
+            if "title" in p and "Yan 2025" in p["title"]["text"]["expr"]
         ]
-        assert len(set(yan)) <= 1, regimens
-    panel.controls["study"].value = "zhang2021_beva_tace"  # one study: one column, as before
-    assert panel.view.chart.to_dict()["facet"]["row"]["field"] == "regimen"
+        assert len(set(yan)) <= 1
 
 
 def test_profile_columns_are_about_equal_in_height():

@@ -8,6 +8,7 @@ numbers and its chart says so.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 
@@ -17,6 +18,7 @@ import pandas as pd
 from hcckit.charts._common import MIN_FONT_PX, empty_chart
 
 __all__ = [
+    "ENDPOINT_PARAM",
     "forest_chart",
     "pooled_chart",
     "orr_chart",
@@ -44,6 +46,40 @@ _ORR_KINDS = {
     "range printed": "#E69F00",
 }
 _SOURCE = "Curated from the publications named in hcckit's data tables; nothing simulated."
+
+#: Name of the Vega-Lite param of :func:`forest_chart` bound to its endpoint input (when it has one).
+ENDPOINT_PARAM = "endpoint"
+
+
+def choice_param(name: str, value: str, choices, *, label: str, radio: bool = False) -> alt.Parameter:
+    """A Vega-Lite param ``name`` bound to a select input drawn in the chart (names shown, ids kept).
+
+    ``choices`` are ``(label, value)`` pairs (as ipywidgets options); ``label`` is the input's
+    name ("Study: "); ``radio``: radio buttons instead of a select. Raises ValueError when
+    ``value`` is not one of the choices.
+    """
+    choices = [(str(lab), str(val)) for lab, val in choices]
+    values = [v for _, v in choices]
+    if value not in values:
+        raise ValueError(f"{name}: {value!r} is not one of the choices {values}")
+    binding = alt.binding_radio if radio else alt.binding_select
+    return alt.param(
+        name=name, value=value, bind=binding(options=values, labels=[lab for lab, _ in choices], name=label)
+    )
+
+
+def resizing(chart):
+    """``chart`` laid out again at every update (Vega's autosize ``resize``): a bound input that
+    filters rows out must shrink the chart, not leave the space of the rows it hid."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="pad", resize=True))
+
+
+def choose(param: str, mapping: dict, default="") -> str:
+    """A Vega expression: ``mapping[param]`` (``default`` for any other value), as nested ternaries."""
+    expr = json.dumps(default, ensure_ascii=False)
+    for key, value in reversed(list(mapping.items())):
+        expr = f"{param} == {json.dumps(key, ensure_ascii=False)} ? {json.dumps(value, ensure_ascii=False)} : ({expr})"
+    return expr
 
 
 def _nice_domain(values) -> list[float]:
@@ -153,9 +189,9 @@ _FOREST_TOOLTIP = [
 ]
 
 
-def _forest_frame(forest: pd.DataFrame) -> pd.DataFrame:
+def _forest_frame(forest: pd.DataFrame, *, many: bool | None = None) -> pd.DataFrame:
     df = forest.copy()
-    many = df["endpoint"].nunique() > 1
+    many = df["endpoint"].nunique() > 1 if many is None else many
     df["ylabel"] = [
         f"{e} · {lab}" if many else lab for e, lab in zip(df["endpoint"], df["label"], strict=True)
     ]
@@ -169,7 +205,14 @@ def _forest_frame(forest: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None):
+def forest_chart(
+    forest: pd.DataFrame,
+    *,
+    title: str | None = None,
+    empty_message: str | None = None,
+    endpoint: str | None = None,
+    endpoints=None,
+):
     """Forest plot of hazard ratios on a log axis, each CI at the level its study printed.
 
     Parameters
@@ -180,6 +223,15 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         Default: "Hazard ratios (<endpoints>)".
     empty_message : str, optional
         Text shown when ``forest`` has no rows.
+    endpoint : str, optional
+        Draw only this endpoint (``"PFS"``; :data:`hcckit.labels.ALL`: every endpoint) and let the
+        reader choose another in the chart itself: the chart then carries every row of ``forest``
+        and a select input ("Endpoint (HR)") bound to the Vega-Lite param :data:`ENDPOINT_PARAM`
+        (``"endpoint"``), so the browser redraws it with no kernel. Scales and legends are those of
+        all the rows (a choice never re-colours an interval level). Default: no input, every row drawn.
+    endpoints : sequence of str, optional
+        The input's endpoint choices, in order (default: those in ``forest``); a choice with no
+        row shows a line saying so in the chart.
 
     Returns
     -------
@@ -191,8 +243,46 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     """
     if forest is None or len(forest) == 0:
         return empty_chart(empty_message or "No hazard ratio matches these filters.")
-    df = _forest_frame(forest)
-    endpoints = ", ".join(dict.fromkeys(df["endpoint"]))
+    from hcckit.labels import ALL
+
+    bound = endpoint is not None
+    df = _forest_frame(forest, many=True if bound else None)
+    present = list(dict.fromkeys(df["endpoint"]))
+    if bound:
+        # legends placed from the labels of one endpoint (the labels of all endpoints, longer, then
+        # only start left of the legends); their height under the plot follows the choice
+        df["ylabel_one"] = _forest_frame(forest, many=False)["ylabel"]
+        interval_at, estimate_at = _forest_legend_places(df.assign(ylabel=df["ylabel_one"]))
+    else:
+        interval_at, estimate_at = _forest_legend_places(df)
+    if bound:
+        choices = list(dict.fromkeys(endpoints)) if endpoints is not None else present
+        param = choice_param(
+            ENDPOINT_PARAM,
+            endpoint,
+            [*[(e, e) for e in choices], ("All endpoints", ALL)],
+            label="Endpoint (HR): ",
+        )
+        shown = f"({ENDPOINT_PARAM} == {json.dumps(ALL)} || datum.endpoint == {ENDPOINT_PARAM})"
+        rows = {e: int((df["endpoint"] == e).sum()) for e in choices}
+        rows[ALL] = int(df["ylabel"].nunique())
+        top = choose(ENDPOINT_PARAM, {k: _FOREST_STEP * n + _AXIS_PX for k, n in rows.items()}, 0)
+        below = estimate_at["legendY"] - interval_at["legendY"]
+        interval_at = {**interval_at, "legendY": alt.ExprRef(top)}
+        estimate_at = {**estimate_at, "legendY": alt.ExprRef(f"{top} + {below:g}" if below else top)}
+        titles = {e: f"Hazard ratios ({e})" for e in choices}
+        titles[ALL] = f"Hazard ratios ({', '.join(present)})"
+        heading = title or alt.ExprRef(choose(ENDPOINT_PARAM, titles, "Hazard ratios"))
+        base = (
+            alt.Chart(df)
+            .transform_filter(shown)
+            .transform_calculate(
+                ylabel=f"{ENDPOINT_PARAM} == {json.dumps(ALL)} ? datum.ylabel : datum.ylabel_one"
+            )
+        )
+    else:
+        heading = title or f"Hazard ratios ({', '.join(present)})"
+        base = alt.Chart(df)
     domain = _nice_domain([*df["ci_low"], *df["ci_high"], *df["hr"]])
     scale = alt.Scale(type="log", domain=domain, clamp=True)
     axis = alt.Axis(values=[0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5], format="~g", grid=True)
@@ -202,14 +292,12 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
         title=None,
         axis=alt.Axis(labelLimit=460),
     )
-    interval_at, estimate_at = _forest_legend_places(df)
     colour = alt.Color(
         "ci_label:N",
         title="Interval",
         scale=_colour_scale(df["ci_label"]),
         legend=alt.Legend(labelLimit=360, direction="vertical", **interval_at),
     )
-    base = alt.Chart(df)
     reference = (
         alt.Chart(pd.DataFrame({"hr": [1.0]}))
         .mark_rule(strokeDash=[4, 4], color="#555555")
@@ -236,15 +324,33 @@ def forest_chart(forest: pd.DataFrame, *, title: str | None = None, empty_messag
     text = base.mark_text(align="left", dx=7, fontSize=MIN_FONT_PX, color="#333333").encode(
         x=alt.X("text_x:Q", scale=scale, title=HR_AXIS_TITLE), y=y, text="hr_text:N", tooltip=_FOREST_TOOLTIP
     )
+    layers = [reference, ci, points, text]
+    if bound:
+        missing = [e for e in choices if not rows[e]]
+        if missing:  # a choice with no row: say so in the chart (its plot has no height)
+            note = pd.DataFrame(
+                {
+                    "endpoint": missing,
+                    "message": [f"No hazard ratio for {e} matches these filters." for e in missing],
+                }
+            )
+            layers.append(
+                alt.Chart(note)
+                .transform_filter(f"datum.endpoint == {ENDPOINT_PARAM}")
+                .mark_text(align="left", baseline="bottom", fontSize=MIN_FONT_PX + 2, color="#7A4B00")
+                .encode(x=alt.value(0), y=alt.value(-6), text="message:N")
+            )
     subtitle = [
         "Each CI as printed (its level in the colour legend); diamonds = adjusted HRs from cohorts.",
         _SOURCE,
     ]
-    chart = alt.layer(reference, ci, points, text).properties(
-        title=alt.TitleParams(title or f"Hazard ratios ({endpoints})", subtitle=subtitle, anchor="start"),
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(heading, subtitle=subtitle, anchor="start"),
         width=_FOREST_WIDTH,
         height=alt.Step(_FOREST_STEP),
     )
+    if bound:
+        chart = resizing(chart.add_params(param))
     return chart.resolve_scale(x="shared")
 
 

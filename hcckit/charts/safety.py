@@ -13,8 +13,18 @@ import pandas as pd
 
 from hcckit.charts._common import MIN_FONT_PX, PALETTE, empty_chart
 from hcckit.charts._common import require_columns as _require
+from hcckit.charts.evidence import choice_param, choose, resizing
 
-__all__ = ["CLASS_COLOURS", "ae_profile_chart", "class_effects_chart", "two_arm_chart", "lesson_figures"]
+__all__ = [
+    "CLASS_COLOURS",
+    "CLASS_PARAM",
+    "STUDY_PARAM",
+    "TRIAL_PARAM",
+    "ae_profile_chart",
+    "class_effects_chart",
+    "two_arm_chart",
+    "lesson_figures",
+]
 
 CLASS_COLOURS = {
     "anti-VEGF": "#D55E00",
@@ -26,6 +36,12 @@ CLASS_COLOURS = {
     "general": "#999999",
     "other": "#000000",
 }
+#: Name of the Vega-Lite param of :func:`ae_profile_chart` bound to its study input (when it has one).
+STUDY_PARAM = "study"
+#: Name of the Vega-Lite param of :func:`class_effects_chart` bound to its class input (when it has one).
+CLASS_PARAM = "event_class"
+#: Name of the Vega-Lite param of :func:`two_arm_chart` bound to its trial input (when it has one).
+TRIAL_PARAM = "trial"
 _CI_NOTE = (
     "Bars: % of patients; lines: exact 95 % CI (Clopper-Pearson). Pale bars: % printed without a count."
 )
@@ -33,7 +49,12 @@ _CI_NOTE = (
 
 def _heading_row(field: str) -> alt.Row:
     """Facet rows headed by their value in bold 14 px, left-aligned above each panel."""
-    header = alt.Header(
+    return alt.Row(field, title=None, header=_heading_header())
+
+
+def _heading_header(**extra) -> alt.Header:
+    """Facet headings: the value in bold 14 px, left-aligned above each panel (``extra``: more Header keywords)."""
+    return alt.Header(
         labelAngle=0,
         labelAlign="left",
         labelAnchor="start",
@@ -41,8 +62,8 @@ def _heading_row(field: str) -> alt.Row:
         labelFontSize=MIN_FONT_PX,
         labelFontWeight="bold",
         labelPadding=4,
+        **extra,
     )
-    return alt.Row(field, title=None, header=header)
 
 
 def _class_label(event_class) -> str:
@@ -171,6 +192,8 @@ def ae_profile_chart(
     width: int = 440,
     step: int = 18,
     max_width: int = 940,
+    study: str | None = None,
+    studies=None,
 ):
     """Adverse-event profile per regimen: % of patients per event with exact CIs, one row per regimen.
 
@@ -181,6 +204,14 @@ def ae_profile_chart(
     its heading and a study's arms together, every plot on the same 0-100 % axis and as wide as
     fits ``max_width`` px (at most ``width``): all studies on one screen. Otherwise one row facet
     per regimen, below each other.
+
+    With ``study`` (a ``trial_id`` of ``profile`` or :data:`hcckit.labels.ALL`), the chart carries
+    every study of ``profile``, draws that one and lets the reader choose another in the chart: a
+    select input ("Study") bound to the Vega-Lite param :data:`STUDY_PARAM` (``"study"``), so the
+    browser redraws it with no kernel. ``studies`` are the input's ``(label, trial_id)`` choices
+    (default: "All studies", then each study of ``profile`` by name). The regimens are then laid
+    out in (at least two) columns as above, and the browser hides the other studies' plots; a study
+    with no row at these filters is named in a line at the top.
     """
     _require(
         profile,
@@ -243,7 +274,15 @@ def ae_profile_chart(
         )
         return bars, ci, text
 
-    if columns == 1 or df["regimen"].nunique() == 1:
+    param = None
+    if study is not None:
+        from hcckit.labels import ALL
+
+        if studies is None:
+            firsts = df.drop_duplicates("trial_id")
+            studies = [("All studies", ALL), *zip(firsts["study"], firsts["trial_id"], strict=True)]
+        param = choice_param(STUDY_PARAM, study, studies, label="Study: ")
+    if param is None and (columns == 1 or df["regimen"].nunique() == 1):
         chart = (
             alt.layer(
                 *layers(alt.Axis(values=ticks), alt.Axis(labelLimit=_LABEL_LIMIT_PX)),
@@ -258,35 +297,13 @@ def ae_profile_chart(
             .resolve_scale(y="independent")
         )
     else:
-        groups, plot, extents, headings = _profile_columns(df, columns, width, max_width)
-        # inner plots keep their grid lines; the axis is drawn under the last plot of each column,
-        # its title ending at the plot's right edge (centred, it would stick out of a narrow column)
-        grid = alt.Axis(values=ticks, labels=False, ticks=False, domain=False, title=None)
-        bottom = alt.Axis(values=ticks, titleAnchor="end")
-        stacks = []
-        for group, extent in zip(groups, extents, strict=True):
-            # one label width per column, so that the headings of a column line up on the left
-            y_axis = alt.Axis(labelLimit=_LABEL_LIMIT_PX, minExtent=round(extent))
-            parts = [
-                alt.layer(
-                    *layers(bottom if i == len(group) - 1 else grid, y_axis),
-                    data=df[df["regimen"] == r],
-                    width=plot,
-                    height=alt.Step(step),
-                ).properties(
-                    title=alt.TitleParams(
-                        headings[r],
-                        anchor="start",
-                        frame="bounds",
-                        fontSize=MIN_FONT_PX,
-                        fontWeight="bold",
-                        offset=2,
-                    )
-                )
-                for i, r in enumerate(group)
-            ]
-            stacks.append(alt.vconcat(*parts, spacing=6))
-        chart = alt.hconcat(*stacks, spacing=20)
+        # with a study input: the columns of all studies, the browser hides the others' regimens
+        chart = _profile_stacks(
+            df, layers, max(columns, 2) if param else columns, width=width, step=step, max_width=max_width,
+            bound=param is not None,
+        )  # fmt: skip
+    if param is not None:
+        chart = _with_study_input(chart, df, param, studies, width=width)
     default = alt.TitleParams(
         text=f"Adverse events per regimen: {grade}" if grade else "Adverse events per regimen",
         subtitle=[
@@ -298,13 +315,117 @@ def ae_profile_chart(
     return chart.properties(title=default if title is None else title)
 
 
+def _profile_stacks(
+    df: pd.DataFrame, layers, columns: int, *, width: int, step: int, max_width: int, bound: bool
+):
+    """The regimens of :func:`ae_profile_chart` in ``columns`` columns of about equal height.
+
+    ``bound``: every plot, its heading and its column's axis show only while the study input
+    (param :data:`STUDY_PARAM`) is "all studies" or the regimen's study (the browser's filter).
+    """
+    from hcckit.labels import ALL
+
+    ticks = [0, 25, 50, 75, 100]
+    groups, plot, extents, headings = _profile_columns(df, columns, width, max_width)
+    trial = df.groupby("regimen", sort=False)["trial_id"].first()
+
+    def visible(trials) -> str:
+        return f"({STUDY_PARAM} == {_json(ALL)} || indexof({_json(sorted(set(trials)))}, {STUDY_PARAM}) >= 0)"
+
+    stacks = []
+    for group, extent in zip(groups, extents, strict=True):
+        # inner plots keep their grid lines; the axis is drawn under the last plot of each column,
+        # its title ending at the plot's right edge (centred, it would stick out of a narrow column)
+        grid = alt.Axis(values=ticks, labels=False, ticks=False, domain=False, title=None)
+        bottom = alt.Axis(values=ticks, titleAnchor="end")
+        if bound:  # a column with no regimen shown draws no axis either
+            on = visible(trial[group])
+            shown = alt.ExprRef(f"{on} ? 1 : 0")
+            bottom = alt.Axis(values=ticks, titleAnchor="end", labelExpr=f"{on} ? datum.label : ''",
+                              titleOpacity=shown, domainOpacity=shown, tickOpacity=shown)  # fmt: skip
+        # one label width per column, so that the headings of a column line up on the left
+        y_axis = alt.Axis(labelLimit=_LABEL_LIMIT_PX, minExtent=round(extent))
+        parts = []
+        for i, r in enumerate(group):
+            heading = headings[r]
+            part = alt.layer(
+                *layers(bottom if i == len(group) - 1 else grid, y_axis),
+                data=df[df["regimen"] == r],
+                width=plot,
+                height=alt.Step(step),
+            )
+            if bound:  # hidden: no rows (no height), no heading, no frame
+                on = visible([trial[r]])
+                part = part.transform_filter(on).properties(
+                    view=alt.ViewBackground(stroke=alt.ExprRef(f"{on} ? '#dddddd' : null"))
+                )
+                heading = alt.ExprRef(f"{on} ? {_json(heading)} : ''")
+            parts.append(
+                part.properties(
+                    title=alt.TitleParams(
+                        heading,
+                        anchor="start",
+                        frame="bounds",
+                        fontSize=MIN_FONT_PX,
+                        fontWeight="bold",
+                        offset=2,
+                    )
+                )
+            )
+        stacks.append(alt.vconcat(*parts, spacing=6))
+    return alt.hconcat(*stacks, spacing=20)
+
+
+def _with_study_input(chart, df: pd.DataFrame, param, studies, *, width: int):
+    """``chart`` with the study input's param, and a line saying so when the study chosen has no row."""
+    from hcckit.labels import ALL
+
+    missing = [(lab, t) for lab, t in studies if t != ALL and t not in set(df["trial_id"])]
+    if not missing:
+        # top-level params set directly: altair's add_params would rename the concatenated views
+        return resizing(alt.vconcat(chart, params=[param.param]))
+    note = pd.DataFrame(
+        {
+            "trial_id": [t for _, t in missing],
+            "message": [f"No adverse events match these filters in {lab}." for lab, _ in missing],
+        }
+    )
+    line = (
+        alt.Chart(note)
+        .transform_filter(f"datum.trial_id == {STUDY_PARAM}")
+        .mark_text(align="left", fontSize=MIN_FONT_PX + 2, color="#7A4B00")
+        .encode(x=alt.value(0), y=alt.Y("trial_id:N", axis=None), text="message:N")
+        .properties(width=width, height=alt.Step(24))
+    )
+    return resizing(alt.vconcat(line, chart, spacing=4, params=[param.param]))
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def class_effects_chart(
-    effects: pd.DataFrame, *, title: str | None = None, empty_message: str | None = None, step: int = 22
+    effects: pd.DataFrame,
+    *,
+    title: str | None = None,
+    empty_message: str | None = None,
+    step: int = 22,
+    event_class: str | None = None,
+    classes=None,
 ):
     """One class effect across regimens: % with exact CI per event, coloured by exposure to the cause.
 
     ``effects`` is ``safety.class_effects(...)``: regimens that contain the class' cause (e.g. an
     anti-VEGF antibody) are orange, the others grey. ``step`` is the height of one regimen's row (px).
+
+    With ``event_class`` (a class of ``effects``, which then holds the rows of several classes:
+    ``safety.class_effects`` of each, concatenated), the chart carries every class, draws that one
+    and lets the reader choose another in the chart: radio buttons ("Class") bound to the Vega-Lite
+    param :data:`CLASS_PARAM` (``"event_class"``), so the browser redraws it with no kernel.
+    ``classes`` are the input's ``(label, class)`` choices (default: the classes of ``effects``
+    by name); a class without rows says so in the chart.
     """
     _require(
         effects,
@@ -322,8 +443,18 @@ def class_effects_chart(
         ],
     )
     cls = str(df["event_class"].iloc[0])
-    cls_label = _class_label(cls)
     grade = str(df["grade_group"].iloc[0]) if "grade_group" in df else ""
+    param = shown = None
+    if event_class is not None:
+        if classes is None:
+            classes = [(_class_label(c), c) for c in dict.fromkeys(df["event_class"])]
+        param = choice_param(CLASS_PARAM, event_class, classes, label="Class: ", radio=True)
+        shown = f"datum.event_class == {CLASS_PARAM}"
+        cause = alt.ExprRef(
+            choose(CLASS_PARAM, {c: CLASS_COLOURS.get(c, PALETTE[3]) for _, c in classes}, PALETTE[3])
+        )
+    else:
+        cause = CLASS_COLOURS.get(cls, PALETTE[3])
     y = alt.Y(
         "regimen:N",
         title=None,
@@ -332,9 +463,7 @@ def class_effects_chart(
     )
     colour = alt.Color(
         "contains:N",
-        scale=alt.Scale(
-            domain=["contains the cause", "does not"], range=[CLASS_COLOURS.get(cls, PALETTE[3]), "#9E9E9E"]
-        ),
+        scale=alt.Scale(domain=["contains the cause", "does not"], range=[cause, "#9E9E9E"]),
         # one line beside its title (the class is named in the chart's title)
         legend=alt.Legend(
             title="Regimen contains the cause?", orient="top", titleLimit=500, titleOrient="left"
@@ -358,16 +487,21 @@ def class_effects_chart(
             tooltip=tooltip,
         )
     )
-    chart = (
-        alt.layer(ci, dots, data=df, width=440, height=alt.Step(step))
-        .facet(
-            row=_heading_row("term:N"),
-            spacing=8,
-        )
-        .resolve_scale(y="independent")
+    chart = alt.layer(ci, dots, data=df, width=440, height=alt.Step(step)).facet(
+        row=_heading_row("term:N"),
+        spacing=8,
     )
+    if shown is not None:
+        chart = chart.transform_filter(shown)
+    chart = chart.resolve_scale(y="independent")
+
+    def heading(c: str, g: str) -> str:
+        return f"Class effect: {_class_label(c)} ({g})" if g else f"Class effect: {_class_label(c)}"
+
     default = alt.TitleParams(
-        text=f"Class effect: {cls_label} ({grade})" if grade else f"Class effect: {cls_label}",
+        text=heading(cls, grade)
+        if param is None
+        else alt.ExprRef(choose(CLASS_PARAM, {c: heading(c, grade) for _, c in classes}, "Class effect")),
         subtitle=[
             "Dots: % of patients; lines: exact 95 % CI. Coloured: the regimen contains the class' cause.",
             "Grey dots are background rates (events without the drug), not proof of causation.",
@@ -375,7 +509,29 @@ def class_effects_chart(
         ],
         anchor="start",
     )
-    return chart.properties(title=default if title is None else title)
+    if param is None:
+        return chart.properties(title=default if title is None else title)
+    missing = [(lab, c) for lab, c in classes if c not in set(df["event_class"])]
+    if missing:  # a class with no row at this grade: a line in the chart says so
+        note = pd.DataFrame(
+            {
+                "event_class": [c for _, c in missing],
+                "message": [
+                    f"No {lab} events reported at this grade in the curated studies." for lab, _ in missing
+                ],
+            }
+        )
+        line = (
+            alt.Chart(note)
+            .transform_filter(shown)
+            .mark_text(align="left", fontSize=MIN_FONT_PX + 2, color="#7A4B00")
+            .encode(x=alt.value(0), y=alt.Y("event_class:N", axis=None), text="message:N")
+            .properties(width=440, height=alt.Step(24))
+        )
+        chart = alt.vconcat(line, chart, spacing=4, params=[param.param])
+    else:
+        chart = chart.add_params(param)
+    return resizing(chart.properties(title=default if title is None else title))
 
 
 def _p(value: float) -> str:
@@ -410,14 +566,14 @@ _TWO_ARM_COLUMNS = [
 ]
 
 
-def _two_arm_rows(comparisons: pd.DataFrame, rr_max: float) -> pd.DataFrame:
+def _two_arm_rows(comparisons: pd.DataFrame, rr_max: float, *, several: bool | None = None) -> pd.DataFrame:
     """The comparisons as the chart's rows: a label per event, relative risks clipped for the log
     axis (``rr_plot``, ``rr_low_plot``, ``rr_high_plot`` within [1/rr_max, rr_max]), and texts
     (``rr``, ``rr_ci``, ``counts``, ``tests``); infinities become NaN (JSON has none)."""
     from hcckit import labels
 
     df = comparisons.copy()
-    several = df["study"].nunique() > 1
+    several = df["study"].nunique() > 1 if several is None else several
     grade_text = df["grade"].map(
         lambda g: labels.label("grade", g)[:1].lower() + labels.label("grade", g)[1:]
     )
@@ -473,16 +629,26 @@ def _reference_rule(x: float) -> alt.Chart:
     return alt.Chart(pd.DataFrame({"x": [x]})).mark_rule(color="#777777", strokeDash=[4, 3]).encode(x="x:Q")
 
 
-def _estimate_and_ci(df: pd.DataFrame, low: alt.X, high: str, estimate: str, *, y, colour: str, tooltip):
+def _rows_chart(df: pd.DataFrame, shown: str | None = None) -> alt.Chart:
+    """``alt.Chart(df)``, filtered by the Vega expression ``shown`` when given (a bound input's choice)."""
+    chart = alt.Chart(df)
+    return chart if shown is None else chart.transform_filter(shown)
+
+
+def _estimate_and_ci(
+    df: pd.DataFrame, low: alt.X, high: str, estimate: str, *, y, colour: str, tooltip, shown=None
+):
     """Per row, the CI (a rule from ``low`` to ``high``) and the estimate (a filled point at ``estimate``)."""
-    ci = alt.Chart(df).mark_rule(strokeWidth=2.5).encode(x=low, x2=high, y=y)
+    ci = _rows_chart(df, shown).mark_rule(strokeWidth=2.5).encode(x=low, x2=high, y=y)
     point = (
-        alt.Chart(df).mark_point(filled=True, size=110, color=colour).encode(x=estimate, y=y, tooltip=tooltip)
+        _rows_chart(df, shown)
+        .mark_point(filled=True, size=110, color=colour)
+        .encode(x=estimate, y=y, tooltip=tooltip)
     )
     return ci, point
 
 
-def _risk_difference_panel(df: pd.DataFrame, y: alt.Y, tooltip: list) -> alt.LayerChart:
+def _risk_difference_panel(df: pd.DataFrame, y: alt.Y, tooltip: list, shown=None) -> alt.LayerChart:
     """Left panel: the risk difference (percentage points) with its CI, 0 dashed."""
     rd_ci, rd_pt = _estimate_and_ci(
         df,
@@ -492,16 +658,19 @@ def _risk_difference_panel(df: pd.DataFrame, y: alt.Y, tooltip: list) -> alt.Lay
         y=y,
         colour=PALETTE[3],
         tooltip=tooltip,
+        shown=shown,
     )
     return alt.layer(_reference_rule(0.0), rd_ci, rd_pt).properties(
         width=260, height=alt.Step(30), title=alt.TitleParams("Risk difference", fontSize=MIN_FONT_PX)
     )
 
 
-def _relative_risk_panel(df: pd.DataFrame, tooltip: list, rr_max: float) -> alt.LayerChart:
+def _relative_risk_panel(df: pd.DataFrame, tooltip: list, rr_max: float, shown=None) -> alt.LayerChart:
     """Middle panel: the relative risk with its CI on a log axis, 1 dashed; ▶ where the CI has no upper limit."""
     rr_scale = alt.Scale(type="log", domain=[1.0 / rr_max, rr_max])
-    y_same = alt.Y("row:N", title=None, sort=list(df["row"]), axis=None)  # rows as in the left panel
+    y_same = alt.Y(
+        "row:N", title=None, sort=list(dict.fromkeys(df["row"])), axis=None
+    )  # rows as in the left panel
     rr_ci, rr_pt = _estimate_and_ci(
         df,
         alt.X(
@@ -515,9 +684,10 @@ def _relative_risk_panel(df: pd.DataFrame, tooltip: list, rr_max: float) -> alt.
         y=y_same,
         colour=PALETTE[0],
         tooltip=tooltip,
+        shown=shown,
     )
     open_end = (
-        alt.Chart(df[df["rr_ci"].str.endswith("∞")])
+        _rows_chart(df[df["rr_ci"].str.endswith("∞")], shown)
         .mark_point(shape="triangle-right", filled=True, size=140, color=PALETTE[0])
         .encode(x=alt.X("rr_high_plot:Q", scale=rr_scale), y=y_same)
     )
@@ -528,10 +698,10 @@ def _relative_risk_panel(df: pd.DataFrame, tooltip: list, rr_max: float) -> alt.
     )
 
 
-def _tests_panel(df: pd.DataFrame, y: alt.Y) -> alt.Chart:
+def _tests_panel(df: pd.DataFrame, y: alt.Y, shown=None) -> alt.Chart:
     """Bottom panel: per event, the counts, Fisher's and the chi-square P, and the P the paper printed."""
     return (
-        alt.Chart(df)
+        _rows_chart(df, shown)
         .transform_calculate(line="datum.counts + ' · ' + datum.tests")
         .mark_text(align="left", fontSize=MIN_FONT_PX)
         .encode(x=alt.value(4), y=y, text="line:N")
@@ -564,20 +734,44 @@ def _two_arm_title(df: pd.DataFrame) -> alt.TitleParams:
     )
 
 
-def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max: float = 100.0):
+def two_arm_chart(
+    comparisons: pd.DataFrame,
+    *,
+    title: str | None = None,
+    rr_max: float = 100.0,
+    trial: str | None = None,
+    trials=None,
+):
     """Experimental vs control arm: risk difference and relative risk with CIs, counts and p-values.
 
     ``comparisons`` is ``safety.two_arm_comparisons(...)``. Left: risk difference (percentage
     points, 0 = no difference); middle: relative risk on a log axis (1 = no difference; an
     infinite estimate or bound - no events in the control arm - is drawn at ``rr_max`` with an
     arrow); right: counts, Fisher's exact p, the chi-square p and what the paper printed.
+
+    With ``trial`` (a ``trial_id`` of ``comparisons``), the chart carries every trial of
+    ``comparisons``, draws that one and lets the reader choose another in the chart: a select
+    input ("Trial") bound to the Vega-Lite param :data:`TRIAL_PARAM` (``"trial"``), so the browser
+    redraws it with no kernel. ``trials`` are the input's ``(label, trial_id)`` choices (default:
+    each trial of ``comparisons`` by study name).
     """
     _require(comparisons, _TWO_ARM_COLUMNS, "comparisons")
     if comparisons.empty:
         return empty_chart("No adverse event has counts in both arms of this trial.")
-    df = _two_arm_rows(comparisons, rr_max)
+    shown, param = None, None
+    if trial is not None:
+        _require(comparisons, ["trial_id"], "comparisons")
+        if trials is None:
+            firsts = comparisons.drop_duplicates("trial_id")
+            trials = list(zip(firsts["study"], firsts["trial_id"], strict=True))
+        param = choice_param(TRIAL_PARAM, trial, trials, label="Trial: ")
+        shown = f"datum.trial_id == {TRIAL_PARAM}"
+    df = _two_arm_rows(comparisons, rr_max, several=False if trial is not None else None)
     y = alt.Y(
-        "row:N", title=None, sort=list(df["row"]), axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320)
+        "row:N",
+        title=None,
+        sort=list(dict.fromkeys(df["row"])),
+        axis=alt.Axis(labelFontSize=MIN_FONT_PX, labelLimit=320),
     )
     tooltip = [
         alt.Tooltip("row:N", title="Event"),
@@ -588,11 +782,26 @@ def two_arm_chart(comparisons: pd.DataFrame, *, title: str | None = None, rr_max
         alt.Tooltip("rr_ci:N", title="Relative risk, CI"),
         alt.Tooltip("tests:N", title="Tests and the printed P"),
     ]
-    rd = _risk_difference_panel(df, y, tooltip)
-    rr = _relative_risk_panel(df, tooltip, rr_max)
+    rd = _risk_difference_panel(df, y, tooltip, shown)
+    rr = _relative_risk_panel(df, tooltip, rr_max, shown)
     # two rows so that the chart fits a 1280 px projector beside nothing (about 900 px wide)
-    chart = alt.vconcat(alt.hconcat(rd, rr, spacing=16), _tests_panel(df, y), spacing=18)
-    return chart.properties(title=_two_arm_title(df) if title is None else title)
+    parts = [alt.hconcat(rd, rr, spacing=16), _tests_panel(df, y, shown)]
+    if param is None:
+        return alt.vconcat(*parts, spacing=18).properties(
+            title=_two_arm_title(df) if title is None else title
+        )
+    if title is None:
+        one = {t: _two_arm_title(df[df["trial_id"] == t]) for t in dict.fromkeys(df["trial_id"])}
+        first = next(iter(one.values()))
+        title = alt.TitleParams(
+            text=alt.ExprRef(
+                choose(TRIAL_PARAM, {t: p.text for t, p in one.items()}, "Two-arm safety comparison")
+            ),
+            subtitle=first.subtitle,
+            anchor="start",
+        )
+    # top-level params set directly: altair's add_params would rename the concatenated views
+    return resizing(alt.vconcat(*parts, spacing=18, params=[param.param]).properties(title=title))
 
 
 # Lesson figures: builders drawn from the curated counts with default settings, callable without

@@ -45,6 +45,8 @@ __all__ = [
     "Chart",
     "ChartLibrary",
     "OfflineChart",
+    "PARAM_SYNC_MS",
+    "ParamControl",
     "bundle",
     "embed_options",
     "library",
@@ -89,7 +91,23 @@ CHART_CSS = """
 .hcckit-panel .widget-label, .hcckit-panel .widget-readout, .hcckit-panel .widget-button,
 .hcckit-panel .widget-toggle-button, .hcckit-panel select, .hcckit-panel .widget-checkbox label,
 .hcckit-panel .widget-html-content, .hcckit-panel .lm-TabBar-tabLabel { font-size: 14px; }
-.hcckit-panel .widget-label { overflow: visible; white-space: normal; line-height: 1.2; }"""
+.hcckit-panel .widget-label { overflow: visible; white-space: normal; line-height: 1.2; }
+/* inputs bound to chart params (Vega-Lite "bind"): drawn by Vega inside the chart, moved above the
+   plot into the band of the "Save figure" button, and sized for the back row (16 px, the name in
+   bold before the input) */
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .chart-wrapper:has(> .vega-bindings) {
+  display: flex; flex-direction: column; align-items: flex-start; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bindings { order: -1; margin: -32px 0 4px;
+  min-height: 28px; max-width: calc(100% - 150px); font: 16px/1.3 sans-serif; display: flex; flex-wrap: wrap;
+  align-items: center; gap: 6px 18px; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bind { display: flex; align-items: center; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bind label { display: flex; align-items: center;
+  gap: 4px 8px; flex-wrap: wrap; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bind-name { font-weight: 600; font-size: 16px; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bindings select {
+  font: 16px/1.3 sans-serif; padding: 3px 6px; max-width: 100%; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bindings input[type="radio"] { margin: 0 2px 0 8px; }
+:is(.hcckit-chart.vega-embed, .hcckit-chart .vega-embed) .vega-bindings .vega-bind-radio label { font-size: 16px; }"""
 
 # The chart widgets' module: wait for the shared library, then draw with altair's render(), but
 # apply a new spec that differs from the drawn one only in its data through Vega's View API
@@ -179,8 +197,22 @@ export default {
       took(t0);
       remember(spec, next);
     };
+    // The param values altair reports to the kernel (_params) are those the view drawn now shows:
+    // a report a redrawn view's predecessor had scheduled (altair debounces them) is corrected.
+    const current = (params) => {
+      const view = el.__hcckitEmbed && el.__hcckitEmbed.view;
+      if (!view || !params || typeof params !== "object") return params;
+      const out = {...params};
+      for (const name of Object.keys(out)) {
+        try { const v = view.signal(name); if (v !== undefined) out[name] = v; } catch (error) { /* not in view */ }
+      }
+      return out;
+    };
     const proxy = new Proxy(model, {
       get(target, prop) {
+        if (prop === "set") {
+          return (key, value, ...rest) => target.set(key, key === "_params" ? current(value) : value, ...rest);
+        }
         if (prop === "on") {
           return (event, callback, ...rest) => target.on(event, event === "change:spec"
             ? () => { queue = queue.then(() => update(callback)).catch((e) => console.error(e)); }
@@ -383,6 +415,92 @@ class Chart(alt.JupyterChart):
             return super()._on_change_chart(change)
         finally:
             object.__delattr__(new, "to_dict")
+
+
+#: How long (ms) a chart waits after its last bound-input change before telling the kernel the new
+#: param values (altair's ``debounce_wait``, 10 ms by default). The browser redraws the chart
+#: itself at once; the kernel only updates what lies beside the chart (a table, a note).
+PARAM_SYNC_MS = 150
+
+
+class ParamControl:
+    """A chart param bound to an input that Vega draws inside the chart, used as a panel control.
+
+    ``value`` follows ``view.params.<name>`` (synced from the browser by altair's ``JupyterChart``,
+    across redraws: altair gives every new chart a new ``params`` object, so this observes the
+    view's ``_params``). Setting ``value`` in Python (Reset, presets) redraws the chart at that
+    value (:meth:`_redraw`), even when the kernel already holds it: the browser tells the kernel
+    about a change only :data:`PARAM_SYNC_MS` after it, so a Reset clicked right after a change
+    must still reach the chart. ``observe(handler, names="value")`` as for a widget: a
+    :class:`hcckit.widgets.panel.Panel` treats it as any other control (``controls``, ``state``,
+    ``on_change``, Reset, presets); its updates must not redraw the chart (the browser already
+    did). ``name`` is the Vega-Lite param name; ``description`` the input's label.
+    """
+
+    def __init__(self, view: alt.JupyterChart, name: str, value, *, description: str = ""):
+        self.view = view
+        self.name = name
+        self.description = description
+        self._value = value
+        self._handlers: list = []
+        view.debounce_wait = PARAM_SYNC_MS
+        view.observe(self._from_view, names="_params")
+
+    @property
+    def value(self):
+        """The param's current value (as the browser last reported it, or as last set here)."""
+        return self._value
+
+    @value.setter
+    def value(self, new) -> None:
+        old, self._value = self._value, new
+        params = dict(self.view._params)
+        if self.name in params:  # the chart shown has this param: draw it anew at that value
+            params[self.name] = new
+            self.view._params = params
+            self._redraw(new)
+        self._notify(old, new)
+
+    def _redraw(self, new) -> None:
+        """Send the chart's spec with the param at ``new``: the browser draws it afresh (as first drawn).
+
+        Even when the kernel already holds ``new``: the browser reports a change of its input only
+        :data:`PARAM_SYNC_MS` later, so it may show another value (a counter in ``usermeta``, which
+        Vega ignores, makes the spec differ). Only Reset and presets come here, never a change made
+        in the browser.
+        """
+        spec = self.view.spec
+        if not isinstance(spec, dict) or not any(p.get("name") == self.name for p in spec.get("params", [])):
+            return
+        meta = dict(spec.get("usermeta") or {})
+        meta["hcckit_push"] = int(meta.get("hcckit_push", 0)) + 1
+        params = [dict(p, value=new) if p.get("name") == self.name else p for p in spec["params"]]
+        self.view.spec = {**spec, "params": params, "usermeta": meta}
+
+    def observe(self, handler, names="value") -> None:
+        """Call ``handler(change)`` (a dict with ``old`` and ``new``) when ``value`` changes."""
+        if names not in ("value", ["value"], ("value",)):
+            raise ValueError(f"names: a ParamControl has only 'value', got {names!r}")
+        self._handlers.append(handler)
+
+    def unobserve(self, handler, names="value") -> None:
+        self._handlers.remove(handler)
+
+    def _notify(self, old, new) -> None:
+        if old == new:
+            return
+        change = {"name": "value", "old": old, "new": new, "owner": self, "type": "change"}
+        for handler in list(self._handlers):
+            handler(change)
+
+    def _from_view(self, change) -> None:
+        new = (change.new or {}).get(self.name)
+        if new is not None and new != self._value:
+            old, self._value = self._value, new
+            self._notify(old, new)
+
+    def __repr__(self) -> str:
+        return f"ParamControl({self.name!r}, value={self._value!r})"
 
 
 class OfflineChart(alt.JupyterChart):

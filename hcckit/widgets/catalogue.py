@@ -124,16 +124,25 @@ def _options(ids, kind: str):
 class CataloguePanel(Panel):
     """Filters (arterial modality, design, response criterion, endpoint group) over the curated evidence.
 
-    Views: the landscape chart (``views["chart"]``), the table (``views["table"]``) and the line
-    counting what matches (``views["count"]``). Reset brings every filter back to
-    :data:`hcckit.labels.ALL` ("All modalities", …). ``value`` is the evidence table currently shown.
+    The design is chosen *in the chart* (a select bound to its Vega-Lite param ``design`` -
+    :data:`hcckit.charts.catalogue.DESIGN_PARAM`: a design is a property of a study, so choosing
+    one only hides circles the chart already holds and the browser redraws it with no kernel); the
+    kernel follows it through :class:`hcckit.widgets._chartlib.ParamControl` for the table and the
+    count beside. The modality, criterion and endpoint filters change which numbers (and arms)
+    each study counts: computed in the kernel. Views: the landscape chart (``views["chart"]``),
+    the table (``views["table"]``) and the line counting what matches (``views["count"]``). Reset
+    brings every filter back to :data:`hcckit.labels.ALL` ("All modalities", …). ``value`` is the
+    evidence table currently shown.
     """
 
     def __init__(self):
+        from hcckit.widgets._chartlib import ParamControl
+
         options = catalogue.filter_options()
         style = {"description_width": "initial"}
         designs = [d for d in catalogue.DESIGN_ORDER if d in options["design"]]
         designs += [d for d in options["design"] if d not in designs and d != catalogue.ALL]
+        self._designs = _options(designs, "design")
         self._modality = primary(
             widgets.Dropdown(
                 options=_options(options["modality"], "modality"),
@@ -141,9 +150,6 @@ class CataloguePanel(Panel):
                 description="Arterial modality",
                 style=style,
             )
-        )
-        self._design = widgets.Dropdown(
-            options=_options(designs, "design"), value=catalogue.ALL, description="Design", style=style
         )
         self._criterion = widgets.Dropdown(
             options=_options(options["criterion"], "criterion"),
@@ -160,6 +166,7 @@ class CataloguePanel(Panel):
         self._table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self._message = message_box()
         self._view = chart_view(landscape_chart(None))
+        self._design = ParamControl(self._view, "design", catalogue.ALL, description="Design")
         controls = {
             "modality": self._modality,
             "design": self._design,
@@ -167,9 +174,7 @@ class CataloguePanel(Panel):
             "endpoints": self._endpoints,
         }
         body = [
-            widgets.HBox(
-                [self._modality, self._design, self._criterion], layout=widgets.Layout(flex_flow="row wrap")
-            ),
+            widgets.HBox([self._modality, self._criterion], layout=widgets.Layout(flex_flow="row wrap")),
             self._endpoints,
             self._count,
             self._view,
@@ -183,7 +188,10 @@ class CataloguePanel(Panel):
         )
         self.add_class("hcckit-catalogue")
         self._current = None
-        self.on_change(list(controls), self._refresh)
+        self._studies = None
+        self.on_change(["modality", "criterion", "endpoints"], self._refresh)
+        # the browser has already redrawn the chart: the kernel only updates the table and the count
+        self.on_change(["design"], self._describe)
         self._refresh()
 
     @property
@@ -200,11 +208,22 @@ class CataloguePanel(Panel):
         }
 
     def _refresh(self) -> None:
+        """New modality / criterion / endpoints: every design's studies, the chosen one drawn."""
+        filters = {**self._filters(), "design": catalogue.ALL}
+        summary = catalogue.trial_summary(catalogue.evidence_table(**filters))
+        # the empty state is said once: in the chart; the count line and the table stay out of the way
+        self._view.chart = (
+            landscape_chart(summary, design=self._design.value, designs=self._designs)
+            if len(summary)
+            else landscape_chart(summary)
+        )
+        self._describe()
+
+    def _describe(self) -> None:
+        """The table and the count line of the studies the chart shows (design chosen in the chart)."""
         table = catalogue.evidence_table(**self._filters())
         self._current = table
         summary = catalogue.trial_summary(table)
-        # the empty state is said once: in the chart; the count line and the table stay out of the way
-        self._view.chart = landscape_chart(summary)
         self._table.value = table_html(table)
         self._table.layout.display = "none" if table.empty else None
         self._count.value = (

@@ -89,24 +89,30 @@ def _html_list(title: str, items) -> str:
 class EvidenceExplorerPanel(Panel):
     """Every curated comparison behind five filters: a forest plot of HRs and an ORR chart.
 
-    Controls: endpoint (the primary control), design, arterial modality, systemic class (of the
-    first-named arm), response criterion (ORR chart only) and whether CIs are drawn as printed
-    or all at 95 %. Views: ``forest``, ``orr``, ``notes``. Presets load the starting state of the
-    lesson's three guiding questions. ``value`` returns the current filter settings.
+    Controls: endpoint (the primary control: a select drawn *in the forest plot*, bound to its
+    Vega-Lite param ``endpoint`` - :data:`hcckit.charts.evidence.ENDPOINT_PARAM` - so the browser
+    redraws the plot with no kernel; the kernel follows it through
+    :class:`hcckit.widgets._chartlib.ParamControl` for the notes and the message line; an endpoint
+    id or :data:`hcckit.labels.ALL`), design, arterial modality, systemic class (of the first-named
+    arm), response criterion (ORR chart only) and whether CIs are drawn as printed or all at 95 %
+    (these change which rows and intervals the plot carries: computed in the kernel). Views:
+    ``forest``, ``orr``, ``notes``. Presets load the starting state of the lesson's three guiding
+    questions. ``value`` returns the current filter settings.
     """
 
     def __init__(self):
         from hcckit import evidence
         from hcckit.charts._common import empty_chart
+        from hcckit.labels import ALL
+        from hcckit.widgets._chartlib import ParamControl
 
         self._ev = evidence
         self._table = _comparisons()
         self._orr_filters = None
+        self._forest = None
         opts = evidence.explorer_options(self._table)
+        self._endpoints = list(opts["endpoint"])
         self.message = message_box()
-        self._endpoint = primary(
-            _dropdown([*[(e, e) for e in opts["endpoint"]], ("all endpoints", _ANY)], "PFS", "Endpoint (HR)")
-        )
         self._design = _dropdown(
             _with_any([(evidence.DESIGN_LABELS[d], d) for d in opts["design"]]), _ANY, "Design"
         )
@@ -123,7 +129,9 @@ class EvidenceExplorerPanel(Panel):
             description="Intervals",
             style={"description_width": "110px", "button_width": "140px"},
         )
-        self._forest_view = chart_view(empty_chart("Loading..."))
+        self._forest_view = primary(chart_view(empty_chart("Loading...")))
+        self._endpoint = ParamControl(self._forest_view, "endpoint", "PFS", description="Endpoint (HR)")
+        self._all = ALL
         self._orr_view = chart_view(empty_chart("Loading..."))
         self._notes = widgets.HTML()
         controls = {
@@ -136,7 +144,7 @@ class EvidenceExplorerPanel(Panel):
         }
         start = {name: control.value for name, control in controls.items()}
         body = [
-            widgets.HBox([self._endpoint, self._design, self._ci_level], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self._design, self._ci_level], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self._modality, self._systemic_class, self._criterion],
                          layout=widgets.Layout(flex_flow="row wrap")),
             self._forest_view,
@@ -162,14 +170,17 @@ class EvidenceExplorerPanel(Panel):
         )
         self.add_presets(*self.preset_buttons)
         self.add_class("hcckit-evidence-explorer")
-        self.on_change(list(controls), self._update)
+        self.on_change([name for name in controls if name != "endpoint"], self._update)
+        # the browser has already redrawn the plot: the kernel only updates the notes and message
+        self.on_change(["endpoint"], self._describe_endpoint)
         self._update()
 
     @property
     def value(self) -> dict:
         """Current filters: endpoint, design, modality, systemic_class, criterion, common_level."""
+        endpoint = self._endpoint.value
         return {
-            "endpoint": _value(self._endpoint),
+            "endpoint": None if endpoint in (self._all, _ANY) else endpoint,
             "design": _value(self._design),
             "modality": _value(self._modality),
             "systemic_class": _value(self._systemic_class),
@@ -185,55 +196,25 @@ class EvidenceExplorerPanel(Panel):
         return ", ".join(labels)
 
     def _update(self) -> None:
+        """New design / arterial / systemic / criterion / interval filters: the charts' rows change."""
         from hcckit.charts import evidence as charts
         from hcckit.charts._common import empty_chart
 
         ev, f = self._ev, self.value
         rows = ev.filter_comparisons(
-            self._table,
-            modality=f["modality"],
-            systemic_class=f["systemic_class"],
-            design=f["design"],
-            endpoint=f["endpoint"],
+            self._table, modality=f["modality"], systemic_class=f["systemic_class"], design=f["design"]
         )
-        forest = ev.forest_table(rows, common_level=f["common_level"])
-        what = f"for {f['endpoint']}" if f["endpoint"] else "for any endpoint"
-        if forest.empty:
-            if f["design"] == "single_arm":
-                text = (
-                    "Single-arm studies have no comparator, so they report no hazard ratio. "
-                    "Their response rates are in the ORR chart below."
-                )
-            else:
-                filters = self._describe()
-                text = (
-                    f"No hazard ratio {what} matches {filters or 'these filters'}. "
-                    "Set a filter back to 'any' or choose another endpoint."
-                )
-            self._forest_view.chart = empty_chart(text)
-            self._notes.value = ""
-            show_message(self.message, text, kind="info")
+        # every endpoint's rows: the plot's endpoint input filters them in the browser
+        self._forest = ev.forest_table(rows, common_level=f["common_level"])
+        if self._forest.empty:
+            self._forest_view.chart = empty_chart(self._empty_text(f))
         else:
-            self._forest_view.chart = charts.forest_chart(forest)
-            no_ci = int((~forest["has_ci"]).sum())
-            extra = f" ({no_ci} without a printed CI, drawn grey)" if no_ci else ""
-            show_message(self.message, f"{len(forest)} hazard ratio(s) {what}{extra}.", kind="info")
-            notes = [
-                f"{r.label} ({r.endpoint}): {r.direction_note}"
-                for r in forest.itertuples()
-                if r.direction_note
-            ]
-            notes += [
-                f"{r.label} ({r.endpoint}): {r.discrepancy}" for r in forest.itertuples() if r.discrepancy
-            ]
-            notes += [
-                f"{r.label} ({r.endpoint}): {r.ci_label}"
-                for r in forest.itertuples()
-                if "recomputed" in r.ci_label
-            ]
-            self._notes.value = _html_list("Notes from the curation (also in the tooltips):", notes)
+            self._forest_view.chart = charts.forest_chart(
+                self._forest, endpoint=self._endpoint.value, endpoints=self._endpoints
+            )
+        self._describe_endpoint()
         orr_filters = {k: f[k] for k in ("criterion", "modality", "systemic_class", "design")}
-        if orr_filters == self._orr_filters:  # endpoint or interval change: the ORR chart stays as it is
+        if orr_filters == self._orr_filters:  # interval change: the ORR chart stays as it is
             return
         orr = ev.orr_table(**orr_filters)
         if orr.empty:
@@ -243,6 +224,43 @@ class EvidenceExplorerPanel(Panel):
         else:
             self._orr_view.chart = charts.orr_chart(orr)
         self._orr_filters = orr_filters
+
+    def _empty_text(self, f) -> str:
+        if f["design"] == "single_arm":
+            return (
+                "Single-arm studies have no comparator, so they report no hazard ratio. "
+                "Their response rates are in the ORR chart below."
+            )
+        what = f"for {f['endpoint']}" if f["endpoint"] else "for any endpoint"
+        return (
+            f"No hazard ratio {what} matches {self._describe() or 'these filters'}. "
+            "Set a filter back to 'any' or choose another endpoint."
+        )
+
+    def _describe_endpoint(self) -> None:
+        """The message line and the curation notes of the rows the plot shows (endpoint chosen in the plot)."""
+        f = self.value
+        forest = self._forest
+        if forest is not None and f["endpoint"] is not None:
+            forest = forest[forest["endpoint"] == f["endpoint"]]
+        if forest is None or forest.empty:
+            self._notes.value = ""
+            show_message(self.message, self._empty_text(f), kind="info")
+            return
+        what = f"for {f['endpoint']}" if f["endpoint"] else "for any endpoint"
+        no_ci = int((~forest["has_ci"]).sum())
+        extra = f" ({no_ci} without a printed CI, drawn grey)" if no_ci else ""
+        show_message(self.message, f"{len(forest)} hazard ratio(s) {what}{extra}.", kind="info")
+        notes = [
+            f"{r.label} ({r.endpoint}): {r.direction_note}" for r in forest.itertuples() if r.direction_note
+        ]
+        notes += [f"{r.label} ({r.endpoint}): {r.discrepancy}" for r in forest.itertuples() if r.discrepancy]
+        notes += [
+            f"{r.label} ({r.endpoint}): {r.ci_label}"
+            for r in forest.itertuples()
+            if "recomputed" in r.ci_label
+        ]
+        self._notes.value = _html_list("Notes from the curation (also in the tooltips):", notes)
 
 
 class PoolingPanel(Panel):

@@ -62,6 +62,14 @@ class _SafetyPanel(Panel):
         """The chart view (``views["chart"]``): an offline ``JupyterChart`` with class ``hcckit-chart``."""
         return self.views["chart"]
 
+    def _draw(self, chart, table, **bound) -> None:
+        """The chart view shows ``chart(table, **bound)`` (its bound input and every choice's rows), or
+        the panel's empty state (``_empty_text``) when nothing matches the kernel's filters at all."""
+        if table.empty:
+            self.view.chart = chart(table, empty_message=self._empty_text())
+        else:
+            self.view.chart = chart(table, **bound)
+
     @property
     def texts(self):
         """The HTML read-outs by name (every view but the chart), read-only."""
@@ -131,8 +139,12 @@ def _notes_html(profile) -> str:
 class AEProfilePanel(_SafetyPanel):
     """Adverse-event profiles per regimen; the study picker is the primary control.
 
-    Controls: ``study`` (a ``trial_id`` or :data:`hcckit.labels.ALL`, ``"all"``; primary),
-    ``grade`` (``any``, ``1-2``, ``>=3``), ``event_class`` (a class or ``"all"``). Views: ``chart``
+    Controls: ``study`` (a ``trial_id`` or :data:`hcckit.labels.ALL`, ``"all"``; primary: a select
+    drawn *in the chart*, bound to its Vega-Lite param ``study`` -
+    :data:`hcckit.charts.safety.STUDY_PARAM` - so the browser redraws the chart with no kernel;
+    the kernel follows it through :class:`hcckit.widgets._chartlib.ParamControl` for the notes and
+    the message), ``grade`` (``any``, ``1-2``, ``>=3``) and ``event_class`` (a class or ``"all"``),
+    which change the numbers the chart carries (kernel). Views: ``chart``
     (% of patients with exact 95 % CIs), ``notes`` (other reports of the same numbers). Presets:
     the lesson's two guiding questions (the DEB-TACE + TQB2450 + anlotinib study at grade ≥ 3;
     BEVA-TACE's notes).
@@ -140,18 +152,16 @@ class AEProfilePanel(_SafetyPanel):
 
     def __init__(self, *, study: str = ALL, grade: str = "any", event_class: str = ALL):
         from hcckit.charts._common import empty_chart
+        from hcckit.widgets._chartlib import ParamControl
 
-        # the three controls in one row (about 920 px of the ~1000 px lesson column), so that the
-        # toolbar, the controls and the chart fit one 1280x800 projector screen
-        self._study = primary(
-            widgets.Dropdown(
-                options=_studies(),
-                value=study,
-                description="Study",
-                style=_ROW_STYLE,
-                layout=widgets.Layout(width="340px"),
+        studies = _studies()
+        if study not in [v for _, v in studies]:
+            raise ValueError(
+                f"study: {study!r} is not a curated study; choose from {[v for _, v in studies]}"
             )
-        )
+        self._choices = studies
+        # the study is chosen in the chart (a select bound to the chart's param "study": the browser
+        # redraws it with no kernel); class and grade change the numbers it carries (kernel)
         self._class = widgets.Dropdown(
             options=_CLASSES,
             value=event_class,
@@ -161,12 +171,11 @@ class AEProfilePanel(_SafetyPanel):
         )
         self._grade = _grade_toggle(grade)
         self._notes = widgets.HTML()
-        self._view = chart_view(empty_chart("Loading..."))
+        self._view = primary(chart_view(empty_chart("Loading...")))
+        self._study = ParamControl(self._view, "study", study, description="Study")
+        self._profile = None
         super().__init__(
-            above(
-                widgets.HBox([self._study, self._class, self._grade]),
-                [self._view, self._notes],
-            ),
+            above(widgets.HBox([self._class, self._grade]), [self._view, self._notes]),
             controls={"study": self._study, "grade": self._grade, "event_class": self._class},
             views={"chart": self._view, "notes": self._notes},
             message=message_box(),
@@ -188,33 +197,41 @@ class AEProfilePanel(_SafetyPanel):
             ),
         )
         self.add_presets(*self.presets)
-        self.on_change(["study", "grade", "event_class"], self._update)
+        self.add_class("hcckit-ae-profile")
+        self.on_change(["grade", "event_class"], self._update)
+        # the browser has already redrawn the chart: the kernel only updates the notes and message
+        self.on_change(["study"], self._describe_study)
         self._update()
 
     def _update(self):
+        """New grade or class: every study's profile at these filters, the chosen one drawn."""
         from hcckit import safety
         from hcckit.charts.safety import ae_profile_chart
 
+        cls = None if self._class.value == ALL else self._class.value
+        self._profile = safety.ae_profile(grade=self._grade.value, event_class=cls)
+        self._draw(ae_profile_chart, self._profile, study=self._study.value, studies=self._choices, step=16)
+        self._describe_study()
+
+    def _empty_text(self) -> str:
         trials = None if self._study.value == ALL else self._study.value
         cls = None if self._class.value == ALL else self._class.value
-        profile = safety.ae_profile(trials=trials, grade=self._grade.value, event_class=cls)
-        if profile.empty:
-            where = "any study" if trials is None else dict((v, k) for k, v in _studies())[trials]
-            what = (
-                "adverse events"
-                if cls is None
-                else f"{dict((v, k) for k, v in _CLASSES)[cls]} adverse events"
-            )
-            text = (
-                f"No {what} reported at {_grade_label(self._grade.value).lower()} in {where}. "
-                "Try another grade or 'All studies'."
-            )
-            self._view.chart = ae_profile_chart(profile, empty_message=text)
+        where = "any study" if trials is None else dict((v, k) for k, v in self._choices)[trials]
+        what = "adverse events" if cls is None else f"{dict((v, k) for k, v in _CLASSES)[cls]} adverse events"
+        return (
+            f"No {what} reported at {_grade_label(self._grade.value).lower()} in {where}. "
+            "Try another grade or 'All studies'."
+        )
+
+    def _describe_study(self):
+        """The notes and the message line for the study the chart shows."""
+        profile = self._profile
+        if profile is not None and self._study.value != ALL:
+            profile = profile[profile["trial_id"] == self._study.value]
+        if profile is None or profile.empty:
             self._notes.value = ""
-            show_message(self.message, text, kind="info")
+            show_message(self.message, self._empty_text(), kind="info")
             return
-        # all studies: the regimens side by side in two columns (in one, the chart is ~1,200 px tall)
-        self._view.chart = ae_profile_chart(profile, columns=2 if trials is None else 1, step=16)
         self._notes.value = _notes_html(profile)
         show_message(self.message, "")
 
@@ -227,61 +244,78 @@ def ae_profile_panel(*, study: str = ALL, grade: str = "any", event_class: str =
 class ClassEffectsPanel(_SafetyPanel):
     """One class effect across regimens; the class picker is the primary control.
 
-    Controls: ``event_class`` (``anti-VEGF``, ``TKI``, ``immune``, ``embolization``; primary) and
-    ``grade``. Views: ``chart`` (% of patients with exact 95 % CIs, coloured by whether the
-    regimen contains the cause), ``explain`` (what causes the class and its typical events).
-    The lesson's guiding question uses the starting state (anti-VEGF, any grade): **Reset**.
+    Controls: ``event_class`` (``anti-VEGF``, ``TKI``, ``immune``, ``embolization``; primary: radio
+    buttons drawn *in the chart*, bound to its Vega-Lite param ``event_class`` -
+    :data:`hcckit.charts.safety.CLASS_PARAM` - so the browser redraws the chart with no kernel;
+    the kernel follows it through :class:`hcckit.widgets._chartlib.ParamControl` for the
+    explanation beside) and ``grade`` (changes the numbers the chart carries: kernel). Views:
+    ``chart`` (% of patients with exact 95 % CIs, coloured by whether the regimen contains the
+    cause), ``explain`` (what causes the class and its typical events). The lesson's guiding
+    question uses the starting state (anti-VEGF, any grade): **Reset**.
     """
 
     def __init__(self, *, event_class: str = "anti-VEGF", grade: str = "any"):
         from hcckit import labels, safety
         from hcckit.charts._common import empty_chart
+        from hcckit.widgets._chartlib import ParamControl
 
-        # class and grade side by side in one row (about 900 px), so that the toolbar, the controls
-        # and the chart fit one 1280x800 projector screen
-        self._class = primary(
-            widgets.ToggleButtons(
-                options=[(labels.label("event_class", k), k) for k in safety.CLASS_EFFECTS],
-                value=event_class,
-                description="Class",
-                style={**_ROW_STYLE, "button_width": "auto"},
-                layout=_toggle_row(),
-            )
-        )
+        if event_class not in safety.CLASS_EFFECTS:
+            raise ValueError(f"event_class: {event_class!r} is not one of {list(safety.CLASS_EFFECTS)}")
+        self._classes = [(labels.label("event_class", k), k) for k in safety.CLASS_EFFECTS]
         self._grade = _grade_toggle(grade)
         self._explain = widgets.HTML()
-        self._view = chart_view(empty_chart("Loading..."))
+        self._view = primary(chart_view(empty_chart("Loading...")))
+        self._class = ParamControl(self._view, "event_class", event_class, description="Class")
+        self._effects = None
         super().__init__(
-            above(widgets.HBox([self._class, self._grade]), [self._explain, self._view]),
+            above(widgets.HBox([self._grade]), [self._explain, self._view]),
             controls={"event_class": self._class, "grade": self._grade},
             views={"chart": self._view, "explain": self._explain},
             message=message_box(),
         )
-        self.on_change(["event_class", "grade"], self._update)
+        self.add_class("hcckit-class-effects")
+        self.on_change(["grade"], self._update)
+        # the browser has already redrawn the chart: the kernel only updates the explanation
+        self.on_change(["event_class"], self._describe_class)
         self._update()
 
     def _update(self):
-        from hcckit import labels, safety
+        """New grade: every class effect at that grade, the chosen one drawn."""
+        import pandas as pd
+
+        from hcckit import safety
         from hcckit.charts.safety import class_effects_chart
 
+        tables = [safety.class_effects(k, grade=self._grade.value) for _, k in self._classes]
+        self._effects = pd.concat([t for t in tables if len(t)] or tables[:1], ignore_index=True)
+        self._draw(
+            class_effects_chart, self._effects, event_class=self._class.value, classes=self._classes, step=18
+        )
+        self._describe_class()
+
+    def _empty_text(self) -> str:
+        from hcckit import labels
+
+        name = labels.label("event_class", self._class.value)
+        return (
+            f"No events of the class '{name}' reported at {_grade_label(self._grade.value).lower()} in "
+            "the curated studies. Try 'Any grade'."
+        )
+
+    def _describe_class(self):
+        """What causes the class chosen in the chart, and the message line."""
+        from hcckit import safety
+
         effect = safety.CLASS_EFFECTS[self._class.value]
-        table = safety.class_effects(self._class.value, grade=self._grade.value)
         self._explain.value = (
             f"<p style='font-size:14px;line-height:1.4;margin:0'><b>{html.escape(effect.label)}</b>: caused by "
             f"{html.escape(effect.cause)}; typical events: {html.escape(', '.join(effect.events))}. Events are "
             "grouped by their harmonised term across studies (the term each paper printed is in the tooltip).</p>"
         )
-        if table.empty:
-            name = labels.label("event_class", self._class.value)
-            text = (
-                f"No events of the class '{name}' reported at {_grade_label(self._grade.value).lower()} in "
-                "the curated studies. Try 'Any grade'."
-            )
-            self._view.chart = class_effects_chart(table, empty_message=text)
-            show_message(self.message, text, kind="info")
-            return
-        self._view.chart = class_effects_chart(table, step=18)
-        show_message(self.message, "")
+        if self._effects is None or not (self._effects["event_class"] == self._class.value).any():
+            show_message(self.message, self._empty_text(), kind="info")
+        else:
+            show_message(self.message, "")
 
 
 def class_effects_panel(*, event_class: str = "anti-VEGF", grade: str = "any") -> ClassEffectsPanel:
@@ -445,8 +479,11 @@ def disagreement_note(comparisons) -> str:
 class TwoArmPanel(_SafetyPanel):
     """Experimental vs control arm per event; the trial picker is the primary control.
 
-    Controls: ``trial`` (a ``trial_id`` from :func:`hcckit.safety.two_arm_trials`; primary) and
-    ``level`` (CI level: 0.90, 0.95, 0.99). Views: ``chart`` (risk difference in percentage points
+    Controls: ``trial`` (a ``trial_id`` from :func:`hcckit.safety.two_arm_trials`; primary: a
+    select drawn *in the chart*, bound to its Vega-Lite param ``trial`` -
+    :data:`hcckit.charts.safety.TRIAL_PARAM` - so the browser redraws the chart with no kernel;
+    the kernel follows it through :class:`hcckit.widgets._chartlib.ParamControl` for the table and
+    the note) and ``level`` (CI level: 0.90, 0.95, 0.99; recomputes every interval, in the kernel). Views: ``chart`` (risk difference in percentage points
     and relative risk with CIs, counts and tests), ``table`` (the same numbers as a table for
     people, with the P each paper printed and the number needed to harm in patients) and
     ``disagreement`` (why the intervals and tests disagree, where they do). The lesson's guiding
@@ -466,15 +503,9 @@ class TwoArmPanel(_SafetyPanel):
             raise ValueError(
                 f"trial_id: {trial_id!r} has no two-arm adverse-event counts; choose from {[v for _, v in options]}"
             )
-        self._trial = primary(
-            widgets.Dropdown(
-                options=options,
-                value=trial_id,
-                description="Trial",
-                style=_STYLE,
-                layout=widgets.Layout(width="420px"),
-            )
-        )
+        from hcckit.widgets._chartlib import ParamControl
+
+        self._options = options
         self._level = widgets.ToggleButtons(
             options=[("90 %", 0.90), ("95 %", 0.95), ("99 %", 0.99)],
             value=level,
@@ -483,22 +514,35 @@ class TwoArmPanel(_SafetyPanel):
         )
         self._table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self._disagreement = widgets.HTML()
-        self._view = chart_view(empty_chart("Loading..."))
+        # the trial is chosen in the chart (a select bound to the chart's param "trial": the browser
+        # redraws it with no kernel); the CI level recomputes every interval (kernel)
+        self._view = primary(chart_view(empty_chart("Loading...")))
+        self._trial = ParamControl(self._view, "trial", trial_id, description="Trial")
+        self._comparisons = None
         super().__init__(
-            above(widgets.HBox([self._trial, self._level]), [self._view, self._disagreement, self._table]),
+            above(widgets.HBox([self._level]), [self._view, self._disagreement, self._table]),
             controls={"trial": self._trial, "level": self._level},
             views={"chart": self._view, "table": self._table, "disagreement": self._disagreement},
             message=message_box(),
         )
-        self.on_change(["trial", "level"], self._update)
+        self.add_class("hcckit-two-arm")
+        self.on_change(["level"], self._update)
+        # the browser has already redrawn the chart: the kernel only updates the table and the note
+        self.on_change(["trial"], self._describe_trial)
         self._update()
 
     def _update(self):
+        """New CI level: every two-arm trial's comparisons at that level, the chosen one drawn."""
         from hcckit import safety
         from hcckit.charts.safety import two_arm_chart
 
-        comparisons = safety.two_arm_comparisons(self._trial.value, level=self._level.value)
-        self._view.chart = two_arm_chart(comparisons)
+        self._comparisons = safety.two_arm_comparisons(None, level=self._level.value)
+        self._view.chart = two_arm_chart(self._comparisons, trial=self._trial.value, trials=self._options)
+        self._describe_trial()
+
+    def _describe_trial(self):
+        """The table and the disagreement note of the trial the chart shows."""
+        comparisons = self._comparisons[self._comparisons["trial_id"] == self._trial.value]
         if not len(comparisons):
             self._table.value = ""
             self._disagreement.value = ""
