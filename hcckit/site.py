@@ -56,8 +56,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 ASSETS = Path(__file__).with_name("site_assets")
 #: The line a panel that needs Python shows in the static site (HTML).
 LIVE_NOTE = (
-    "Static copy: this panel is shown as it starts. Its controls need Python — run the lesson live in "
-    "JupyterLab, Voila or Binder (the kit's README, “Classroom delivery”, says how)."
+    "Static copy: this panel is shown as it starts. Inputs drawn inside a chart work here; the other "
+    "controls need Python — run the lesson live in JupyterLab, Voila or Binder (the kit's README, "
+    "“Classroom delivery”, says how)."
 )
 #: The same line for exercises (answer boxes and Check buttons).
 EXERCISE_NOTE = (
