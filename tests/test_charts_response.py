@@ -9,6 +9,7 @@ import pytest
 from hcckit import data
 from hcckit import response as R
 from hcckit.charts import response as C
+from hcckit.charts._common import label_synthetic
 from hcckit.charts.response import TEACHING_CASES_LABEL
 
 
@@ -128,6 +129,62 @@ def test_criteria_chart_one_patient():
         C.criteria_chart(R.assess_all(R.teaching_cohort(3)))
     with pytest.raises(ValueError, match="criterion"):
         C.criteria_chart(R.assess(R.necrotic_patient(), "WHO").drop(columns="criterion"))
+
+
+def _fields(encoding: dict) -> set:
+    """Fields an encoding reads (every channel, tooltip lists included)."""
+    out = set()
+    for channel in encoding.values():
+        for d in channel if isinstance(channel, list) else [channel]:
+            if isinstance(d, dict) and "field" in d:
+                out.add(d["field"])
+    return out
+
+
+def test_criteria_chart_is_flat_and_its_rows_carry_every_field_drawn():
+    tp = R.assess_all(R.necrotic_patient())
+    spec = C.criteria_chart(tp).to_dict()
+    assert all("layer" not in lay for lay in spec["layer"])  # one flat layer chart
+    assert marks(spec) == ["rule", "text", "tick", "line", "text", "text", "text", "text"]
+    for lay in spec["layer"]:
+        rows = spec["datasets"][lay.get("data", spec.get("data"))["name"]]
+        assert rows, lay["mark"]
+        for row in rows:
+            assert _fields(lay["encoding"]) <= set(row), (lay["mark"], sorted(row))
+    # labels and tooltips: one text layer per criterion, each with that criterion's verdicts
+    labels = [lay for lay in spec["layer"] if lay["mark"].get("fontWeight") == "bold"]
+    assert [lay["mark"]["dx"] for lay in labels] == [18] * 4
+    assert [{r["criterion"] for r in spec["datasets"][lay["data"]["name"]]} for lay in labels] == [
+        {c} for c in R.CRITERIA
+    ]
+    assert {f["field"] for f in labels[0]["encoding"]["tooltip"]} == {"criterion", "day", "label", "reason"}
+
+
+def test_criteria_chart_caption_is_label_synthetic_of_the_plain_chart():
+    tp = R.assess_all(R.necrotic_patient())
+    plain = C.criteria_chart(tp, synthetic=False, title="T")
+    assert "usermeta" not in plain.to_dict()
+    labelled = C.criteria_chart(tp, title="T").to_dict()
+    assert labelled == label_synthetic(plain, text=TEACHING_CASES_LABEL).to_dict()
+    assert labelled["title"]["subtitle"][-1] == TEACHING_CASES_LABEL and labelled["title"]["text"] == "T"
+
+
+def test_criteria_chart_of_other_measurements_differs_only_in_its_data():
+    """Two measurements of the same visits: same spec but the data, so the chart view updates in place."""
+    patient = R.necrotic_patient()
+    specs = []
+    for viable in (10.0, 30.0, 48.0):
+        edited = R.edit_measurements(patient, lesion="L1", day=42, viable_ld_mm=viable)
+        specs.append(C.criteria_chart(R.assess_all(edited)).to_dict())
+
+    def skeleton(spec):  # as hcckit.widgets._chartlib.STUB_ESM compares specs: dataset names by position
+        text = json.dumps({**spec, "datasets": None})
+        for i, name in enumerate(spec["datasets"]):
+            text = text.replace(json.dumps(name), json.dumps(f"data {i}"))
+        return text
+
+    assert skeleton(specs[0]) == skeleton(specs[1]) == skeleton(specs[2])
+    assert len({json.dumps(s["datasets"], sort_keys=True) for s in specs}) == 3
 
 
 def test_rates_chart_reported_trial():

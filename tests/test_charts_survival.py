@@ -10,7 +10,7 @@ import pytest
 from specs import marks as spec_marks
 
 from hcckit import survival
-from hcckit.charts import SYNTHETIC_LABEL
+from hcckit.charts import SYNTHETIC_LABEL, label_synthetic
 from hcckit.charts import survival as charts
 
 
@@ -107,6 +107,29 @@ def test_comparison_table_chart(data):
     published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
     spec = charts.comparison_table_chart(survival.compare_published(data, published=published)).to_dict()
     assert "facet" in spec and _is_labelled(spec)
+
+
+def test_captions_set_at_construction_equal_label_synthetic_of_the_plain_chart(data):
+    """Each chart sets its title and caption when it is built (no copy): the spec label_synthetic gives."""
+    km, risk = survival.km_table(data), survival.at_risk_table(data)
+    published = survival.published_points(survival.published_arms("yan2025_tace_bev", endpoint="PFS"))
+    builders = {
+        "km_chart": lambda **kw: charts.km_chart(km, **kw),
+        "at_risk_table_chart": lambda **kw: charts.at_risk_table_chart(risk, **kw),
+        "km_panel": lambda **kw: charts.km_panel(km, at_risk=risk, annotation=["HR 0.5"], **kw),
+        "published_vs_reconstructed_chart": lambda **kw: charts.published_vs_reconstructed_chart(
+            km, published=published, **kw
+        ),
+    }
+    for name, build in builders.items():
+        for title in ("A title", None):
+            plain = build(title=title, synthetic=False)
+            labelled = build(title=title).to_dict()
+            if title is None:  # the caption needs a title: the chart's own default
+                assert "title" not in plain.to_dict(), name
+                plain = plain.properties(title=labelled["title"]["text"])
+            assert labelled == label_synthetic(plain).to_dict(), name
+            assert _is_labelled(labelled) and plain.to_dict().get("usermeta") is None, name
 
 
 def test_missing_columns_are_named():

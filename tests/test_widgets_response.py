@@ -183,13 +183,33 @@ def test_criteria_chart_fills_its_column_and_keeps_last_labels_inside():
     tp = response.assess_all(response.necrotic_patient())
     spec = charts_response.criteria_chart(tp).to_dict()
     assert spec["width"] == "container" and spec["height"] == 280
-    enc = spec["layer"][-1]["layer"][0]["encoding"]
+    enc = spec["layer"][-1]["encoding"]  # a verdict label layer (the layers are flat)
     # the day axis runs two weeks past the last visit (labels at day 84 drawn 18 px right of it)
     assert enc["x"]["scale"]["domain"] == [0, 98] and enc["x"]["axis"]["values"][-1] == 98
     assert enc["color"]["legend"]["orient"] == "top"
     colours = dict(zip(enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"], strict=True))
     assert colours == charts_response.CRITERION_COLOURS
     assert charts_response.criteria_chart(tp, width=500).to_dict()["width"] == 500
+
+
+def test_editor_slider_steps_send_specs_that_differ_only_in_their_data(editor):
+    """What hcckit.widgets._chartlib applies in place (no redraw): same spec but the data."""
+
+    def skeleton(spec):  # as the chart view's JavaScript compares specs: dataset names by position
+        text = json.dumps({**spec, "datasets": None})
+        for i, name in enumerate(spec["datasets"]):
+            text = text.replace(json.dumps(name), json.dumps(f"data {i}"))
+        return text
+
+    slider = editor.controls["L1 viable_ld_mm"]
+    first = editor.views["chart"].spec
+    data = set()
+    for value in (slider.value + slider.step, slider.value, 12.5, 0.0, 20.0):  # all below its LD
+        slider.value = value
+        spec = editor.views["chart"].spec
+        assert skeleton(spec) == skeleton(first), value
+        data.add(json.dumps(spec["datasets"], sort_keys=True))
+    assert len(data) == 5  # and the data did change at every step
 
 
 def test_editor_5mm_option():

@@ -28,6 +28,9 @@ __all__ = [
     "register_theme",
     "label_synthetic",
     "label_model",
+    "synthetic_properties",
+    "model_properties",
+    "with_properties",
     "save_chart",
     "empty_chart",
 ]
@@ -99,9 +102,14 @@ def register_theme() -> None:
     _patches.use_records_transformer()
 
 
-def _with_caption(chart, text: str, colour: str):
-    """Return ``chart`` with ``text`` as a visible subtitle line (kept in the spec for tests)."""
-    title = chart.title if isinstance(chart.title, (str, alt.TitleParams)) else alt.Undefined
+_SYNTHETIC_COLOUR = "#B00020"
+_MODEL_COLOUR = "#7A4B00"
+
+
+def _caption_title(title, text: str, colour: str) -> alt.TitleParams:
+    """``title`` (a chart's ``title``) with ``text`` as a visible subtitle line in ``colour``."""
+    if not isinstance(title, (str, alt.TitleParams)):
+        title = alt.Undefined
     if isinstance(title, alt.TitleParams):
         main = title.text
         sub = title.subtitle if title.subtitle is not alt.Undefined else []
@@ -115,27 +123,63 @@ def _with_caption(chart, text: str, colour: str):
         main = "Teaching model" if text == MODEL_LABEL else "Synthetic data"
     if text not in sub:
         sub = [*sub, text]
-    return chart.properties(
-        title=alt.TitleParams(text=main, subtitle=sub, subtitleColor=colour, anchor="start")
-    )
+    return alt.TitleParams(text=main, subtitle=sub, subtitleColor=colour, anchor="start")
+
+
+def _check_synthetic_text(text: str) -> None:
+    if "SYNTHETIC" not in text.upper():
+        raise ValueError("text: a synthetic-data caption must contain the word 'synthetic'")
+
+
+def synthetic_properties(title=alt.Undefined, *, text: str = SYNTHETIC_LABEL) -> dict:
+    """The top-level properties :func:`label_synthetic` gives a chart whose title is ``title``.
+
+    ``{"title": ..., "usermeta": {"hcckit_synthetic": True}}``, to pass to the chart's constructor
+    (``alt.LayerChart(layer=..., **synthetic_properties("My title"))``): the same spec as
+    ``label_synthetic`` on the built chart, without copying it. ``title``: text, an
+    ``alt.TitleParams`` or ``alt.Undefined``; ``text`` as for :func:`label_synthetic`.
+    """
+    _check_synthetic_text(text)
+    return {
+        "title": _caption_title(title, text, _SYNTHETIC_COLOUR),
+        "usermeta": {"hcckit_synthetic": True},
+    }
+
+
+def model_properties(title=alt.Undefined) -> dict:
+    """The top-level properties :func:`label_model` gives a chart whose title is ``title`` (see
+    :func:`synthetic_properties`)."""
+    return {"title": _caption_title(title, MODEL_LABEL, _MODEL_COLOUR), "usermeta": {"hcckit_model": True}}
+
+
+def with_properties(chart, **properties):
+    """A copy of ``chart`` with top-level ``properties`` set: ``chart.properties(...)`` in one shallow copy.
+
+    altair's ``.properties()`` copies the chart (for a layered or concatenated chart, every part
+    of it) once per call and validates each value against the schema; this copies once and sets
+    the values (the tests validate every chart's spec). ``chart`` itself is not changed.
+    """
+    if not properties:
+        return chart
+    copy = chart.copy(deep=False)
+    for key, value in properties.items():
+        setattr(copy, key, value)
+    return copy
 
 
 def label_synthetic(chart, *, text: str = SYNTHETIC_LABEL):
     """Mark ``chart`` as drawn from SYNTHETIC data (a red subtitle and the ``usermeta`` flag).
 
     ``text`` replaces the default caption, e.g. for hand-designed teaching cases; it must still
-    say that the data are synthetic.
+    say that the data are synthetic. Returns a copy (``chart`` is not changed); a chart function
+    that builds its own chart can pass :func:`synthetic_properties` to the constructor instead.
     """
-    if "SYNTHETIC" not in text.upper():
-        raise ValueError("text: a synthetic-data caption must contain the word 'synthetic'")
-    chart = _with_caption(chart, text, "#B00020")
-    return chart.properties(usermeta={"hcckit_synthetic": True})
+    return with_properties(chart, **synthetic_properties(chart.title, text=text))
 
 
 def label_model(chart):
     """Mark ``chart`` as output of a QUALITATIVE teaching model (subtitle and ``usermeta`` flag)."""
-    chart = _with_caption(chart, MODEL_LABEL, "#7A4B00")
-    return chart.properties(usermeta={"hcckit_model": True})
+    return with_properties(chart, **model_properties(chart.title))
 
 
 def empty_chart(message: str, *, width: int = 520, height: int = 80):

@@ -12,7 +12,13 @@ import altair as alt
 import pandas as pd
 
 from hcckit import response as rs
-from hcckit.charts._common import MIN_FONT_PX, PALETTE, RESPONSE_COLOURS, label_synthetic
+from hcckit.charts._common import (
+    MIN_FONT_PX,
+    PALETTE,
+    RESPONSE_COLOURS,
+    synthetic_properties,
+    with_properties,
+)
 
 TEACHING_CASES_LABEL = "SYNTHETIC teaching cases designed for the lesson - not trial data"
 
@@ -44,9 +50,13 @@ def _is_synthetic(data: pd.DataFrame, synthetic: bool | None) -> bool:
 
 
 def _finish(chart, data, synthetic, title):
-    if title is not None:
-        chart = chart.properties(title=title)
-    return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(data, synthetic) else chart
+    """``chart`` with ``title`` (if given) and, for synthetic data, the caption: one copy at most."""
+    if _is_synthetic(data, synthetic):
+        return with_properties(
+            chart,
+            **synthetic_properties(chart.title if title is None else title, text=TEACHING_CASES_LABEL),
+        )
+    return chart if title is None else with_properties(chart, title=title)
 
 
 def _days_per(time_unit: str) -> int:
@@ -281,6 +291,21 @@ def discordance_chart(
     return _finish((cells + diagonal + text).properties(width=300, height=300), data, synthetic, title)
 
 
+def _field(name: str, kind: str = "nominal", **extra) -> dict:
+    """One Vega-Lite field definition, typed (no type inference from the data)."""
+    return {"field": name, "type": kind, **extra}
+
+
+#: criteria_chart's subtitle, above the SYNTHETIC caption
+_CRITERIA_SUBTITLE = [
+    "Short bars: where each visit would be PD, measured from the",
+    "criterion's nadir (RECIST 1.1: +20 % and +5 mm; mRECIST: +20 %),",
+    "so the bar moves down as the sum falls.",
+]
+# PR is judged against baseline, so its thresholds are fixed lines on criteria_chart's axis
+_PR_GUIDES = {"value": [-30, -50], "label": ["-30 % (RECIST/mRECIST PR)", "-50 % (WHO/EASL PR)"]}
+
+
 def criteria_chart(
     data: pd.DataFrame,
     *,
@@ -297,84 +322,108 @@ def criteria_chart(
     axis runs two weeks past the last visit, so the verdict labels there stay inside the chart.
     ``width`` is ``"container"`` by default (the chart fills the column it is shown in, axes and
     legend included); ``height`` is the plot's height in px.
+
+    Built for the lesion editor's slider, which redraws it at every step: one flat layer chart
+    with typed field definitions and its title set at construction (no copies, no type inference),
+    the rows carrying only the fields drawn or shown in tooltips, and axes that depend only on the
+    visit days (y from -100 % to +60 %, clamped). Two measurements of the same visits thus give
+    specs that differ only in their data, which the chart view applies in place.
     """
     if "criterion" not in data.columns:
         raise ValueError("data: needs a 'criterion' column (use hcckit.response.assess_all)")
     if data["patient"].nunique() != 1:
         raise ValueError("data: criteria_chart draws one patient; filter the table first")
-    df = data.dropna(subset=["pct_change_baseline"]).copy()
-    df["label"] = df["response"].astype(object).where(df["response"].notna(), "baseline").astype(str)
+    drawn = data.dropna(subset=["pct_change_baseline"])
+    df = drawn[["criterion", "day", "pct_change_baseline", "reason"]].assign(
+        label=drawn["response"].astype(object).where(drawn["response"].notna(), "baseline").astype(str)
+    )
     # two weeks of room after the last visit for its labels (dx=18) and PD bars; ticks every 2 weeks
     end = int(-(-float(data["day"].max()) // 14) * 14) + 14
-    x = alt.X(
-        "day:Q",
+    x = _field(
+        "day",
+        "quantitative",
         title="Day since treatment start (days)",
-        scale=alt.Scale(domain=[0, end], nice=False),
-        axis=alt.Axis(values=list(range(0, end + 1, 14))),
+        scale={"domain": [0, end], "nice": False},
+        axis={"values": list(range(0, end + 1, 14))},
     )
-    y = alt.Y(
-        "pct_change_baseline:Q",
+    y = _field(
+        "pct_change_baseline",
+        "quantitative",
         title="Change in target sum from baseline (%)",
-        scale=alt.Scale(domain=[-100, 60], clamp=True),
+        scale={"domain": [-100, 60], "clamp": True},
     )
-    present = [c for c in CRITERION_COLOURS if c in set(data["criterion"])]
+    criteria = set(data["criterion"])
+    present = [c for c in CRITERION_COLOURS if c in criteria]
     present += [c for c in dict.fromkeys(data["criterion"]) if c not in CRITERION_COLOURS]
-    colour = alt.Color(
-        "criterion:N",
+    colour = _field(
+        "criterion",
         title="Criterion",
-        scale=alt.Scale(domain=present, range=[CRITERION_COLOURS.get(c, "#000000") for c in present]),
-        legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left"),
+        scale={"domain": present, "range": [CRITERION_COLOURS.get(c, "#000000") for c in present]},
+        legend={"orient": "top", "direction": "horizontal", "titleOrient": "left"},
     )
-    lines = alt.Chart(df).mark_line(point=True, strokeWidth=2.5).encode(x, y, colour)
-    # one text layer per criterion, nudged apart so that equal verdicts at equal values do not overlap
-    followed = df[df["label"] != "baseline"]
-    labels = alt.layer(
-        *[
-            alt.Chart(followed[followed["criterion"] == crit])
-            .mark_text(dx=18, dy=dy, fontSize=MIN_FONT_PX, fontWeight="bold")
-            .encode(x, y, colour, text="label:N", tooltip=["criterion", "day", "label", "reason"])
-            for crit, dy in zip(_LINES, (-10, -10, 10, 10), strict=True)
-        ]
-    )
-    # PR is judged against baseline, so its thresholds are fixed lines on this axis
-    guides = pd.DataFrame(
-        {"value": [-30, -50], "label": ["-30 % (RECIST/mRECIST PR)", "-50 % (WHO/EASL PR)"]}
-    )
-    rules = alt.Chart(guides).mark_rule(strokeDash=[5, 4], color="#777777").encode(alt.Y("value:Q"))
-    rule_text = (
-        alt.Chart(guides)
-        .mark_text(align="left", dx=2, dy=-5, color="#555555", fontSize=MIN_FONT_PX)
-        .encode(alt.Y("value:Q"), text="label:N", x=alt.value(2))
+
+    def layer(mark: dict, rows=None, **encoding) -> alt.Chart:
+        return alt.Chart(
+            alt.Undefined if rows is None else rows, mark=mark, encoding=alt.FacetedEncoding(**encoding)
+        )
+
+    guide_y = _field("value", "quantitative")
+    rules = layer({"type": "rule", "strokeDash": [5, 4], "color": "#777777"}, y=guide_y)
+    rule_text = layer(
+        {"type": "text", "align": "left", "dx": 2, "dy": -5, "color": "#555555", "fontSize": MIN_FONT_PX},
+        y=guide_y,
+        text=_field("label"),
+        x={"value": 2},
     )
     # PD is judged against the nadir: each visit's threshold moves with it (drawn for the sum rules)
-    pd_lines = alt.Chart(rs.progression_thresholds(data)).mark_tick(
-        orient="horizontal", size=34, thickness=3, opacity=0.85
-    )
-    pd_lines = pd_lines.encode(
-        x,
-        alt.Y("pd_threshold_pct:Q"),
-        colour,
+    pd_lines = layer(
+        {"type": "tick", "orient": "horizontal", "size": 34, "thickness": 3, "opacity": 0.85},
+        rs.progression_thresholds(data),
+        x=x,
+        y=_field("pd_threshold_pct", "quantitative"),
+        color=colour,
         tooltip=[
-            "criterion",
-            "day",
-            alt.Tooltip("nadir_sum:Q", title="nadir sum (mm)"),
-            alt.Tooltip("pd_threshold_sum:Q", title="PD from this sum (mm)", format=".1f"),
+            _field("criterion"),
+            _field("day", "quantitative"),
+            _field("nadir_sum", "quantitative", title="nadir sum (mm)"),
+            _field("pd_threshold_sum", "quantitative", title="PD from this sum (mm)", format=".1f"),
         ],
     )
-    chart = rules + rule_text + pd_lines + lines + labels
-    chart = chart.properties(
+    lines = layer(
+        {"type": "line", "point": True, "strokeWidth": 2.5},
+        df[["criterion", "day", "pct_change_baseline"]],
+        x=x,
+        y=y,
+        color=colour,
+    )
+    # one text layer per criterion, nudged apart so that equal verdicts at equal values do not overlap
+    followed = df[df["label"] != "baseline"]
+    tips = [_field("criterion"), _field("day", "quantitative"), _field("label"), _field("reason")]
+    labels = [
+        layer(
+            {"type": "text", "dx": 18, "dy": dy, "fontSize": MIN_FONT_PX, "fontWeight": "bold"},
+            followed[followed["criterion"] == crit],
+            x=x,
+            y=y,
+            color=colour,
+            text=_field("label"),
+            tooltip=tips,
+        )
+        for crit, dy in zip(_LINES, (-10, -10, 10, 10), strict=True)
+    ]
+    heading = alt.TitleParams(title or "One patient, four criteria", subtitle=_CRITERIA_SUBTITLE)
+    props = (
+        synthetic_properties(heading, text=TEACHING_CASES_LABEL)
+        if _is_synthetic(data, synthetic)
+        else {"title": heading}
+    )
+    return alt.LayerChart(
+        data=pd.DataFrame(_PR_GUIDES),  # the PR lines and their labels; the other layers bring their own
+        layer=[rules, rule_text, pd_lines, lines, *labels],
         width=width,
         height=height,
-        title=alt.TitleParams(
-            title or "One patient, four criteria",
-            subtitle=[
-                "Short bars: where each visit would be PD, measured from the",
-                "criterion's nadir (RECIST 1.1: +20 % and +5 mm; mRECIST: +20 %),",
-                "so the bar moves down as the sum falls.",
-            ],
-        ),
+        **props,
     )
-    return _finish(chart, data, synthetic, None)
 
 
 def rates_chart(
@@ -441,9 +490,7 @@ def rates_chart(
         chart = chart.facet(
             row=alt.Row("endpoint:N", title=None, sort=["ORR", "DCR", "CR", "PR", "SD", "PD"])
         )
-    if title is not None:
-        chart = chart.properties(title=title)
-    return label_synthetic(chart, text=TEACHING_CASES_LABEL) if _is_synthetic(df, synthetic) else chart
+    return _finish(chart, df, synthetic, title)
 
 
 # Lesson figures: zero-argument builders with default settings (curated rates, the seeded synthetic

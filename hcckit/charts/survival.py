@@ -7,7 +7,8 @@ Every function takes the tidy frames of :mod:`hcckit.survival` (``km_table``, ``
 
 A labelled chart is a top-level chart (Vega-Lite allows ``usermeta`` only there), so it cannot be
 layered or concatenated again. To compose your own figure, build the parts with
-``synthetic=False`` and call ``label_synthetic`` on the composition, as :func:`km_panel` does.
+``synthetic=False`` and call ``label_synthetic`` on the composition, or pass
+``synthetic_properties`` to its constructor, as :func:`km_panel` does (no copy of the chart).
 
 Times are in months, survival is drawn in % (0-100 %).
 """
@@ -20,7 +21,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from hcckit.charts._common import MIN_FONT_PX, PALETTE, label_synthetic
+from hcckit.charts._common import MIN_FONT_PX, PALETTE, synthetic_properties, with_properties
 from hcckit.charts._common import require_columns as _check_columns
 
 __all__ = [
@@ -63,17 +64,19 @@ def _is_synthetic(frame: pd.DataFrame | None, synthetic: bool | None) -> bool:
     return bool(frame is not None and "synthetic" in frame.columns and frame["synthetic"].astype(bool).any())
 
 
-def _finish(chart, *, title: str | None, default_title: str, synthetic: bool | None, frame=None):
-    """Set the title and, for synthetic data, the caption (a caption needs a non-empty title to show).
+def _top(*, title: str | None, default_title: str, synthetic: bool | None, frame=None) -> dict:
+    """A chart's top-level title and, for synthetic data, caption: properties for its constructor.
 
-    ``synthetic`` None: synthetic when ``frame``'s ``synthetic`` column says so.
+    ``synthetic`` None: synthetic when ``frame``'s ``synthetic`` column says so. A caption needs a
+    non-empty title to show, so synthetic charts get ``default_title`` when ``title`` is None. Set
+    at construction, where altair's ``.properties()`` would copy the whole chart once per call.
     """
     synthetic = _is_synthetic(frame, synthetic)
     if title is None and synthetic:
         title = default_title
-    if title is not None:
-        chart = chart.properties(title=title)
-    return label_synthetic(chart) if synthetic else chart
+    if synthetic:
+        return synthetic_properties(title)
+    return {} if title is None else {"title": title}
 
 
 #: columns every chart of a ``km_table`` frame needs (besides the arm column ``by``)
@@ -338,7 +341,7 @@ def km_chart(
     """
     _check_columns(km, [*_KM_COLUMNS, by], name="km")
     order = _arm_order(km, by=by)
-    chart = _km_layers(
+    return _km_layers(
         km,
         by=by,
         order=order,
@@ -350,8 +353,8 @@ def km_chart(
         max_time=max_time or _max_time(km),
         ticks=ticks,
         **_size(width, height),
+        **_top(title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km),
     )
-    return _finish(chart, title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km)
 
 
 def at_risk_table_chart(
@@ -413,7 +416,7 @@ def at_risk_table_chart(
         "ticks": False,
         "domain": False,
     }
-    chart = alt.Chart(
+    return alt.Chart(
         data,
         mark={"type": "text", "fontSize": MIN_FONT_PX},
         encoding=alt.FacetedEncoding(
@@ -428,8 +431,8 @@ def at_risk_table_chart(
         ],
         height=(36 if two_lines else 18) * len(rows),
         **_size(width),
+        **_top(title=title, default_title="Numbers at risk", synthetic=synthetic, frame=table),
     )
-    return _finish(chart, title=title, default_title="Numbers at risk", synthetic=synthetic, frame=table)
 
 
 def _wrap_annotation(lines: Sequence[str], *, limit: int = 34) -> list[str]:
@@ -533,8 +536,12 @@ def km_panel(
                 synthetic=False,
             )
         )
-    panel = alt.VConcatChart(vconcat=parts, spacing=6, resolve={"scale": {"color": "shared"}})
-    return _finish(panel, title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km)
+    return alt.VConcatChart(
+        vconcat=parts,
+        spacing=6,
+        resolve={"scale": {"color": "shared"}},
+        **_top(title=title, default_title="Kaplan-Meier curves", synthetic=synthetic, frame=km),
+    )
 
 
 def _published_layers(
@@ -665,13 +672,11 @@ def published_vs_reconstructed_chart(
         width=width,
         height=height,
     )
-    chart = alt.HConcatChart(hconcat=[left, right], spacing=24, resolve={"scale": {"color": "shared"}})
-    return _finish(
-        chart,
-        title=title,
-        default_title="Published vs reconstructed",
-        synthetic=synthetic,
-        frame=km,
+    return alt.HConcatChart(
+        hconcat=[left, right],
+        spacing=24,
+        resolve={"scale": {"color": "shared"}},
+        **_top(title=title, default_title="Published vs reconstructed", synthetic=synthetic, frame=km),
     )
 
 
@@ -738,8 +743,9 @@ def comparison_table_chart(
         )
         .resolve_scale(x="independent", y="independent")
     )
-    return _finish(
-        chart, title=title, default_title="Published vs reconstructed numbers", synthetic=bool(synthetic)
+    return with_properties(
+        chart,
+        **_top(title=title, default_title="Published vs reconstructed numbers", synthetic=bool(synthetic)),
     )
 
 
