@@ -371,7 +371,8 @@ def _widget(page: _Page, model_id: str | None, depth: int = 0) -> str:
             from hcckit.widgets import imaging_viewer
 
             image = imaging_viewer.static_html(model)
-            return f"<div{_attrs(classes, style, 'hcckit-imaging-viewer')}>{image}</div>" if image else ""
+            still = [c for c in classes if c != "hcckit-chart"]  # a still image, not a Vega chart to draw
+            return f"<div{_attrs(still, style, 'hcckit-imaging-viewer')}>{image}</div>" if image else ""
         if spec is None:
             return ""  # e.g. the invisible chart library widget
         return page.chart(

@@ -347,6 +347,9 @@ def test_slice_viewer_becomes_a_still_image_with_its_label():
     from hcckit.widgets.imaging_viewer import SliceViewer
 
     viewer = SliceViewer()
+    viewer.add_class(
+        "hcckit-chart"
+    )  # as lesson 07's panels mark it (the browser tests treat its canvas as a chart)
     volume = np.zeros((2, 24, 32), dtype=np.int16)
     volume[1, 8:16, 10:20] = 120  # a bright block on the slice shown
     viewer.show(volume, (5.0, 1.0, 1.0), label="SYNTHETIC · test", slice_index=1)
@@ -380,3 +383,4 @@ def test_slice_viewer_becomes_a_still_image_with_its_label():
     assert "SYNTHETIC" in html.unescape(img.group(1))
     assert base64.b64decode(img.group(2))[:8] == b"\x89PNG\r\n\x1a\n"
     assert loaded_remote(page) == []
+    assert "hcckit-chart" not in page.split('class="hcckit-imaging-static"')[0].rsplit("<div", 1)[-1]

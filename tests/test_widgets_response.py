@@ -232,6 +232,38 @@ def _count_engine_calls(monkeypatch) -> list:
     return calls
 
 
+def _in_own_loop(monkeypatch, coroutine_fn):
+    """Run ``coroutine_fn()`` on a fresh asyncio loop in its own thread, as the editor's kernel loop.
+
+    Its own thread, because another library (Playwright's sync API, in the browser tests of the same
+    run) may already run a loop in this one; the editor is told to debounce on the new loop as it
+    does on a kernel's.
+    """
+    import asyncio
+    import threading
+
+    from hcckit.widgets import response as editor_module
+
+    failure = []
+
+    def main():
+        try:
+            asyncio.run(coroutine_fn())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=main)
+    monkeypatch.setattr(
+        editor_module,
+        "debounce_loop",
+        lambda: asyncio.get_running_loop() if threading.current_thread() is thread else None,
+    )
+    thread.start()
+    thread.join(60)
+    if failure:
+        raise failure[0]
+
+
 def test_editor_burst_of_changes_classifies_at_its_start_and_once_at_its_end(monkeypatch):
     """Five presses in a row on a running loop: the first at once, the other four once, after the burst."""
     import asyncio
@@ -252,7 +284,7 @@ def test_editor_burst_of_changes_classifies_at_its_start_and_once_at_its_end(mon
         assert editor.views["verdicts"].value == first  # the cards still show the first change (35 mm)
         await asyncio.sleep(1.5)
 
-    asyncio.run(burst())
+    _in_own_loop(monkeypatch, burst)
     assert len(calls) == 2  # the rest of the burst: one classification of the last value
     assert editor.state["L1 viable_ld_mm"] == 34.0
     fresh = LesionEditorPanel()
@@ -279,7 +311,7 @@ def test_editor_flush_runs_the_pending_classification_now(monkeypatch):
         editor.flush()  # nothing pending any more
         await asyncio.sleep(0.05)
 
-    asyncio.run(burst())
+    _in_own_loop(monkeypatch, burst)
     assert len(calls) == 2
     assert cards(editor)["mRECIST"] == "SD"
     row = editor.timepoints.query("criterion == 'mRECIST' and day == 42")
@@ -287,7 +319,6 @@ def test_editor_flush_runs_the_pending_classification_now(monkeypatch):
 
 
 def test_editor_without_debounce_classifies_every_change(monkeypatch):
-    import asyncio
 
     editor = LesionEditorPanel(debounce_s=0)
     calls = _count_engine_calls(monkeypatch)
@@ -296,7 +327,7 @@ def test_editor_without_debounce_classifies_every_change(monkeypatch):
         for v in (35.0, 36.0, 37.0):
             editor.controls["L1 viable_ld_mm"].value = v
 
-    asyncio.run(burst())
+    _in_own_loop(monkeypatch, burst)
     assert len(calls) == 3
     for bad in (-1, True, "0.1", 6):
         with pytest.raises(ValueError, match="debounce_s"):

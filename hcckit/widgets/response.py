@@ -113,6 +113,23 @@ def _why_row(criterion: str, visit) -> str:
     )
 
 
+def debounce_loop():
+    """The asyncio loop to debounce control changes on: the running loop inside a Jupyter kernel.
+
+    None elsewhere (plain Python, tests, or a loop that only another library runs in this thread,
+    such as Playwright's), so changes are then classified at once.
+    """
+    import asyncio
+    import sys
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    app = sys.modules.get("ipykernel.kernelapp")
+    return loop if app is not None and app.IPKernelApp.initialized() else None
+
+
 class LesionEditorPanel(Panel):
     """Edit one synthetic necrotic HCC and see RECIST 1.1, mRECIST, WHO and EASL side by side.
 
@@ -132,8 +149,8 @@ class LesionEditorPanel(Panel):
     ``debounce_s`` (seconds, default :data:`DEBOUNCE_S`): a change that follows the last
     classification within this time (several arrow-key presses on a slider) is classified once,
     ``debounce_s`` after the last change of the burst; a single change is classified at once. 0
-    classifies every change at once. Without a running asyncio loop (tests, scripts) every change
-    is classified at once; :meth:`flush` runs a pending classification.
+    classifies every change at once. Outside a Jupyter kernel (tests, scripts: :func:`debounce_loop`)
+    every change is classified at once; :meth:`flush` runs a pending classification.
 
     Attributes
     ----------
@@ -315,17 +332,12 @@ class LesionEditorPanel(Panel):
     def _request_recompute(self) -> None:
         """Recompute now, or - inside a burst of changes - once when the burst ends.
 
-        A change after a quiet spell (or when no asyncio loop runs: tests, scripts) is classified
+        A change after a quiet spell (or outside a Jupyter kernel: tests, scripts) is classified
         at once, so a single press answers without delay. A change that follows the last
         recompute within ``debounce_s`` seconds (a held arrow key, several presses) is scheduled
         ``debounce_s`` later on the kernel's loop, replacing any recompute already scheduled.
         """
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = debounce_loop()
         if loop is None or self._debounce_s == 0:
             self._recompute()
             return
