@@ -86,12 +86,18 @@ def one_level(lesson: str, n: int, *, warm: bool, workdir: Path, timeout_s: floa
         url = server.url(f"voila/render/{lesson}")
         load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=n) as pool:
-            results = list(pool.map(lambda _i: fetch(url, timeout_s), range(n)))
+        # urllib's timeout is per read, so a page Voila never finishes (a kernel that died at start)
+        # could hold a thread for ever: every render gets one total deadline instead
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=n)
+        futures = [pool.submit(fetch, url, timeout_s) for _ in range(n)]
+        done, pending = concurrent.futures.wait(futures, timeout=timeout_s)
+        results = [f.result() for f in done]
+        results += [(timeout_s, f"no complete page within {timeout_s:.0f} s", 0)] * len(pending)
         wall = time.perf_counter() - t0
         kernels, mem = kernels_memory_mb(server)
     finally:
         server.stop()
+    pool.shutdown(wait=False, cancel_futures=True)
     times = sorted(t for t, fail, _ in results if fail is None)
     failures = [fail for _, fail, _ in results if fail is not None]
     return {
@@ -112,7 +118,7 @@ def one_level(lesson: str, n: int, *, warm: bool, workdir: Path, timeout_s: floa
     }
 
 
-def capacity(lesson: str, levels: list[int], *, warm: bool = True, timeout_s: float = 600) -> list[dict]:
+def capacity(lesson: str, levels: list[int], *, warm: bool = True, timeout_s: float = 300) -> list[dict]:
     """Cold (and, with ``warm``, warm) results for every N in ``levels``."""
     workdir = Path(tempfile.mkdtemp(prefix="hcckit-capacity-"))
     out = []
