@@ -182,14 +182,12 @@ def exact_readings(case, *, skip=()):
     return out
 
 
+#: the reading panel's state when it opens and after Reset
+START_STATE = {"phase": "arterial", "visit": 0, "window": "liver", "lesion": "A", "measure": "ld_mm"}
+
+
 def test_reading_panel_starts_on_the_first_lesion_at_baseline(panel, case):
-    assert panel.state == {
-        "phase": "arterial",
-        "visit": 0,
-        "window": "liver",
-        "lesion": "A",
-        "measure": "ld_mm",
-    }
+    assert panel.state == START_STATE
     viewer = panel.views["viewer"]
     first = case.truth[(case.truth["lesion"] == "A") & (case.truth["day"] == 0)].iloc[0]
     assert viewer.slice_index == int(first["slice"])
@@ -327,13 +325,7 @@ def test_reset_forgets_readings_and_restores_the_first_view(panel):
     viewer.slice_index, viewer.level, viewer.width = 2, 500.0, 900.0  # scrolled and dragged in the page
     panel.reset()
     assert panel.readings == [] and viewer.readings == [] and panel.verdicts is None
-    assert panel.state == {
-        "phase": "arterial",
-        "visit": 0,
-        "window": "liver",
-        "lesion": "A",
-        "measure": "ld_mm",
-    }
+    assert panel.state == START_STATE
     assert (viewer.slice_index, bytes(viewer.pixels), viewer.level, viewer.width) == first
 
 

@@ -304,7 +304,6 @@ def _criterion_input(records, criterion: str):
     needs (so an inconsistency in a measure it does not read cannot stop it); a row with a needed
     measure missing is left out.
     """
-    import numpy as np
 
     base_day = min(int(r["day"]) for r in records)
     rows, missing, base_gaps = [], {}, []
@@ -317,11 +316,16 @@ def _criterion_input(records, criterion: str):
             if r["day"] == base_day and r["kind"] == "target":
                 base_gaps.append(words)
             continue
-        row = {c: r[c] for c in _ENGINE_COLUMNS}
-        for m in MEASURES:
-            row[m] = float(r[m]) if m in need else np.nan
-        rows.append(row)
+        rows.append(_engine_row(r, need))
     return rows, missing, base_gaps
+
+
+def _engine_row(record: dict, need) -> dict:
+    """One engine input row: the record's identity columns and only the measures in ``need`` (mm)."""
+    row = {c: record[c] for c in _ENGINE_COLUMNS}
+    for m in MEASURES:
+        row[m] = float(record[m]) if m in need else float("nan")
+    return row
 
 
 def _key(rows) -> tuple:
@@ -373,7 +377,6 @@ def _prefetch(key: tuple, criteria) -> None:
     would compute on its own table (``tests/test_imaging_measure.py`` checks it). Otherwise, or if
     the engine refuses the combined table, nothing is stored and each criterion runs alone.
     """
-    import numpy as np
 
     from hcckit.response import assess_all
 
@@ -394,12 +397,7 @@ def _prefetch(key: tuple, criteria) -> None:
             )
     if len(todo) < 2:
         return
-    rows = []
-    for r, need in zip(records, need_by_row, strict=True):
-        row = {c: r[c] for c in _ENGINE_COLUMNS}
-        for m in MEASURES:
-            row[m] = float(r[m]) if m in need else np.nan
-        rows.append(row)
+    rows = [_engine_row(r, need) for r, need in zip(records, need_by_row, strict=True)]
     try:
         table = assess_all(_frame(_key(rows)), criteria=list(todo))
     except ValueError:
